@@ -1,0 +1,142 @@
+//! `backup.log`: one block per run, appended in one write to `<data folder>/logfiles/backup.log`,
+//! readable by a person and by grep. Rotates at 5 MB to `backup.log.1`.
+
+use crate::engine::{Outcome, Report};
+use crate::format;
+use crate::plan::Plan;
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+/// The log is moved to `backup.log.1` once it passes this size.
+pub const ROTATE_AT: u64 = 5_000_000;
+
+/// Where a block was written, and why there if not where it was meant to go.
+#[derive(Debug, Clone)]
+pub struct Logged {
+    pub path: PathBuf,
+    pub note: Option<String>,
+}
+
+/// `backup.log` → `backup.log.1`
+pub fn rotated(log: &Path) -> PathBuf {
+    let mut name = log.file_name().unwrap_or_default().to_os_string();
+    name.push(".1");
+    log.with_file_name(name)
+}
+
+/// This computer's own log, used when the shared one cannot be written.
+pub fn fallback_path() -> PathBuf {
+    dirs::data_local_dir().unwrap_or_else(std::env::temp_dir).join("logoff-backup").join("backup.log")
+}
+
+/// Appends `block` to `log`, or to the fallback log if that fails (saying so in the block).
+pub fn write_block(log: &Path, block: &str) -> Logged {
+    match append_text(log, block) {
+        Ok(()) => Logged { path: log.to_path_buf(), note: None },
+        Err(e) => {
+            let fallback = fallback_path();
+            let why = format!(
+                "The log {} could not be written ({e}), so this entry went to {} instead.",
+                log.display(),
+                fallback.display()
+            );
+            let block = format!("{block}Note:            {why}\n\n");
+            match append_text(&fallback, &block) {
+                Ok(()) => Logged { path: fallback, note: Some(why) },
+                Err(e2) => {
+                    Logged { path: fallback.clone(), note: Some(format!("{why} That failed too: {e2}.")) }
+                }
+            }
+        }
+    }
+}
+
+fn append_text(log: &Path, text: &str) -> std::io::Result<()> {
+    if let Some(dir) = log.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    if std::fs::metadata(log).is_ok_and(|m| m.len() + text.len() as u64 > ROTATE_AT) {
+        std::fs::rename(log, rotated(log))?;
+    }
+    let mut f = std::fs::OpenOptions::new().create(true).append(true).open(log)?;
+    f.write_all(text.as_bytes())
+}
+
+/// Logs a finished run.
+pub fn append(plan: &Plan, report: &Report) -> Logged {
+    write_block(&plan.log_file, &block(plan, report))
+}
+
+/// The text of one run's block.
+pub fn block(plan: &Plan, r: &Report) -> String {
+    let mut s = String::new();
+    let time = |t: &chrono::DateTime<chrono::Local>| t.format("%Y-%m-%d %H:%M:%S %:z").to_string();
+    let took = (r.finished - r.started).to_std().unwrap_or_default();
+    let yes_no = |b: bool| if b { "yes" } else { "no" };
+    let c = &r.counts;
+    let _ = writeln!(s, "===== Network backup =====");
+    let _ = writeln!(s, "Started:         {}", time(&r.started));
+    let _ = writeln!(s, "Finished:        {} ({})", time(&r.finished), format::duration(took));
+    let _ = writeln!(s, "Computer:        {}", plan.computer);
+    let _ = writeln!(s, "User:            {}", plan.user);
+    let _ = writeln!(s, "Data folder:     {}", plan.data_folder.display());
+    let _ = writeln!(s, "Sub-directories: {}", yes_no(plan.include_subdirectories));
+    for (folder, source) in plan.extra_folders.iter().zip(plan.sources.iter().skip(1)) {
+        let _ = writeln!(s, "Extra folder:    {} (as {})", folder.display(), source.set_dir);
+    }
+    match &r.set {
+        Some(set) => writeln!(s, "Backup location: {}", set.display()),
+        None => writeln!(s, "Backup location: {} (no new backup made)", plan.destination.display()),
+    }
+    .ok();
+    let _ = writeln!(s, "Verified:        {}", yes_no(r.verified));
+    let _ = writeln!(
+        s,
+        "Files:           {} found: {} copied, {} unchanged (linked), {} skipped, {} failed, {} vanished",
+        format::count(c.files_total),
+        format::count(c.files_copied),
+        format::count(c.files_linked),
+        format::count(c.skipped),
+        format::count(c.failed),
+        format::count(c.vanished),
+    );
+    let _ = writeln!(
+        s,
+        "Size:            {} ({} copied, {} bytes)",
+        format::bytes(c.bytes_total),
+        format::bytes(c.bytes_copied),
+        c.bytes_total
+    );
+    let _ = writeln!(s, "Result:          {}", r.outcome.label());
+    if let Some(f) = &r.failure {
+        let _ = writeln!(s, "Cause:           {}", f.message);
+        let _ = writeln!(s, "Detail:          {}", f.detail);
+    }
+    if r.outcome == Outcome::CompletedWithErrors {
+        let _ = writeln!(
+            s,
+            "What to do:      The files below are NOT in this backup. Close EXACT on every computer and run the backup again; if it happens again, call your IT contact."
+        );
+    }
+    if !r.problems.is_empty() {
+        let _ = writeln!(s, "Files not backed up or changed ({}):", r.problems.len());
+        for p in &r.problems {
+            let _ = writeln!(s, "  {:<9} {}: {}", p.kind.label(), p.path.display(), p.reason);
+        }
+    }
+    if !r.removed_sets.is_empty() {
+        let _ = writeln!(s, "Removed old backups (retention): {}", r.removed_sets.join(", "));
+    }
+    if !r.hard_links && r.outcome != Outcome::Failed {
+        let _ = writeln!(
+            s,
+            "Note:            the backup drive has no hard links (FAT/exFAT), so every backup is a full copy"
+        );
+    }
+    for n in &r.notes {
+        let _ = writeln!(s, "Note:            {n}");
+    }
+    s.push('\n');
+    s
+}

@@ -1,0 +1,190 @@
+//! The command line: headless runs for scheduled tasks, `verify`, and exit codes.
+
+use crate::engine::{self, Outcome, Report};
+use crate::format;
+use crate::plan::Plan;
+use crate::progress::NoProgress;
+use crate::settings::{self, Settings};
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
+
+/// Exit code for settings that cannot be used.
+pub const EXIT_INVALID_SETTINGS: u8 = 3;
+
+#[derive(Parser)]
+#[command(name = "logoff-backup", version, about = "Network backup of an EXACT practice's data folder")]
+#[command(
+    after_help = "Exit codes: 0 SUCCESS, 1 COMPLETED WITH ERRORS, 2 FAILED, 3 invalid settings, 4 CANCELLED."
+)]
+pub struct Cli {
+    /// Settings file to use instead of the per-user or machine-wide one.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Back up now, without a window (for a scheduled task).
+    Run(RunArgs),
+    /// Re-read a backup set and compare every file with its manifest (exit 0 match, 1 mismatch, 2 unreadable).
+    Verify {
+        /// The set's folder, e.g. E:\DataBkup\2026-11-26_173005_RECEPTION1
+        set: PathBuf,
+    },
+}
+
+#[derive(Args, Default)]
+pub struct RunArgs {
+    /// EXACT's data folder (e.g. \\server\EXACTData).
+    #[arg(long, value_name = "PATH")]
+    pub data_folder: Option<PathBuf>,
+    /// Where backup sets go (e.g. E:\DataBkup).
+    #[arg(long, value_name = "PATH")]
+    pub destination: Option<PathBuf>,
+    /// A folder outside the data folder to back up too (repeatable).
+    #[arg(long = "extra-folder", value_name = "PATH")]
+    pub extra_folders: Vec<PathBuf>,
+    /// Back up only the top-level files of the data folder (the database).
+    #[arg(long)]
+    pub no_subdirectories: bool,
+    /// Keep only the newest N backups (instead of the daily/weekly/monthly rules).
+    #[arg(long, value_name = "N")]
+    pub keep: Option<u32>,
+    /// Re-read every copied file and compare it (the default unless the settings say otherwise).
+    #[arg(long, overrides_with = "no_verify")]
+    pub verify: bool,
+    /// Skip re-reading the copies.
+    #[arg(long)]
+    pub no_verify: bool,
+    /// Write the log here instead of <data folder>/logfiles/backup.log.
+    #[arg(long, value_name = "PATH")]
+    pub log_file: Option<PathBuf>,
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::Run(args)) => run(cli.config, args),
+        Some(Command::Verify { set }) => verify(&set),
+        None => {
+            use clap::CommandFactory;
+            let _ = Cli::command().print_help();
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+/// The settings for a run: flags alone when both folders are given (and no `--config`),
+/// otherwise the settings file with the flags on top.
+pub fn run_settings(config: Option<PathBuf>, args: &RunArgs) -> Result<Settings, String> {
+    let mut s = if args.data_folder.is_some() && args.destination.is_some() && config.is_none() {
+        Settings::default()
+    } else {
+        let Some(path) = settings::find(config.as_deref()) else {
+            return Err(
+                "There are no settings on this computer yet. Open logoff-backup's Settings, or give --data-folder and --destination."
+                    .into(),
+            );
+        };
+        Settings::load(&path).map_err(|e| e.to_string())?
+    };
+    if let Some(p) = &args.data_folder {
+        s.data_folder = p.clone();
+    }
+    if let Some(p) = &args.destination {
+        s.destination = p.clone();
+    }
+    if !args.extra_folders.is_empty() {
+        s.extra_folders = args.extra_folders.clone();
+    }
+    if args.no_subdirectories {
+        s.include_subdirectories = false;
+    }
+    if let Some(n) = args.keep {
+        (s.keep_last, s.keep_daily, s.keep_weekly, s.keep_monthly) = (n, 0, 0, 0);
+    }
+    if args.no_verify {
+        s.verify_after_backup = false;
+    } else if args.verify {
+        s.verify_after_backup = true;
+    }
+    Ok(s)
+}
+
+fn run(config: Option<PathBuf>, args: RunArgs) -> ExitCode {
+    let plan = run_settings(config, &args)
+        .and_then(|s| Plan::from_settings(&s, args.log_file.clone()).map_err(|e| e.to_string()));
+    let plan = match plan {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("logoff-backup: {e}");
+            return ExitCode::from(EXIT_INVALID_SETTINGS);
+        }
+    };
+    let report = engine::run(&plan, &NoProgress, &AtomicBool::new(false));
+    print_report(&report);
+    ExitCode::from(report.outcome.exit_code())
+}
+
+fn print_report(r: &Report) {
+    let c = &r.counts;
+    println!("{}", r.outcome.label());
+    if let Some(f) = &r.failure {
+        println!("{}", f.message);
+    }
+    if let Some(set) = &r.set {
+        println!("Backup: {}", set.display());
+    }
+    if r.outcome != Outcome::Failed {
+        println!(
+            "{} files, {}: {} copied, {} unchanged, {} failed, {} skipped, {} vanished",
+            format::count(c.files_total),
+            format::bytes(c.bytes_total),
+            format::count(c.files_copied),
+            format::count(c.files_linked),
+            format::count(c.failed),
+            format::count(c.skipped),
+            format::count(c.vanished),
+        );
+    }
+    for p in &r.problems {
+        println!("  {:<9} {}: {}", p.kind.label(), p.path.display(), p.reason);
+    }
+    for n in &r.notes {
+        println!("Note: {n}");
+    }
+    if let Some(log) = &r.log_file {
+        println!("Log: {}", log.display());
+    }
+}
+
+fn verify(set: &std::path::Path) -> ExitCode {
+    match engine::verify::verify(set) {
+        Err(e) => {
+            println!("UNREADABLE: {e}");
+            ExitCode::from(2)
+        }
+        Ok(v) => {
+            for (path, why) in &v.mismatched {
+                println!("MISMATCH  {path}: {why}");
+            }
+            for path in &v.missing {
+                println!("MISSING   {path}");
+            }
+            for path in &v.extra {
+                println!("EXTRA     {path}");
+            }
+            let verdict = if v.is_match() { "OK" } else { "DOES NOT MATCH" };
+            println!(
+                "{verdict}: {} files, {} checked against the manifest",
+                format::count(v.files),
+                format::bytes(v.bytes)
+            );
+            ExitCode::from(if v.is_match() { 0 } else { 1 })
+        }
+    }
+}

@@ -1,0 +1,133 @@
+//! Walks the sources (never following links) into the list of things a set will hold.
+
+use super::manifest::Mtime;
+use super::pathcode;
+use super::{FileProblem, ProblemKind};
+use crate::plan::{Plan, Source};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemKind {
+    File,
+    Dir,
+    Symlink,
+}
+
+/// One thing found by the scan.
+#[derive(Debug, Clone)]
+pub struct Item {
+    /// Index into `plan.sources`.
+    pub source: usize,
+    /// Path below the source's root ("" for the root itself).
+    pub rel: PathBuf,
+    /// Path inside the set as written in the manifest (`data/X-rays/1.dcm`).
+    pub key: String,
+    pub kind: ItemKind,
+    pub size: u64,
+    pub mtime: Mtime,
+    /// A top-level file of the data folder: the database, always re-read.
+    pub database: bool,
+}
+
+impl Item {
+    pub fn source_path(&self, sources: &[Source]) -> PathBuf {
+        join_rel(&sources[self.source].root, &self.rel)
+    }
+
+    /// Where it lives inside a set folder.
+    pub fn set_path(&self, set: &Path, sources: &[Source]) -> PathBuf {
+        let mut p = set.to_path_buf();
+        p.extend(sources[self.source].set_dir.split('/'));
+        join_rel(&p, &self.rel)
+    }
+}
+
+fn join_rel(base: &Path, rel: &Path) -> PathBuf {
+    if rel.as_os_str().is_empty() { base.to_path_buf() } else { base.join(rel) }
+}
+
+pub struct Scan {
+    pub items: Vec<Item>,
+    pub problems: Vec<FileProblem>,
+    pub files: u64,
+    pub bytes: u64,
+}
+
+/// Files that belong to logoff-backup itself and are never copied into a set.
+fn excluded(plan: &Plan) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for log in [crate::plan::default_log_file(&plan.data_folder), plan.log_file.clone()] {
+        out.push(crate::backup_log::rotated(&log));
+        out.push(log);
+    }
+    out
+}
+
+pub fn scan(plan: &Plan) -> Scan {
+    let mut scan = Scan { items: Vec::new(), problems: Vec::new(), files: 0, bytes: 0 };
+    let excluded = excluded(plan);
+    for (index, source) in plan.sources.iter().enumerate() {
+        let mut walk = walkdir::WalkDir::new(&source.root).follow_links(false);
+        if !source.recursive {
+            walk = walk.max_depth(1);
+        }
+        for entry in walk {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    let path = e.path().unwrap_or(&source.root).to_path_buf();
+                    let reason = e.io_error().map_or_else(|| e.to_string(), super::copy::describe);
+                    scan.problems.push(FileProblem { path, kind: ProblemKind::Failed, reason });
+                    continue;
+                }
+            };
+            let path = entry.path();
+            let rel = path.strip_prefix(&source.root).unwrap_or(path).to_path_buf();
+            let file_type = entry.file_type();
+            let kind = if file_type.is_symlink() {
+                ItemKind::Symlink
+            } else if file_type.is_dir() {
+                if !source.recursive && entry.depth() > 0 {
+                    continue;
+                }
+                ItemKind::Dir
+            } else if file_type.is_file() {
+                ItemKind::File
+            } else {
+                let reason = "not a regular file (device, pipe or socket)".to_string();
+                scan.problems.push(FileProblem { path: path.into(), kind: ProblemKind::Skipped, reason });
+                continue;
+            };
+            if kind == ItemKind::File && excluded.iter().any(|x| x == path) {
+                continue;
+            }
+            let meta = match entry.metadata() {
+                Ok(m) => m,
+                Err(e) => {
+                    let (kind, reason) = match e.io_error() {
+                        Some(io) if io.kind() == std::io::ErrorKind::NotFound => {
+                            (ProblemKind::Vanished, "deleted during the backup".to_string())
+                        }
+                        Some(io) => (ProblemKind::Failed, super::copy::describe(io)),
+                        None => (ProblemKind::Failed, e.to_string()),
+                    };
+                    scan.problems.push(FileProblem { path: path.into(), kind, reason });
+                    continue;
+                }
+            };
+            let mut key = source.set_dir.clone();
+            for c in rel.components() {
+                key = pathcode::join(&key, c.as_os_str());
+            }
+            let size = if kind == ItemKind::File { meta.len() } else { 0 };
+            if kind == ItemKind::File {
+                scan.files += 1;
+                scan.bytes += size;
+            }
+            let mtime = meta.modified().map(Mtime::from_system_time).unwrap_or(Mtime { secs: 0, nanos: 0 });
+            let database = source.is_data_folder && entry.depth() == 1 && kind == ItemKind::File;
+            scan.items.push(Item { source: index, rel, key, kind, size, mtime, database });
+        }
+    }
+    scan
+}

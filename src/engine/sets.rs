@@ -1,0 +1,115 @@
+//! The backup sets in a destination folder: their names, which are complete, and leftovers.
+
+use super::manifest::{self, Header};
+use chrono::{DateTime, Local, NaiveDateTime};
+use std::path::{Path, PathBuf};
+
+/// A run in progress writes here; only the final rename makes it a set.
+pub const PARTIAL_PREFIX: &str = ".partial-";
+/// Retention renames a set to this before deleting it, so a half-deleted set never looks complete.
+pub const DELETING_PREFIX: &str = ".deleting-";
+
+/// A complete set: a folder with a dated name and a manifest whose header reads.
+#[derive(Debug, Clone)]
+pub struct SetInfo {
+    pub name: String,
+    pub path: PathBuf,
+    /// Local start time, from the folder's name.
+    pub time: NaiveDateTime,
+    pub header: Header,
+}
+
+impl SetInfo {
+    pub fn is_success(&self) -> bool {
+        self.header.result == super::Outcome::Success.label()
+    }
+}
+
+/// `2026-11-26_173005_RECEPTION1`
+pub fn base_name(start: DateTime<Local>, computer: &str) -> String {
+    let computer: String =
+        computer.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
+    format!("{}_{computer}", start.format("%Y-%m-%d_%H%M%S"))
+}
+
+/// The time in a set's name, or `None` if the folder is not named like a set.
+pub fn parse_name(name: &str) -> Option<NaiveDateTime> {
+    let stamp = name.get(..17)?;
+    if name.as_bytes().get(17) != Some(&b'_') {
+        return None;
+    }
+    NaiveDateTime::parse_from_str(stamp, "%Y-%m-%d_%H%M%S").ok()
+}
+
+/// `base` if free in `dest`, else `base-2`, `base-3`...
+pub fn free_name(dest: &Path, base: &str) -> String {
+    std::iter::once(base.to_string())
+        .chain((2..).map(|i| format!("{base}-{i}")))
+        .find(|n| std::fs::symlink_metadata(dest.join(n)).is_err())
+        .expect("an unused name")
+}
+
+/// Every complete set in `dest`, oldest first.
+pub fn list(dest: &Path) -> std::io::Result<Vec<SetInfo>> {
+    let mut sets = Vec::new();
+    for entry in std::fs::read_dir(dest)? {
+        let entry = entry?;
+        let Some(name) = entry.file_name().to_str().map(str::to_string) else { continue };
+        let Some(time) = parse_name(&name) else { continue };
+        if !entry.file_type().is_ok_and(|t| t.is_dir()) {
+            continue;
+        }
+        let path = entry.path();
+        if let Ok(header) = manifest::read_header(&path.join(manifest::FILE_NAME)) {
+            sets.push(SetInfo { name, path, time, header });
+        }
+    }
+    sets.sort_by(|a, b| (a.header.started, &a.name).cmp(&(b.header.started, &b.name)));
+    Ok(sets)
+}
+
+/// The newest set whose whole manifest checks out, with that manifest: the base for hard links.
+pub fn newest_with_manifest(sets: &[SetInfo]) -> Option<(&SetInfo, manifest::Manifest)> {
+    sets.iter().rev().find_map(|s| manifest::read(&s.path.join(manifest::FILE_NAME)).ok().map(|m| (s, m)))
+}
+
+/// Removes what killed or failed runs left behind (`.partial-*`, `.deleting-*`). Returns a note for
+/// each leftover that could not be removed.
+pub fn clean_leftovers(dest: &Path) -> Vec<String> {
+    let mut notes = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dest) else { return notes };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let leftover = name.starts_with(PARTIAL_PREFIX) || name.starts_with(DELETING_PREFIX);
+        if leftover && let Err(e) = std::fs::remove_dir_all(entry.path()) {
+            notes.push(format!("could not remove the unfinished folder {}: {e}", entry.path().display()));
+        }
+    }
+    notes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn names_sort_by_time_and_parse_back() {
+        let t = Local.with_ymd_and_hms(2026, 11, 26, 17, 30, 5).unwrap();
+        let name = base_name(t, "RECEPTION 1");
+        assert_eq!(name, "2026-11-26_173005_RECEPTION_1");
+        assert_eq!(parse_name(&name), Some(t.naive_local()));
+        assert_eq!(parse_name(".partial-1"), None);
+        assert_eq!(parse_name("2026-11-26_173005"), None);
+    }
+
+    #[test]
+    fn taken_names_get_a_suffix() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::create_dir(d.path().join("x")).unwrap();
+        std::fs::create_dir(d.path().join("x-2")).unwrap();
+        assert_eq!(free_name(d.path(), "x"), "x-3");
+        assert_eq!(free_name(d.path(), "y"), "y");
+    }
+}

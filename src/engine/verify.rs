@@ -1,0 +1,101 @@
+//! `verify`: re-reads a set and compares every file with its manifest.
+
+use super::manifest::{self, Kind, ManifestError};
+use super::{copy, parallel, pathcode};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64};
+
+#[derive(Debug, Default)]
+pub struct Verified {
+    pub files: u64,
+    pub bytes: u64,
+    /// (path in the set, what is wrong)
+    pub mismatched: Vec<(String, String)>,
+    pub missing: Vec<String>,
+    pub extra: Vec<String>,
+}
+
+impl Verified {
+    pub fn is_match(&self) -> bool {
+        self.mismatched.is_empty() && self.missing.is_empty() && self.extra.is_empty()
+    }
+}
+
+/// Checks `set` against its manifest. Fails only when the manifest cannot be read or is damaged.
+pub fn verify(set: &Path) -> Result<Verified, ManifestError> {
+    let m = manifest::read(&set.join(manifest::FILE_NAME))?;
+    let mut out = Verified::default();
+    let local = |key: &str| pathcode::decode(key).map(|rel| set.join(rel));
+    let (cancel, abort, bytes) = (AtomicBool::new(false), AtomicBool::new(false), AtomicU64::new(0));
+    let shared = copy::Shared { cancel: &cancel, abort: &abort, bytes_done: &bytes };
+    let jobs: Vec<usize> = (0..m.entries.len()).collect();
+    let mut problems: Vec<(usize, Option<String>)> = Vec::new();
+    parallel::for_each(
+        &jobs,
+        copy::BUFFER,
+        |i, buf| {
+            let e = &m.entries[i];
+            let Ok(path) = local(&e.path) else { return Some("bad path in manifest".to_string()) };
+            check_entry(&path, &e.kind, buf, &shared).err()
+        },
+        |i, problem| problems.push((i, problem)),
+        || {},
+        std::time::Duration::from_millis(200),
+    );
+    for (i, problem) in problems {
+        let e = &m.entries[i];
+        match problem {
+            None => {
+                if let Kind::File { size, .. } = e.kind {
+                    out.files += 1;
+                    out.bytes += size;
+                }
+            }
+            Some(p) if p == MISSING => out.missing.push(e.path.clone()),
+            Some(p) => out.mismatched.push((e.path.clone(), p)),
+        }
+    }
+    let listed: HashSet<&str> = m.entries.iter().map(|e| e.path.as_str()).collect();
+    for entry in walkdir::WalkDir::new(set).min_depth(1).into_iter().flatten() {
+        let rel = entry.path().strip_prefix(set).unwrap_or(entry.path());
+        let key = pathcode::encode(rel);
+        if !entry.file_type().is_dir() && key != manifest::FILE_NAME && !listed.contains(key.as_str()) {
+            out.extra.push(key);
+        }
+    }
+    out.mismatched.sort();
+    out.missing.sort();
+    out.extra.sort();
+    Ok(out)
+}
+
+const MISSING: &str = "missing";
+
+fn check_entry(path: &PathBuf, kind: &Kind, buf: &mut [u8], shared: &copy::Shared) -> Result<(), String> {
+    let meta = std::fs::symlink_metadata(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound { MISSING.to_string() } else { copy::describe(&e) }
+    })?;
+    match kind {
+        Kind::Dir if meta.is_dir() => Ok(()),
+        Kind::Dir => Err("should be a folder".into()),
+        Kind::Symlink { target_hash } => {
+            let target = std::fs::read_link(path).map_err(|_| "should be a symbolic link".to_string())?;
+            if blake3::hash(target.as_os_str().as_encoded_bytes()) == *target_hash {
+                Ok(())
+            } else {
+                Err("the link points elsewhere".into())
+            }
+        }
+        Kind::File { size, hash } => {
+            if !meta.is_file() {
+                return Err("should be a file".into());
+            }
+            if meta.len() != *size {
+                return Err(format!("size is {} bytes, should be {size}", meta.len()));
+            }
+            let (got, _) = copy::hash_file(path, buf, shared).map_err(|e| copy::describe(&e))?;
+            if got == *hash { Ok(()) } else { Err("content differs (BLAKE3 mismatch)".into()) }
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! What happens to each scanned item: link it, copy it, or name why not.
+
+use super::copy::{self, Copied, CopyError, Shared};
+use super::manifest::{Entry, Kind, Manifest, Mtime};
+use super::scan::{Item, ItemKind};
+use super::{FileProblem, ProblemKind};
+use crate::plan::Source;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// How an item made it into the set, or why it did not.
+#[derive(Debug)]
+pub enum Done {
+    Copied(Copied),
+    Linked(Copied),
+    Symlink(blake3::Hash, Mtime),
+    Problem(ProblemKind, String),
+    /// Writing to the destination failed: maybe the whole drive is gone or full.
+    DestinationError(std::io::Error),
+    Cancelled,
+}
+
+/// The newest complete set, whose unchanged files are linked instead of copied.
+pub struct Previous<'a> {
+    pub path: PathBuf,
+    pub files: HashMap<&'a str, (u64, Mtime, blake3::Hash)>,
+}
+
+impl<'a> Previous<'a> {
+    pub fn new(path: PathBuf, manifest: &'a Manifest) -> Previous<'a> {
+        let files = manifest
+            .entries
+            .iter()
+            .filter_map(|e| match e.kind {
+                Kind::File { size, hash } => Some((e.path.as_str(), (size, e.mtime, hash))),
+                _ => None,
+            })
+            .collect();
+        Previous { path, files }
+    }
+}
+
+pub struct Context<'a> {
+    pub sources: &'a [Source],
+    pub partial: &'a Path,
+    pub previous: Option<&'a Previous<'a>>,
+    pub hard_links: bool,
+    pub shared: Shared<'a>,
+}
+
+pub fn process(item: &Item, cx: &Context, buf: &mut [u8]) -> Done {
+    let src = item.source_path(cx.sources);
+    let dst = item.set_path(cx.partial, cx.sources);
+    if item.kind == ItemKind::Symlink {
+        return match copy::copy_symlink(&src, &dst) {
+            Ok((hash, mtime)) => Done::Symlink(hash, mtime),
+            Err(reason) => Done::Problem(ProblemKind::Skipped, reason),
+        };
+    }
+    if let Some(done) = try_link(item, &src, &dst, cx, buf) {
+        return done;
+    }
+    match copy::copy_file(&src, &dst, buf, &cx.shared) {
+        Ok(c) => Done::Copied(c),
+        Err(e) => {
+            let _ = std::fs::remove_file(&dst);
+            match e {
+                CopyError::Vanished => {
+                    Done::Problem(ProblemKind::Vanished, "deleted during the backup".into())
+                }
+                CopyError::Changed => Done::Problem(ProblemKind::Failed, "changed during backup".into()),
+                CopyError::Source(e) => Done::Problem(ProblemKind::Failed, copy::describe(&e)),
+                CopyError::Destination(e) => Done::DestinationError(e),
+                CopyError::Cancelled => Done::Cancelled,
+            }
+        }
+    }
+}
+
+/// Links an unchanged file from the previous set. Unchanged means the same size and modified time
+/// as that set's manifest; a database file must also hash the same, since a file held open on a
+/// server may not show a new modified time yet.
+fn try_link(item: &Item, src: &Path, dst: &Path, cx: &Context, buf: &mut [u8]) -> Option<Done> {
+    let prev = cx.previous.filter(|_| cx.hard_links)?;
+    let &(size, mtime, hash) = prev.files.get(item.key.as_str())?;
+    if size != item.size || mtime != item.mtime {
+        return None;
+    }
+    if item.database {
+        let (now, _) = copy::hash_file(src, buf, &cx.shared).ok()?;
+        if now != hash {
+            return None;
+        }
+    }
+    std::fs::hard_link(item.set_path(&prev.path, cx.sources), dst).ok()?;
+    Some(Done::Linked(Copied { hash, size, mtime }))
+}
+
+/// The manifest line for an item that made it.
+pub fn entry(item: &Item, done: Option<&Done>) -> Option<Entry> {
+    let (kind, mtime) = match (item.kind, done) {
+        (ItemKind::Dir, _) => (Kind::Dir, item.mtime),
+        (_, Some(Done::Copied(c) | Done::Linked(c))) => (Kind::File { size: c.size, hash: c.hash }, c.mtime),
+        (_, Some(Done::Symlink(h, m))) => (Kind::Symlink { target_hash: *h }, *m),
+        _ => return None,
+    };
+    Some(Entry { path: item.key.clone(), kind, mtime })
+}
+
+pub fn problem(item: &Item, sources: &[Source], kind: ProblemKind, reason: String) -> FileProblem {
+    FileProblem { path: item.source_path(sources), kind, reason }
+}

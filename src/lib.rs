@@ -1,0 +1,15 @@
+//! logoff-backup: the network backup of an EXACT dental practice, prompted when EXACT exits.
+//!
+//! Data flows one way: `Settings` → `Plan` → engine (on a worker) → `Event`s → terminal or window,
+//! and the engine writes the backup set and `backup.log`.
+
+pub mod backup_log;
+pub mod cli;
+pub mod clock;
+pub mod engine;
+pub mod format;
+pub mod plan;
+pub mod platform;
+pub mod preflight;
+pub mod progress;
+pub mod settings;

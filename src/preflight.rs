@@ -1,0 +1,166 @@
+//! Checks before a byte is copied: sources reachable, destination writable (with a real test file),
+//! hard links possible, no folder inside another, and room for the estimate.
+
+use crate::engine::{Failure, manifest, sets};
+use crate::format;
+use crate::plan::Plan;
+use std::path::{Path, PathBuf};
+
+/// What the checks found out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checked {
+    /// The destination can hold hard links (false on FAT/exFAT drives).
+    pub hard_links: bool,
+    /// Size of the newest set, if there is one: the estimate of the next backup.
+    pub estimate: Option<Estimate>,
+    /// Free space at the destination, where the system says.
+    pub free: Option<u64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Estimate {
+    pub files: u64,
+    pub bytes: u64,
+    /// What a new set needs on the drive (less than `bytes` when unchanged files are linked).
+    pub needs: u64,
+}
+
+pub fn check(plan: &Plan) -> Result<Checked, Failure> {
+    check_source(&plan.data_folder, "the data folder")?;
+    for extra in &plan.extra_folders {
+        check_source(extra, "the extra folder")?;
+    }
+    let dest = &plan.destination;
+    std::fs::create_dir_all(dest).map_err(|e| {
+        Failure::new(
+            format!(
+                "Cannot create the backup folder {}. Check that the backup drive is plugged in, or choose another folder in Settings.",
+                dest.display()
+            ),
+            e,
+        )
+    })?;
+    for source in std::iter::once(&plan.data_folder).chain(&plan.extra_folders) {
+        check_not_nested(source, dest)?;
+    }
+    let hard_links = test_write(dest)?;
+    let free = fs4::available_space(dest).ok();
+    let estimate = estimate(dest, hard_links);
+    if let (Some(free), Some(est)) = (free, estimate)
+        && free < est.needs
+    {
+        return Err(not_enough_space(dest, free, est.needs));
+    }
+    Ok(Checked { hard_links, estimate, free })
+}
+
+pub fn not_enough_space(dest: &Path, free: u64, needs: u64) -> Failure {
+    Failure::new(
+        format!(
+            "The backup drive has {} free but this backup needs about {}. Free up space on the drive holding {} or choose a bigger drive in Settings.",
+            format::bytes(free),
+            format::bytes(needs),
+            dest.display()
+        ),
+        format!("available {free} bytes, needed {needs} bytes"),
+    )
+}
+
+fn check_source(folder: &Path, what: &str) -> Result<(), Failure> {
+    match std::fs::read_dir(folder) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(Failure::new(
+            format!(
+                "Cannot reach {what} {}. Check that the server is on and this computer is connected to the network, or correct the folder in Settings.",
+                folder.display()
+            ),
+            e,
+        )),
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => Err(Failure::new(
+            format!(
+                "This Windows user may not read {what} {}. Ask your IT contact to give this user read access.",
+                folder.display()
+            ),
+            e,
+        )),
+        Err(e) => Err(Failure::new(
+            format!("Cannot open {what} {}. Check the folder in Settings.", folder.display()),
+            e,
+        )),
+    }
+}
+
+/// Refuses a destination inside a source (each backup would contain the previous ones) and a
+/// source inside the destination.
+fn check_not_nested(source: &Path, dest: &Path) -> Result<(), Failure> {
+    let (s, d) = (comparable(source), comparable(dest));
+    if d.starts_with(&s) {
+        return Err(Failure::new(
+            format!(
+                "The backup folder {} is inside {}. Choose a backup folder outside the data being backed up.",
+                dest.display(),
+                source.display()
+            ),
+            "destination inside source",
+        ));
+    }
+    if s.starts_with(&d) {
+        return Err(Failure::new(
+            format!(
+                "The folder to back up {} is inside the backup folder {}. Choose a separate backup folder.",
+                source.display(),
+                dest.display()
+            ),
+            "source inside destination",
+        ));
+    }
+    Ok(())
+}
+
+/// A path for comparison: resolved where it exists, and case-folded on Windows.
+fn comparable(p: &Path) -> PathBuf {
+    let p = std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    if cfg!(windows) { PathBuf::from(p.to_string_lossy().to_lowercase()) } else { p }
+}
+
+/// Writes a real test file and tries to hard-link it. Returns whether hard links work.
+fn test_write(dest: &Path) -> Result<bool, Failure> {
+    let file = dest.join(format!(".write-test-{}", std::process::id()));
+    let link = dest.join(format!(".write-test-{}-link", std::process::id()));
+    std::fs::write(&file, b"logoff-backup write test").map_err(|e| {
+        Failure::new(
+            format!(
+                "Cannot write to the backup folder {0}. Every Windows user needs Full control of {0} (right-click it, Properties, Security).",
+                dest.display()
+            ),
+            e,
+        )
+    })?;
+    let linked = std::fs::hard_link(&file, &link).is_ok();
+    let _ = std::fs::remove_file(&link);
+    let _ = std::fs::remove_file(&file);
+    Ok(linked)
+}
+
+/// The next backup's size, from the newest set's manifest: with hard links, a new set needs room
+/// for the database files plus a day's changes (taken as 5% of the rest); without, all of it.
+pub fn estimate(dest: &Path, hard_links: bool) -> Option<Estimate> {
+    let sets = sets::list(dest).ok()?;
+    let (_, m) = sets::newest_with_manifest(&sets)?;
+    let (files, bytes) = (m.file_count(), m.total_bytes());
+    let needs = if hard_links {
+        let database: u64 = m
+            .entries
+            .iter()
+            .filter(|e| e.path.starts_with("data/") && !e.path["data/".len()..].contains('/'))
+            .map(|e| match e.kind {
+                manifest::Kind::File { size, .. } => size,
+                _ => 0,
+            })
+            .sum();
+        database + (bytes - database) / 20
+    } else {
+        bytes
+    };
+    Some(Estimate { files, bytes, needs })
+}

@@ -1,0 +1,51 @@
+//! How a run tells the world what it is doing: events into a sink (STYLE 2 and 4).
+
+use crate::engine::{FileProblem, Report};
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Checking,
+    Scanning,
+    Copying,
+    Verifying,
+    Finishing,
+}
+
+#[derive(Debug, Clone)]
+pub enum Event {
+    Phase(Phase),
+    /// The scan is complete: this many files and bytes will be backed up.
+    Scanned {
+        files: u64,
+        bytes: u64,
+    },
+    /// Throttled: a few per second at most.
+    Progress {
+        files_done: u64,
+        bytes_done: u64,
+        current: Option<PathBuf>,
+    },
+    /// A file that did not make it (or vanished).
+    Problem(FileProblem),
+    Finished(Box<Report>),
+}
+
+/// Where events go. Must not block the engine for long.
+pub trait Progress: Sync {
+    fn event(&self, event: Event);
+}
+
+/// A sink that drops everything, for quiet runs and tests.
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn event(&self, _: Event) {}
+}
+
+impl Progress for crossbeam_channel::Sender<Event> {
+    fn event(&self, event: Event) {
+        // A closed receiver means nobody is watching any more; the run goes on.
+        let _ = self.send(event);
+    }
+}
