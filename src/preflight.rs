@@ -31,6 +31,9 @@ pub fn check(plan: &Plan) -> Result<Checked, Failure> {
         check_source(extra, "the extra folder")?;
     }
     let dest = &plan.destination;
+    for source in std::iter::once(&plan.data_folder).chain(&plan.extra_folders) {
+        check_not_nested(source, dest)?;
+    }
     std::fs::create_dir_all(dest).map_err(|e| {
         Failure::new(
             format!(
@@ -40,9 +43,6 @@ pub fn check(plan: &Plan) -> Result<Checked, Failure> {
             e,
         )
     })?;
-    for source in std::iter::once(&plan.data_folder).chain(&plan.extra_folders) {
-        check_not_nested(source, dest)?;
-    }
     let hard_links = test_write(dest)?;
     let free = fs4::available_space(dest).ok();
     let estimate = estimate(dest, hard_links);
@@ -117,10 +117,25 @@ fn check_not_nested(source: &Path, dest: &Path) -> Result<(), Failure> {
     Ok(())
 }
 
-/// A path for comparison: resolved where it exists, and case-folded on Windows.
+/// A path for comparison: its longest existing part resolved (links, `..`), the rest appended,
+/// and case-folded on Windows.
 fn comparable(p: &Path) -> PathBuf {
-    let p = std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-    if cfg!(windows) { PathBuf::from(p.to_string_lossy().to_lowercase()) } else { p }
+    let mut rest = Vec::new();
+    let mut existing = p;
+    let resolved = loop {
+        if let Ok(r) = std::fs::canonicalize(existing) {
+            break r;
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name);
+                existing = parent;
+            }
+            _ => break p.to_path_buf(),
+        }
+    };
+    let full = rest.iter().rev().fold(resolved, |acc, n| acc.join(n));
+    if cfg!(windows) { PathBuf::from(full.to_string_lossy().to_lowercase()) } else { full }
 }
 
 /// Writes a real test file and tries to hard-link it. Returns whether hard links work.

@@ -1,0 +1,146 @@
+//! A practice in a temp folder: a data folder, a backup folder, its own config and data homes,
+//! and the real binary to run against them.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub struct TestEnv {
+    pub root: tempfile::TempDir,
+    pub data: PathBuf,
+    pub dest: PathBuf,
+}
+
+impl TestEnv {
+    pub fn new() -> TestEnv {
+        let root = tempfile::tempdir().unwrap();
+        let data = root.path().join("EXACTData");
+        let dest = root.path().join("DataBkup");
+        std::fs::create_dir_all(&data).unwrap();
+        TestEnv { root, data, dest }
+    }
+
+    /// A practice-like tree: database files, nested and empty folders, odd names, empty and big files.
+    pub fn with_practice() -> TestEnv {
+        let env = TestEnv::new();
+        env.write("Practice.db", &pseudo_random(1, 300_000));
+        env.write("Practice.idx", b"index");
+        env.write("X-rays/2024/Jane Smith.dcm", &pseudo_random(2, 3 * 1024 * 1024 + 7));
+        env.write("X-rays/2025/Ünïcödé 名前.dcm", &pseudo_random(3, 4096));
+        env.write("Documents/Scanned docs/empty.pdf", b"");
+        env.write("Forms/Clinipad/form 1.xml", b"<form/>");
+        std::fs::create_dir_all(env.data.join("Letters/Empty folder")).unwrap();
+        env
+    }
+
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> PathBuf {
+        let p = self.data.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, bytes).unwrap();
+        p
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.root.path().join(rel)
+    }
+
+    pub fn command(&self) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_logoff-backup"));
+        c.env("XDG_CONFIG_HOME", self.path("config"))
+            .env("XDG_DATA_HOME", self.path("local"))
+            .env("HOME", self.path("home"))
+            .env("LOGOFF_BACKUP_COMPUTER", "RECEPTION1")
+            .env("USER", "jane")
+            .env_remove("LOGOFF_BACKUP_NOW");
+        c
+    }
+
+    /// `logoff-backup run --data-folder DATA --destination DEST <extra>`
+    pub fn backup(&self, extra: &[&str]) -> Output {
+        let mut c = self.command();
+        c.arg("run").arg("--data-folder").arg(&self.data).arg("--destination").arg(&self.dest);
+        c.args(extra);
+        c.output().unwrap()
+    }
+
+    pub fn backup_at(&self, now: &str, extra: &[&str]) -> Output {
+        let mut c = self.command();
+        c.env("LOGOFF_BACKUP_NOW", now);
+        c.arg("run").arg("--data-folder").arg(&self.data).arg("--destination").arg(&self.dest);
+        c.args(extra);
+        c.output().unwrap()
+    }
+
+    /// Complete sets at the destination, oldest first (by name).
+    pub fn sets(&self) -> Vec<PathBuf> {
+        let mut v: Vec<PathBuf> = std::fs::read_dir(&self.dest)
+            .map(|rd| rd.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default();
+        v.retain(|p| p.is_dir() && !p.file_name().unwrap().to_string_lossy().starts_with('.'));
+        v.sort();
+        v
+    }
+
+    pub fn newest_set(&self) -> PathBuf {
+        self.sets().pop().expect("a complete set")
+    }
+
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.data.join("logfiles").join("backup.log")).unwrap_or_default()
+    }
+}
+
+pub fn pseudo_random(seed: u64, len: usize) -> Vec<u8> {
+    let mut x = seed.wrapping_mul(0x9E3779B97F4A7C15) | 1;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect()
+}
+
+pub fn code(out: &Output) -> i32 {
+    out.status.code().expect("exited normally")
+}
+
+pub fn text(out: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+}
+
+/// Every file, folder and link below `root` with what it holds, except `skip` names at the top.
+pub fn tree(root: &Path, skip: &[&str]) -> Vec<(PathBuf, String)> {
+    let mut out = Vec::new();
+    for e in walkdir::WalkDir::new(root).min_depth(1).sort_by_file_name() {
+        let e = e.unwrap();
+        let rel = e.path().strip_prefix(root).unwrap().to_path_buf();
+        if skip.iter().any(|s| rel.starts_with(s)) {
+            continue;
+        }
+        let m = std::fs::symlink_metadata(e.path()).unwrap();
+        let what = if m.is_symlink() {
+            format!("link -> {}", std::fs::read_link(e.path()).unwrap().display())
+        } else if m.is_dir() {
+            "dir".to_string()
+        } else {
+            let mtime = filetime::FileTime::from_last_modification_time(&m);
+            let hash = blake3::hash(&std::fs::read(e.path()).unwrap());
+            format!("file {} {} {}", m.len(), hash.to_hex(), mtime)
+        };
+        out.push((rel, what));
+    }
+    out
+}
+
+/// Hashes of every file in a set, to prove it did not change.
+pub fn fingerprint(set: &Path) -> Vec<(PathBuf, String)> {
+    tree(set, &[])
+}
+
+#[cfg(unix)]
+pub fn inode(p: &Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(p).unwrap().ino()
+}
