@@ -32,7 +32,7 @@ pub fn fallback_path() -> PathBuf {
 
 /// Appends `block` to `log`, or to the fallback log if that fails (saying so in the block).
 pub fn write_block(log: &Path, block: &str) -> Logged {
-    match append_text(log, block) {
+    match append_text(log, block, false) {
         Ok(()) => Logged { path: log.to_path_buf(), note: None },
         Err(e) => {
             let fallback = fallback_path();
@@ -42,7 +42,7 @@ pub fn write_block(log: &Path, block: &str) -> Logged {
                 fallback.display()
             );
             let block = format!("{block}Note:            {why}\n\n");
-            match append_text(&fallback, &block) {
+            match append_text(&fallback, &block, true) {
                 Ok(()) => Logged { path: fallback, note: Some(why) },
                 Err(e2) => {
                     Logged { path: fallback.clone(), note: Some(format!("{why} That failed too: {e2}.")) }
@@ -52,9 +52,15 @@ pub fn write_block(log: &Path, block: &str) -> Logged {
     }
 }
 
-fn append_text(log: &Path, text: &str) -> std::io::Result<()> {
-    if let Some(dir) = log.parent() {
-        std::fs::create_dir_all(dir)?;
+/// Appends in one write. Creates the log's own folder (`logfiles`) if needed, but never the folder
+/// above it unless `create_parents`: a vanished data folder must not be recreated by its log.
+fn append_text(log: &Path, text: &str, create_parents: bool) -> std::io::Result<()> {
+    if let Some(dir) = log.parent().filter(|d| !d.as_os_str().is_empty()) {
+        let made = if create_parents { std::fs::create_dir_all(dir) } else { std::fs::create_dir(dir) };
+        match made {
+            Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => return Err(e),
+            _ => {}
+        }
     }
     if std::fs::metadata(log).is_ok_and(|m| m.len() + text.len() as u64 > ROTATE_AT) {
         std::fs::rename(log, rotated(log))?;

@@ -3,12 +3,14 @@
 use crate::engine::{self, Outcome, Report};
 use crate::format;
 use crate::plan::Plan;
-use crate::progress::NoProgress;
 use crate::settings::{self, Settings};
+use crate::terminal::TerminalProgress;
+use crate::worker;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Exit code for settings that cannot be used.
 pub const EXIT_INVALID_SETTINGS: u8 = 3;
@@ -125,7 +127,16 @@ fn run(config: Option<PathBuf>, args: RunArgs) -> ExitCode {
             return ExitCode::from(EXIT_INVALID_SETTINGS);
         }
     };
-    let report = engine::run(&plan, &NoProgress, &AtomicBool::new(false));
+    let cancel = Arc::new(AtomicBool::new(false));
+    let flag = cancel.clone();
+    // Ctrl-C cancels like the window's Cancel: the partial set goes, earlier sets stay.
+    let _ = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed));
+    let handle = worker::start_with_cancel(plan, cancel, || {});
+    let mut bar = TerminalProgress::new();
+    for event in handle.events.iter() {
+        bar.apply(&event);
+    }
+    let report = handle.join();
     print_report(&report);
     ExitCode::from(report.outcome.exit_code())
 }

@@ -9,7 +9,6 @@ pub enum Phase {
     Scanning,
     Copying,
     Verifying,
-    Finishing,
 }
 
 #[derive(Debug, Clone)]

@@ -15,7 +15,11 @@ fn keep_n_keeps_the_newest_n() {
         assert_eq!(code(&out), 0, "{}", text(&out));
     }
     assert_eq!(names(&env), ["2026-11-03_173000_RECEPTION1", "2026-11-04_173000_RECEPTION1"]);
-    assert!(env.log().contains("Removed old backups (retention): 2026-11-02_173000_RECEPTION1"), "{}", env.log());
+    assert!(
+        env.log().contains("Removed old backups (retention): 2026-11-02_173000_RECEPTION1"),
+        "{}",
+        env.log()
+    );
 }
 
 #[test]
@@ -29,7 +33,14 @@ fn daily_rules_keep_the_newest_backup_of_each_day() {
     );
     std::fs::write(&config, ron).unwrap();
     for now in ["2026-11-01T12:30:00", "2026-11-01T17:30:00", "2026-11-02T17:30:00", "2026-11-03T12:30:00"] {
-        let out = env.command().env("LOGOFF_BACKUP_NOW", now).arg("--config").arg(&config).arg("run").output().unwrap();
+        let out = env
+            .command()
+            .env("LOGOFF_BACKUP_NOW", now)
+            .arg("--config")
+            .arg(&config)
+            .arg("run")
+            .output()
+            .unwrap();
         assert_eq!(code(&out), 0, "{}", text(&out));
     }
     assert_eq!(names(&env), ["2026-11-02_173000_RECEPTION1", "2026-11-03_123000_RECEPTION1"]);

@@ -48,6 +48,9 @@ impl Shared<'_> {
 
 /// Copies `src` to the new file `dst` while hashing, then gives the copy the source's modified time.
 pub fn copy_file(src: &Path, dst: &Path, buf: &mut [u8], shared: &Shared) -> Result<Copied, CopyError> {
+    if let Some(e) = crate::fault::open_error(src) {
+        return Err(source_error(e));
+    }
     let mut input = File::open(src).map_err(source_error)?;
     let before = input.metadata().map_err(source_error)?;
     let mut output = File::create(dst).map_err(CopyError::Destination)?;
@@ -68,6 +71,7 @@ pub fn copy_file(src: &Path, dst: &Path, buf: &mut [u8], shared: &Shared) -> Res
         size += n as u64;
         shared.bytes_done.fetch_add(n as u64, Ordering::Relaxed);
     }
+    crate::fault::after_read(src);
     let after = input.metadata().map_err(source_error)?;
     if after.len() != size || before.len() != size || after.modified().ok() != before.modified().ok() {
         return Err(CopyError::Changed);

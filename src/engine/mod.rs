@@ -8,6 +8,7 @@ pub(crate) mod parallel;
 pub mod pathcode;
 mod report;
 pub mod retention;
+pub mod retry;
 pub mod scan;
 pub mod sets;
 mod step;

@@ -46,6 +46,7 @@ pub(super) fn execute(
     report.counts.files_total = scan.files;
     report.counts.bytes_total = scan.bytes;
     progress.event(Event::Scanned { files: scan.files, bytes: scan.bytes });
+    crate::fault::pause("scanned");
     if previous.is_none()
         && let Ok(free) = fs4::available_space(dest)
         && free < scan.bytes
@@ -95,6 +96,7 @@ fn fill(
     let mut results: Vec<Option<Done>> = items.iter().map(|_| None).collect();
     let mut fatal: Option<Failure> = None;
     let mut errors_in_row = 0;
+    let problems_before_copy = report.problems.len();
     let files_done = Cell::new(0u64);
     let mut last = Instant::now();
     let mut tick = |force: bool| {
@@ -123,7 +125,7 @@ fn fill(
                     let p = work::problem(item, sources, *kind, reason.clone());
                     progress.event(Event::Problem(p.clone()));
                     report.problems.push(p);
-                    errors_in_row += u32::from(*kind == ProblemKind::Failed);
+                    errors_in_row += u32::from(*kind != ProblemKind::Skipped);
                 }
                 Done::DestinationError(e) => {
                     errors_in_row += 1;
@@ -155,6 +157,10 @@ fn fill(
         THROTTLE,
     );
     tick(true);
+    // Files that failed or vanished near the end may be the first sign of a lost share.
+    if fatal.is_none() && report.problems.len() > problems_before_copy {
+        fatal = lost_root(plan, partial);
+    }
     if let Some(f) = fatal {
         return Err(Stop::Failed(f));
     }
@@ -266,6 +272,7 @@ fn finish(
     let manifest = Manifest { header, entries };
     manifest::write(&partial.join(manifest::FILE_NAME), &manifest)
         .map_err(|e| destination_failure(dest, &e))?;
+    crate::fault::pause("manifest");
     let final_path = dest.join(&name);
     std::fs::rename(partial, &final_path).map_err(|e| {
         Failure::new(
@@ -283,6 +290,7 @@ fn finish(
 
     if let Ok(all) = sets::list(dest) {
         let doomed = retention::select(&all, plan.retention);
+        crate::fault::pause("retention");
         let (removed, notes) = retention::remove(&all, &doomed);
         report.removed_sets = removed;
         report.notes.extend(notes);

@@ -2,11 +2,14 @@
 
 use super::copy::{self, Copied, CopyError, Shared};
 use super::manifest::{Entry, Kind, Manifest, Mtime};
+use super::retry::{self, Trouble};
 use super::scan::{Item, ItemKind};
 use super::{FileProblem, ProblemKind};
+use crate::format;
 use crate::plan::Source;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// How an item made it into the set, or why it did not.
 #[derive(Debug)]
@@ -60,21 +63,36 @@ pub fn process(item: &Item, cx: &Context, buf: &mut [u8]) -> Done {
     if let Some(done) = try_link(item, &src, &dst, cx, buf) {
         return done;
     }
-    match copy::copy_file(&src, &dst, buf, &cx.shared) {
-        Ok(c) => Done::Copied(c),
-        Err(e) => {
-            let _ = std::fs::remove_file(&dst);
-            match e {
-                CopyError::Vanished => {
-                    Done::Problem(ProblemKind::Vanished, "deleted during the backup".into())
-                }
-                CopyError::Changed => Done::Problem(ProblemKind::Failed, "changed during backup".into()),
-                CopyError::Source(e) => Done::Problem(ProblemKind::Failed, copy::describe(&e)),
-                CopyError::Destination(e) => Done::DestinationError(e),
-                CopyError::Cancelled => Done::Cancelled,
+    crate::fault::before_copy(&src);
+    let mut waited = Duration::ZERO;
+    for attempt in 0.. {
+        let e = match copy::copy_file(&src, &dst, buf, &cx.shared) {
+            Ok(c) => return Done::Copied(c),
+            Err(e) => e,
+        };
+        let _ = std::fs::remove_file(&dst);
+        let (trouble, reason) = match e {
+            CopyError::Vanished => {
+                return Done::Problem(ProblemKind::Vanished, "deleted during the backup".into());
+            }
+            CopyError::Destination(e) => return Done::DestinationError(e),
+            CopyError::Cancelled => return Done::Cancelled,
+            CopyError::Changed => (Trouble::Changed, "changed during backup".to_string()),
+            CopyError::Source(e) if copy::is_in_use(&e) => {
+                (Trouble::InUse, format!("in use, EXACT may be open on another computer ({e})"))
+            }
+            CopyError::Source(e) => (Trouble::Unreadable, copy::describe(&e)),
+        };
+        match retry::wait(trouble, attempt, &cx.shared) {
+            Some(d) => waited += d,
+            None if cx.shared.stopped() => return Done::Cancelled,
+            None => {
+                let tries = format!("tried {} times over {}", attempt + 1, format::duration(waited));
+                return Done::Problem(ProblemKind::Failed, format!("{reason}; {tries}"));
             }
         }
     }
+    unreachable!("the retry loop ends by returning")
 }
 
 /// Links an unchanged file from the previous set. Unchanged means the same size and modified time

@@ -144,3 +144,49 @@ pub fn inode(p: &Path) -> u64 {
     use std::os::unix::fs::MetadataExt;
     std::fs::metadata(p).unwrap().ino()
 }
+
+impl TestEnv {
+    /// Starts `run` with fault rules (see `src/fault.rs`) and short retry waits.
+    pub fn spawn_with_faults(&self, faults: &str, extra: &[&str]) -> std::process::Child {
+        let pause = self.path("pause");
+        std::fs::create_dir_all(&pause).unwrap();
+        let mut c = self.command();
+        c.env("LOGOFF_BACKUP_FAULTS", faults)
+            .env("LOGOFF_BACKUP_PAUSE_DIR", &pause)
+            .env("LOGOFF_BACKUP_RETRY_SCALE", "0.01")
+            .arg("run")
+            .arg("--data-folder")
+            .arg(&self.data)
+            .arg("--destination")
+            .arg(&self.dest)
+            .args(extra)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        c.spawn().unwrap()
+    }
+
+    pub fn backup_with_faults(&self, faults: &str, extra: &[&str]) -> Output {
+        self.spawn_with_faults(faults, extra).wait_with_output().unwrap()
+    }
+
+    /// Waits (up to a minute) until the engine reaches a `pause:` point.
+    pub fn wait_for_pause(&self, point: &str) {
+        let marker = self.path("pause").join(format!("{}.reached", point.replace([':', '/'], "_")));
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while !marker.exists() {
+            assert!(std::time::Instant::now() < deadline, "the run never reached {point}");
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    }
+
+    pub fn resume(&self, point: &str) {
+        let name = point.replace([':', '/'], "_");
+        std::fs::write(self.path("pause").join(format!("{name}.continue")), b"").unwrap();
+    }
+}
+
+#[cfg(unix)]
+pub fn signal(child: &std::process::Child, sig: i32) {
+    // SAFETY: sends a signal to our own child process.
+    assert_eq!(unsafe { libc::kill(child.id() as i32, sig) }, 0);
+}

@@ -1,0 +1,97 @@
+//! Fault injection for tests, in debug builds only: `LOGOFF_BACKUP_FAULTS` holds `;`-separated rules
+//! that make the real error paths run deterministically, without sleeps or races.
+//!
+//! - `open:<suffix>=<errno>`: opening a source file whose path ends with `<suffix>` fails with that
+//!   OS error (e.g. `16` EBUSY, to drive the "in use" path that Windows reports as 32 or 33);
+//! - `grow:<suffix>`: the file grows by one byte each time it has been read (it keeps changing);
+//! - `vanish:<suffix>`: the file is deleted just before it is copied;
+//! - `pause:<point>`: at that point the engine creates `<point>.reached` in `LOGOFF_BACKUP_PAUSE_DIR`
+//!   and waits until `<point>.continue` appears there. Points: `scanned`, `copy:<suffix>` (before
+//!   that file), `manifest` (written, before the rename), `retention` (before removing old sets).
+//!
+//! In release builds every function here does nothing.
+
+use std::path::Path;
+
+#[cfg(debug_assertions)]
+fn rules() -> &'static [(String, String)] {
+    static RULES: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
+    RULES.get_or_init(|| {
+        std::env::var("LOGOFF_BACKUP_FAULTS")
+            .unwrap_or_default()
+            .split(';')
+            .filter_map(|r| r.split_once(':'))
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    })
+}
+
+#[cfg(debug_assertions)]
+fn matching<'a>(kind: &str, path: &Path) -> Option<&'a str> {
+    let p = path.to_string_lossy();
+    rules().iter().find_map(|(k, v)| {
+        let suffix = v.split('=').next().unwrap_or_default();
+        (k == kind && !suffix.is_empty() && p.ends_with(suffix)).then_some(v.as_str())
+    })
+}
+
+/// An injected error for opening `path`, if a rule says so.
+pub fn open_error(path: &Path) -> Option<std::io::Error> {
+    #[cfg(debug_assertions)]
+    {
+        let rule = matching("open", path)?;
+        let errno: i32 = rule.rsplit_once('=')?.1.parse().ok()?;
+        Some(std::io::Error::from_raw_os_error(errno))
+    }
+    #[cfg(not(debug_assertions))]
+    {
+        let _ = path;
+        None
+    }
+}
+
+/// Called once a file's bytes have been read: may make it change under the copy.
+pub fn after_read(path: &Path) {
+    #[cfg(debug_assertions)]
+    if matching("grow", path).is_some() {
+        use std::io::Write;
+        let mut f = std::fs::OpenOptions::new().append(true).open(path).expect("grow fault");
+        f.write_all(b"+").expect("grow fault");
+    }
+    #[cfg(not(debug_assertions))]
+    let _ = path;
+}
+
+/// Called just before a file is copied: may delete it, or pause at `copy:<suffix>`.
+pub fn before_copy(path: &Path) {
+    #[cfg(debug_assertions)]
+    {
+        if matching("vanish", path).is_some() {
+            let _ = std::fs::remove_file(path);
+        }
+        let p = path.to_string_lossy();
+        let hit = rules().iter().find(|(k, v)| {
+            k == "pause" && v.strip_prefix("copy:").is_some_and(|s| !s.is_empty() && p.ends_with(s))
+        });
+        if let Some((_, point)) = hit {
+            pause(point);
+        }
+    }
+    #[cfg(not(debug_assertions))]
+    let _ = path;
+}
+
+/// Waits at a named point if a rule says so.
+pub fn pause(point: &str) {
+    #[cfg(debug_assertions)]
+    if rules().iter().any(|(k, v)| k == "pause" && v == point) {
+        let dir = std::path::PathBuf::from(std::env::var_os("LOGOFF_BACKUP_PAUSE_DIR").expect("pause dir"));
+        let name = point.replace([':', '/', '\\'], "_");
+        std::fs::write(dir.join(format!("{name}.reached")), b"").expect("pause marker");
+        while !dir.join(format!("{name}.continue")).exists() {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    }
+    #[cfg(not(debug_assertions))]
+    let _ = point;
+}

@@ -1,0 +1,66 @@
+//! The progress bar of a headless `run`, drawn from the same events as the window (on a terminal
+//! only: a scheduled task's output stays plain).
+
+use crate::format;
+use crate::progress::{Event, Phase};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::IsTerminal;
+
+pub struct TerminalProgress {
+    bar: Option<ProgressBar>,
+    files_total: u64,
+}
+
+impl TerminalProgress {
+    pub fn new() -> TerminalProgress {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr_with_hz(4));
+            bar.set_style(ProgressStyle::with_template("{spinner} {msg}").expect("template"));
+            bar
+        });
+        TerminalProgress { bar, files_total: 0 }
+    }
+
+    pub fn apply(&mut self, event: &Event) {
+        let Some(bar) = &self.bar else { return };
+        match event {
+            Event::Phase(phase) => bar.set_message(match phase {
+                Phase::Checking => "Checking the folders…",
+                Phase::Scanning => "Looking for files…",
+                Phase::Copying => "Copying…",
+                Phase::Verifying => "Checking the copies…",
+            }),
+            Event::Scanned { files, bytes } => {
+                self.files_total = *files;
+                bar.set_length(*bytes);
+                let style = ProgressStyle::with_template(
+                    "[{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {eta} left  {msg}",
+                )
+                .expect("template")
+                .progress_chars("=> ");
+                bar.set_style(style);
+            }
+            Event::Progress { files_done, bytes_done, current } => {
+                bar.set_position(*bytes_done);
+                let name =
+                    current.as_ref().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned());
+                bar.set_message(format!(
+                    "{} of {} files  {}",
+                    format::count(*files_done),
+                    format::count(self.files_total),
+                    name.unwrap_or_default()
+                ));
+            }
+            Event::Problem(p) => {
+                bar.println(format!("{:<9} {}: {}", p.kind.label(), p.path.display(), p.reason))
+            }
+            Event::Finished(_) => bar.finish_and_clear(),
+        }
+    }
+}
+
+impl Default for TerminalProgress {
+    fn default() -> Self {
+        Self::new()
+    }
+}
