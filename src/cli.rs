@@ -37,6 +37,12 @@ pub enum Command {
         /// The set's folder, e.g. E:\DataBkup\2026-11-26_173005_RECEPTION1
         set: PathBuf,
     },
+    /// Make a sample practice (data folder, backup folder, settings) and back it up.
+    Demo {
+        /// Where to put the sample practice (default: a folder in your local data folder).
+        #[arg(long, value_name = "PATH")]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Args, Default)]
@@ -72,6 +78,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         Some(Command::Run(args)) => run(cli.config, args),
         Some(Command::Verify { set }) => verify(&set),
+        Some(Command::Demo { dir }) => demo(dir),
         None => {
             use clap::CommandFactory;
             let _ = Cli::command().print_help();
@@ -127,6 +134,11 @@ fn run(config: Option<PathBuf>, args: RunArgs) -> ExitCode {
             return ExitCode::from(EXIT_INVALID_SETTINGS);
         }
     };
+    run_plan(plan)
+}
+
+/// Runs a backup with a terminal progress bar; Ctrl-C cancels.
+fn run_plan(plan: Plan) -> ExitCode {
     let cancel = Arc::new(AtomicBool::new(false));
     let flag = cancel.clone();
     // Ctrl-C cancels like the window's Cancel: the partial set goes, earlier sets stay.
@@ -139,6 +151,27 @@ fn run(config: Option<PathBuf>, args: RunArgs) -> ExitCode {
     let report = handle.join();
     print_report(&report);
     ExitCode::from(report.outcome.exit_code())
+}
+
+fn demo(dir: Option<PathBuf>) -> ExitCode {
+    let dir = dir.unwrap_or_else(crate::demo::default_dir);
+    let demo = match crate::demo::prepare(&dir) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("logoff-backup: cannot make the sample practice in {}: {e}", dir.display());
+            return ExitCode::from(2);
+        }
+    };
+    println!("Sample practice: {}", demo.settings.data_folder.display());
+    println!("Backups go to:   {}", demo.settings.destination.display());
+    println!("Settings:        {}", demo.settings_file.display());
+    match Plan::from_settings(&demo.settings, None) {
+        Ok(plan) => run_plan(plan),
+        Err(e) => {
+            eprintln!("logoff-backup: {e}");
+            ExitCode::from(EXIT_INVALID_SETTINGS)
+        }
+    }
 }
 
 fn print_report(r: &Report) {

@@ -6,6 +6,7 @@
 pub mod backup_log;
 pub mod cli;
 pub mod clock;
+pub mod demo;
 pub mod engine;
 pub mod fault;
 pub mod format;
