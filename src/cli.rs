@@ -37,6 +37,8 @@ pub enum Command {
         /// The set's folder, e.g. E:\DataBkup\2026-11-26_173005_RECEPTION1
         set: PathBuf,
     },
+    /// Open the settings dialog.
+    Settings,
     /// Make a sample practice (data folder, backup folder, settings) and back it up.
     Demo {
         /// Where to put the sample practice (default: a folder in your local data folder).
@@ -79,7 +81,15 @@ pub fn main() -> ExitCode {
         Some(Command::Run(args)) => run(cli.config, args),
         Some(Command::Verify { set }) => verify(&set),
         Some(Command::Demo { dir }) => demo(dir),
+        Some(Command::Settings) => {
+            crate::gui::settings_app::run(settings::Locations::system(cli.config.as_deref()))
+        }
         None => {
+            let locations = settings::Locations::system(cli.config.as_deref());
+            if locations.find().is_none() {
+                // First run on this computer: set it up.
+                return crate::gui::settings_app::run(locations);
+            }
             use clap::CommandFactory;
             let _ = Cli::command().print_help();
             ExitCode::SUCCESS

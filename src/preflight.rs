@@ -93,8 +93,7 @@ fn check_source(folder: &Path, what: &str) -> Result<(), Failure> {
 /// Refuses a destination inside a source (each backup would contain the previous ones) and a
 /// source inside the destination.
 fn check_not_nested(source: &Path, dest: &Path) -> Result<(), Failure> {
-    let (s, d) = (comparable(source), comparable(dest));
-    if d.starts_with(&s) {
+    if is_within(dest, source) {
         return Err(Failure::new(
             format!(
                 "The backup folder {} is inside {}. Choose a backup folder outside the data being backed up.",
@@ -104,7 +103,7 @@ fn check_not_nested(source: &Path, dest: &Path) -> Result<(), Failure> {
             "destination inside source",
         ));
     }
-    if s.starts_with(&d) {
+    if is_within(source, dest) {
         return Err(Failure::new(
             format!(
                 "The folder to back up {} is inside the backup folder {}. Choose a separate backup folder.",
@@ -115,6 +114,11 @@ fn check_not_nested(source: &Path, dest: &Path) -> Result<(), Failure> {
         ));
     }
     Ok(())
+}
+
+/// Whether `inner` is `outer` or inside it (links resolved; case-insensitive on Windows).
+pub fn is_within(inner: &Path, outer: &Path) -> bool {
+    comparable(inner).starts_with(comparable(outer))
 }
 
 /// A path for comparison: its longest existing part resolved (links, `..`), the rest appended,

@@ -104,11 +104,54 @@ pub fn machine_path() -> PathBuf {
     }
 }
 
-/// Which settings file applies: `--config` if given, else the per-user file if it exists, else the
-/// machine-wide file if it exists. `None` means this computer has no settings yet.
-pub fn find(explicit: Option<&Path>) -> Option<PathBuf> {
-    if let Some(p) = explicit {
-        return Some(p.to_path_buf());
+/// Where settings files live: an explicit `--config` file, the per-user file, the machine-wide file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Locations {
+    pub explicit: Option<PathBuf>,
+    pub user: Option<PathBuf>,
+    pub machine: PathBuf,
+}
+
+impl Locations {
+    /// This computer's places, with `--config` if given.
+    pub fn system(explicit: Option<&Path>) -> Locations {
+        Locations { explicit: explicit.map(Path::to_path_buf), user: user_path(), machine: machine_path() }
     }
-    user_path().filter(|p| p.is_file()).or_else(|| Some(machine_path()).filter(|p| p.is_file()))
+
+    /// Which settings file applies: `--config` if given, else the per-user file if it exists, else
+    /// the machine-wide file if it exists. `None` means this computer has no settings yet.
+    pub fn find(&self) -> Option<PathBuf> {
+        if let Some(p) = &self.explicit {
+            return Some(p.clone());
+        }
+        self.user
+            .clone()
+            .filter(|p| p.is_file())
+            .or_else(|| Some(self.machine.clone()).filter(|p| p.is_file()))
+    }
+
+    /// Where Save writes by default: `--config`, else the per-user file.
+    pub fn save_target(&self) -> PathBuf {
+        self.explicit.clone().or_else(|| self.user.clone()).unwrap_or_else(|| self.machine.clone())
+    }
+}
+
+/// Which settings file applies on this computer (see `Locations::find`).
+pub fn find(explicit: Option<&Path>) -> Option<PathBuf> {
+    Locations::system(explicit).find()
+}
+
+impl Settings {
+    /// Settings for a computer that has none yet: EXACT's usual local data folder if it exists here,
+    /// and the vendor's usual backup folder.
+    pub fn first_run() -> Settings {
+        #[cfg(windows)]
+        {
+            let usual = ["C:\\EXACTData", "D:\\EXACTData", "C:\\EXACT\\Data"];
+            let data_folder = usual.iter().map(PathBuf::from).find(|p| p.is_dir()).unwrap_or_default();
+            Settings { data_folder, destination: PathBuf::from("C:\\DataBkup"), ..Settings::default() }
+        }
+        #[cfg(not(windows))]
+        Settings::default()
+    }
 }

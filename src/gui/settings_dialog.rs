@@ -1,0 +1,329 @@
+//! The settings dialog: edits a draft of the settings; Save writes them atomically, Cancel discards.
+//! Folder checks run off the UI thread (see `checker`).
+
+use super::checker::{Checker, Update};
+use super::services::Services;
+use super::widgets;
+use crate::format;
+use crate::settings::{Locations, Settings, SettingsError};
+use crate::validate::{self, Field, Message, Severity};
+use egui::RichText;
+use std::path::{Path, PathBuf};
+
+/// Checks wait this long after the last keystroke, so a half-typed network path is not probed.
+const SETTLE_SECONDS: f64 = 0.4;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DialogResult {
+    Saved(PathBuf),
+    Cancelled,
+}
+
+pub struct SettingsDialog {
+    pub draft: Settings,
+    data_text: String,
+    dest_text: String,
+    extra_texts: Vec<String>,
+    locations: Locations,
+    /// Offer "for every user of this computer" (the machine-wide file is writable).
+    machine_writable: bool,
+    for_everyone: bool,
+    /// The settings file that could not be read, and why.
+    damaged: Option<(PathBuf, String)>,
+    quick: Vec<Message>,
+    checked: Vec<Message>,
+    checks_current: bool,
+    estimate: Option<Option<(u64, u64)>>,
+    checker: Checker,
+    edited_at: Option<f64>,
+    save_error: Option<String>,
+    services: Services,
+}
+
+impl SettingsDialog {
+    /// Opens over the settings that apply (or first-run defaults, or defaults over a damaged file).
+    pub fn open(locations: Locations, services: Services) -> SettingsDialog {
+        let (draft, damaged) = match locations.find().map(|p| (Settings::load(&p), p)) {
+            None => (Settings::first_run(), None),
+            Some((Ok(s), _)) => (s, None),
+            Some((Err(e @ SettingsError::Corrupt { .. }), p)) => {
+                (Settings::default(), Some((p, e.to_string())))
+            }
+            Some((Err(e), p)) if p.exists() => (Settings::default(), Some((p, e.to_string()))),
+            Some((Err(_), _)) => (Settings::first_run(), None),
+        };
+        let machine_writable = locations.explicit.is_none() && writable(&locations.machine);
+        let for_everyone = machine_writable && locations.find().as_ref() == Some(&locations.machine);
+        let mut dialog = SettingsDialog {
+            data_text: text_of(&draft.data_folder),
+            dest_text: text_of(&draft.destination),
+            extra_texts: draft.extra_folders.iter().map(|p| text_of(p)).collect(),
+            draft,
+            locations,
+            machine_writable,
+            for_everyone,
+            damaged,
+            quick: Vec::new(),
+            checked: Vec::new(),
+            checks_current: false,
+            estimate: None,
+            checker: Checker::default(),
+            edited_at: Some(f64::NEG_INFINITY),
+            save_error: None,
+            services,
+        };
+        dialog.quick = validate::quick(&dialog.draft);
+        dialog
+    }
+
+    /// The file Save writes.
+    pub fn target(&self) -> PathBuf {
+        if self.for_everyone { self.locations.machine.clone() } else { self.locations.save_target() }
+    }
+
+    fn messages(&self) -> impl Iterator<Item = &Message> {
+        self.quick.iter().chain(&self.checked)
+    }
+
+    fn can_save(&self) -> bool {
+        self.checks_current && !self.messages().any(|m| m.severity == Severity::Error)
+    }
+
+    fn edited(&mut self, now: f64) {
+        self.draft.data_folder = PathBuf::from(self.data_text.trim());
+        self.draft.destination = PathBuf::from(self.dest_text.trim());
+        self.draft.extra_folders = self.extra_texts.iter().map(|t| PathBuf::from(t.trim())).collect();
+        self.quick = validate::quick(&self.draft);
+        self.checks_current = false;
+        self.save_error = None;
+        self.edited_at = Some(now);
+    }
+
+    /// Starts the folder checks once typing has settled; takes in their answers.
+    fn run_checks(&mut self, ctx: &egui::Context, now: f64) {
+        if let Some(at) = self.edited_at {
+            if now - at >= SETTLE_SECONDS {
+                self.edited_at = None;
+                self.checked.clear();
+                self.estimate = None;
+                let ctx = ctx.clone();
+                self.checker.restart(self.draft.clone(), move || ctx.request_repaint());
+            } else {
+                ctx.request_repaint_after(std::time::Duration::from_secs_f64(SETTLE_SECONDS - (now - at)));
+            }
+        }
+        for update in self.checker.poll() {
+            match update {
+                Update::Checked(m) => (self.checked, self.checks_current) = (m, true),
+                Update::Estimated(e) => self.estimate = Some(e),
+            }
+        }
+    }
+
+    fn save(&mut self) -> Result<PathBuf, String> {
+        let target = self.target();
+        if let Some((bad, _)) = &self.damaged {
+            let mut copy = bad.clone().into_os_string();
+            copy.push(".bad");
+            std::fs::copy(bad, &copy).map_err(|e| format!("Cannot keep a copy of the damaged file: {e}"))?;
+        }
+        self.draft.save(&target).map_err(|e| e.to_string())?;
+        self.damaged = None;
+        Ok(target)
+    }
+
+    pub fn ui(&mut self, ui: &mut egui::Ui) -> Option<DialogResult> {
+        let now = ui.input(|i| i.time);
+        self.run_checks(ui.ctx(), now);
+        let mut changed = false;
+        ui.heading("Network backup settings");
+        if let Some((_, why)) = &self.damaged {
+            ui.colored_label(ui.visuals().error_fg_color, format!("{why}. The defaults are shown; Save replaces the file and keeps the old one as settings.ron.bad."));
+        }
+        ui.add_space(4.0);
+        section(ui, "What to back up");
+        let start = Some(self.draft.data_folder.clone()).filter(|p| !p.as_os_str().is_empty());
+        changed |= widgets::folder_row(
+            ui,
+            "EXACT data folder",
+            &mut self.data_text,
+            &mut self.services.pick_folder,
+            start.as_deref(),
+        );
+        show_messages(ui, self.messages(), Field::DataFolder);
+        changed |= ui
+            .checkbox(
+                &mut self.draft.include_subdirectories,
+                "Back up sub-directories (X-rays, scanned documents, portal and Clinipad forms, email attachments, letter templates)",
+            )
+            .changed();
+        ui.weak(
+            "These are usually 75% or more of the data folder's size. Leave this on unless told otherwise.",
+        );
+        ui.add_space(6.0);
+
+        ui.label("Extra folders (for example X-rays kept outside the data folder):");
+        let mut remove = None;
+        for i in 0..self.extra_texts.len() {
+            let start = Some(self.draft.extra_folders[i].clone()).filter(|p| !p.as_os_str().is_empty());
+            ui.horizontal(|ui| {
+                changed |= widgets::folder_row(
+                    ui,
+                    &format!("Extra folder {}", i + 1),
+                    &mut self.extra_texts[i],
+                    &mut self.services.pick_folder,
+                    start.as_deref(),
+                );
+                if ui.button("Remove").clicked() {
+                    remove = Some(i);
+                }
+            });
+            show_messages(ui, self.messages(), Field::Extra(i));
+        }
+        if let Some(i) = remove {
+            self.extra_texts.remove(i);
+            changed = true;
+        }
+        if ui.button("Add…").clicked() {
+            let picked = (self.services.pick_folder)(None);
+            self.extra_texts.push(picked.map(|p| text_of(&p)).unwrap_or_default());
+            changed = true;
+        }
+        let data_ok = !self.messages().any(|m| m.field == Field::DataFolder && m.severity == Severity::Error);
+        match self.estimate {
+            _ if !data_ok => {}
+            None => {
+                ui.weak("Estimating the size of one backup…");
+            }
+            Some(Some((files, bytes))) => {
+                ui.label(format!(
+                    "One backup: about {} in {} files.",
+                    format::bytes(bytes),
+                    format::count(files)
+                ));
+            }
+            _ => {}
+        }
+        ui.add_space(6.0);
+        section(ui, "Where backups go");
+        let start = Some(self.draft.destination.clone()).filter(|p| !p.as_os_str().is_empty());
+        changed |= widgets::folder_row(
+            ui,
+            "Backup folder",
+            &mut self.dest_text,
+            &mut self.services.pick_folder,
+            start.as_deref(),
+        );
+        show_messages(ui, self.messages(), Field::Destination);
+        ui.add_space(6.0);
+
+        section(ui, "How many backups to keep");
+        ui.horizontal(|ui| {
+            for (label, value) in [
+                ("Newest", &mut self.draft.keep_last),
+                ("Daily", &mut self.draft.keep_daily),
+                ("Weekly", &mut self.draft.keep_weekly),
+                ("Monthly", &mut self.draft.keep_monthly),
+            ] {
+                let l = ui.label(label);
+                changed |= ui.add(egui::DragValue::new(value).range(0..=999)).labelled_by(l.id).changed();
+            }
+        });
+        let d = &self.draft;
+        ui.weak(validate::retention_summary(d.keep_last, d.keep_daily, d.keep_weekly, d.keep_monthly));
+        show_messages(ui, self.messages(), Field::Retention);
+        section(ui, "Options");
+        changed |= ui
+            .checkbox(&mut self.draft.verify_after_backup, "Check every copy after the backup (recommended)")
+            .changed();
+        changed |= ui
+            .checkbox(&mut self.draft.prompt_on_exit, "Ask to start the backup when EXACT closes")
+            .changed();
+        if self.machine_writable {
+            ui.checkbox(&mut self.for_everyone, "Save for every user of this computer");
+        }
+        ui.separator();
+        self.places_ui(ui);
+        if changed {
+            self.edited(now);
+        }
+        self.buttons_ui(ui)
+    }
+
+    fn places_ui(&mut self, ui: &mut egui::Ui) {
+        let target = self.target();
+        let log = Some(crate::plan::default_log_file(&self.draft.data_folder))
+            .filter(|_| !self.draft.data_folder.as_os_str().is_empty());
+        for (what, path) in [("Settings file", Some(target)), ("Backup log", log)] {
+            let Some(path) = path else { continue };
+            ui.horizontal(|ui| {
+                ui.label(format!("{what}: {}", validate::display(&path)));
+                let open = egui::Button::new(format!("Open {}", what.to_lowercase()));
+                if ui.add_enabled(path.exists(), open).clicked()
+                    && let Err(e) = (self.services.open)(&path)
+                {
+                    self.save_error = Some(format!("Cannot open {}: {e}", validate::display(&path)));
+                }
+            });
+        }
+    }
+
+    fn buttons_ui(&mut self, ui: &mut egui::Ui) -> Option<DialogResult> {
+        if let Some(e) = &self.save_error {
+            ui.colored_label(ui.visuals().error_fg_color, e);
+        }
+        let mut result = None;
+        ui.horizontal(|ui| {
+            let can_save = self.can_save();
+            let save = egui::Button::new(RichText::new("Save").strong()).min_size(egui::vec2(90.0, 28.0));
+            let save = ui.add_enabled(can_save, save);
+            if save.clicked() {
+                match self.save() {
+                    Ok(path) => result = Some(DialogResult::Saved(path)),
+                    Err(e) => self.save_error = Some(e),
+                }
+            }
+            let cancel = egui::Button::new("Cancel").min_size(egui::vec2(90.0, 28.0));
+            if ui.add(cancel).clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+                result = Some(DialogResult::Cancelled);
+            }
+            if !self.checks_current {
+                ui.weak("Checking the folders…");
+            }
+        });
+        result
+    }
+}
+
+fn section(ui: &mut egui::Ui, title: &str) {
+    ui.add_space(4.0);
+    ui.label(RichText::new(title).strong().size(15.0));
+}
+
+fn show_messages<'a>(ui: &mut egui::Ui, messages: impl Iterator<Item = &'a Message>, field: Field) {
+    for m in messages.filter(|m| m.field == field) {
+        let color = match m.severity {
+            Severity::Error => ui.visuals().error_fg_color,
+            Severity::Warning => ui.visuals().warn_fg_color,
+            Severity::Info => ui.visuals().weak_text_color(),
+        };
+        ui.colored_label(color, &m.text);
+    }
+}
+
+fn text_of(p: &Path) -> String {
+    validate::display(p)
+}
+
+/// Whether this user may write the file (or create it in its folder).
+fn writable(p: &Path) -> bool {
+    match std::fs::metadata(p) {
+        Ok(m) => !m.permissions().readonly() && std::fs::OpenOptions::new().append(true).open(p).is_ok(),
+        Err(_) => p.parent().is_some_and(|d| {
+            let probe = d.join(format!(".write-test-{}", std::process::id()));
+            let ok = std::fs::write(&probe, b"").is_ok();
+            let _ = std::fs::remove_file(&probe);
+            ok
+        }),
+    }
+}
