@@ -30,6 +30,14 @@ pub struct Cli {
 
 #[derive(Subcommand)]
 pub enum Command {
+    /// Ask whether to start the network backup (what EXACT's exit or a logoff script runs).
+    Prompt,
+    /// Start a program (EXACT), wait for it to close, then ask whether to back up.
+    After {
+        /// The program and its arguments, after `--`.
+        #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true)]
+        program: Vec<std::ffi::OsString>,
+    },
     /// Back up now, without a window (for a scheduled task).
     Run(RunArgs),
     /// Re-read a backup set and compare every file with its manifest (exit 0 match, 1 mismatch, 2 unreadable).
@@ -39,7 +47,7 @@ pub enum Command {
     },
     /// Open the settings dialog.
     Settings,
-    /// Make a sample practice (data folder, backup folder, settings) and back it up.
+    /// Make a sample practice (data folder, backup folder, settings) and open the prompt on it.
     Demo {
         /// Where to put the sample practice (default: a folder in your local data folder).
         #[arg(long, value_name = "PATH")]
@@ -76,24 +84,16 @@ pub struct RunArgs {
 }
 
 pub fn main() -> ExitCode {
+    crate::platform::attach_parent_console();
     let cli = Cli::parse();
+    let locations = || settings::Locations::system(cli.config.as_deref());
     match cli.command {
+        None | Some(Command::Prompt) => crate::gui::app::run(locations()),
+        Some(Command::After { ref program }) => after(program, locations()),
         Some(Command::Run(args)) => run(cli.config, args),
         Some(Command::Verify { set }) => verify(&set),
         Some(Command::Demo { dir }) => demo(dir),
-        Some(Command::Settings) => {
-            crate::gui::settings_app::run(settings::Locations::system(cli.config.as_deref()))
-        }
-        None => {
-            let locations = settings::Locations::system(cli.config.as_deref());
-            if locations.find().is_none() {
-                // First run on this computer: set it up.
-                return crate::gui::settings_app::run(locations);
-            }
-            use clap::CommandFactory;
-            let _ = Cli::command().print_help();
-            ExitCode::SUCCESS
-        }
+        Some(Command::Settings) => crate::gui::settings_app::run(locations()),
     }
 }
 
@@ -163,6 +163,16 @@ fn run_plan(plan: Plan) -> ExitCode {
     ExitCode::from(report.outcome.exit_code())
 }
 
+/// Runs the program, waits for it to close, then prompts (unless the settings say not to ask).
+fn after(program: &[std::ffi::OsString], locations: settings::Locations) -> ExitCode {
+    let Some((exe, args)) = program.split_first() else { return ExitCode::from(EXIT_INVALID_SETTINGS) };
+    if let Err(e) = std::process::Command::new(exe).args(args).status() {
+        eprintln!("logoff-backup: cannot start {}: {e}", exe.to_string_lossy());
+    }
+    let ask = locations.find().and_then(|p| Settings::load(&p).ok()).is_none_or(|s| s.prompt_on_exit);
+    if ask { crate::gui::app::run(locations) } else { ExitCode::SUCCESS }
+}
+
 fn demo(dir: Option<PathBuf>) -> ExitCode {
     let dir = dir.unwrap_or_else(crate::demo::default_dir);
     let demo = match crate::demo::prepare(&dir) {
@@ -175,13 +185,7 @@ fn demo(dir: Option<PathBuf>) -> ExitCode {
     println!("Sample practice: {}", demo.settings.data_folder.display());
     println!("Backups go to:   {}", demo.settings.destination.display());
     println!("Settings:        {}", demo.settings_file.display());
-    match Plan::from_settings(&demo.settings, None) {
-        Ok(plan) => run_plan(plan),
-        Err(e) => {
-            eprintln!("logoff-backup: {e}");
-            ExitCode::from(EXIT_INVALID_SETTINGS)
-        }
-    }
+    crate::gui::app::run(settings::Locations::system(Some(&demo.settings_file)))
 }
 
 fn print_report(r: &Report) {

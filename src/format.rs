@@ -34,7 +34,9 @@ pub fn count(n: u64) -> String {
 /// `2.4 s`, `3 min 05 s`, `1 h 02 min`
 pub fn duration(d: Duration) -> String {
     let s = d.as_secs();
-    if s < 60 {
+    if d.as_millis() < 100 {
+        "under 0.1 s".to_string()
+    } else if s < 60 {
         format!("{:.1} s", d.as_secs_f64())
     } else if s < 3600 {
         format!("{} min {:02} s", s / 60, s % 60)

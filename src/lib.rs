@@ -16,6 +16,7 @@ pub mod platform;
 pub mod preflight;
 pub mod progress;
 pub mod settings;
+pub mod status;
 pub mod terminal;
 pub mod validate;
 pub mod worker;

@@ -84,6 +84,17 @@ pub fn flush_dir(dir: &Path) {
     let _ = dir;
 }
 
+/// Lets a windowless (GUI-subsystem) program print to the console it was started from.
+pub fn attach_parent_console() {
+    #[cfg(windows)]
+    // SAFETY: attaching to the parent's console has no preconditions; failure (no console) is fine.
+    unsafe {
+        windows_sys::Win32::System::Console::AttachConsole(
+            windows_sys::Win32::System::Console::ATTACH_PARENT_PROCESS,
+        );
+    }
+}
+
 /// Test-only overrides, read from the environment in debug builds only.
 pub fn test_override(name: &str) -> Option<String> {
     if cfg!(debug_assertions) { std::env::var(name).ok().filter(|v| !v.is_empty()) } else { None }

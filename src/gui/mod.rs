@@ -1,7 +1,11 @@
 //! The windows: the logoff prompt and the settings dialog (egui, through eframe).
 
+pub mod app;
 pub mod checker;
+pub mod progress;
+mod screens;
 pub mod services;
+mod session;
 pub mod settings_app;
 pub mod settings_dialog;
 mod widgets;

@@ -6,22 +6,21 @@ use crate::settings::Locations;
 
 pub struct SettingsApp {
     pub dialog: SettingsDialog,
+    pub services: Services,
     pub result: Option<DialogResult>,
 }
 
 impl SettingsApp {
     pub fn new(locations: Locations, services: Services) -> SettingsApp {
-        SettingsApp { dialog: SettingsDialog::open(locations, services), result: None }
+        SettingsApp { dialog: SettingsDialog::open(locations), services, result: None }
     }
 
     pub fn show(&mut self, ui: &mut egui::Ui) {
         egui::CentralPanel::default().show(ui, |ui| {
-            egui::ScrollArea::vertical().show(ui, |ui| {
-                if let Some(r) = self.dialog.ui(ui) {
-                    self.result = Some(r);
-                    ui.send_viewport_cmd(egui::ViewportCommand::Close);
-                }
-            });
+            if let Some(r) = self.dialog.ui(ui, &mut self.services) {
+                self.result = Some(r);
+                ui.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
         });
     }
 }

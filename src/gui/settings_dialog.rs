@@ -37,12 +37,11 @@ pub struct SettingsDialog {
     checker: Checker,
     edited_at: Option<f64>,
     save_error: Option<String>,
-    services: Services,
 }
 
 impl SettingsDialog {
     /// Opens over the settings that apply (or first-run defaults, or defaults over a damaged file).
-    pub fn open(locations: Locations, services: Services) -> SettingsDialog {
+    pub fn open(locations: Locations) -> SettingsDialog {
         let (draft, damaged) = match locations.find().map(|p| (Settings::load(&p), p)) {
             None => (Settings::first_run(), None),
             Some((Ok(s), _)) => (s, None),
@@ -70,7 +69,6 @@ impl SettingsDialog {
             checker: Checker::default(),
             edited_at: Some(f64::NEG_INFINITY),
             save_error: None,
-            services,
         };
         dialog.quick = validate::quick(&dialog.draft);
         dialog
@@ -132,9 +130,26 @@ impl SettingsDialog {
         Ok(target)
     }
 
-    pub fn ui(&mut self, ui: &mut egui::Ui) -> Option<DialogResult> {
+    /// Draws the dialog: the form scrolls, the buttons stay in view at the bottom.
+    pub fn ui(&mut self, ui: &mut egui::Ui, services: &mut Services) -> Option<DialogResult> {
         let now = ui.input(|i| i.time);
         self.run_checks(ui.ctx(), now);
+        let result = egui::Panel::bottom("settings-buttons")
+            .show(ui, |ui| {
+                ui.add_space(4.0);
+                self.places_ui(ui, services);
+                self.buttons_ui(ui)
+            })
+            .inner;
+        let changed = egui::ScrollArea::vertical().show(ui, |ui| self.form_ui(ui, services)).inner;
+        if changed {
+            self.edited(now);
+        }
+        result
+    }
+
+    /// The fields. Returns whether the draft changed.
+    fn form_ui(&mut self, ui: &mut egui::Ui, services: &mut Services) -> bool {
         let mut changed = false;
         ui.heading("Network backup settings");
         if let Some((_, why)) = &self.damaged {
@@ -147,7 +162,7 @@ impl SettingsDialog {
             ui,
             "EXACT data folder",
             &mut self.data_text,
-            &mut self.services.pick_folder,
+            &mut services.pick_folder,
             start.as_deref(),
         );
         show_messages(ui, self.messages(), Field::DataFolder);
@@ -171,7 +186,7 @@ impl SettingsDialog {
                     ui,
                     &format!("Extra folder {}", i + 1),
                     &mut self.extra_texts[i],
-                    &mut self.services.pick_folder,
+                    &mut services.pick_folder,
                     start.as_deref(),
                 );
                 if ui.button("Remove").clicked() {
@@ -185,7 +200,7 @@ impl SettingsDialog {
             changed = true;
         }
         if ui.button("Add…").clicked() {
-            let picked = (self.services.pick_folder)(None);
+            let picked = (services.pick_folder)(None);
             self.extra_texts.push(picked.map(|p| text_of(&p)).unwrap_or_default());
             changed = true;
         }
@@ -211,7 +226,7 @@ impl SettingsDialog {
             ui,
             "Backup folder",
             &mut self.dest_text,
-            &mut self.services.pick_folder,
+            &mut services.pick_folder,
             start.as_deref(),
         );
         show_messages(ui, self.messages(), Field::Destination);
@@ -242,15 +257,10 @@ impl SettingsDialog {
         if self.machine_writable {
             ui.checkbox(&mut self.for_everyone, "Save for every user of this computer");
         }
-        ui.separator();
-        self.places_ui(ui);
-        if changed {
-            self.edited(now);
-        }
-        self.buttons_ui(ui)
+        changed
     }
 
-    fn places_ui(&mut self, ui: &mut egui::Ui) {
+    fn places_ui(&mut self, ui: &mut egui::Ui, services: &Services) {
         let target = self.target();
         let log = Some(crate::plan::default_log_file(&self.draft.data_folder))
             .filter(|_| !self.draft.data_folder.as_os_str().is_empty());
@@ -260,7 +270,7 @@ impl SettingsDialog {
                 ui.label(format!("{what}: {}", validate::display(&path)));
                 let open = egui::Button::new(format!("Open {}", what.to_lowercase()));
                 if ui.add_enabled(path.exists(), open).clicked()
-                    && let Err(e) = (self.services.open)(&path)
+                    && let Err(e) = (services.open)(&path)
                 {
                     self.save_error = Some(format!("Cannot open {}: {e}", validate::display(&path)));
                 }

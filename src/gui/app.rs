@@ -1,0 +1,228 @@
+//! The logoff prompt: Ask → Running → Finished, with Settings reachable from Ask. The engine runs on
+//! the worker thread and reaches the window only through its events and a repaint waker.
+
+use super::progress::ProgressModel;
+use super::services::Services;
+use super::settings_dialog::{DialogResult, SettingsDialog};
+use super::{screens, session};
+use crate::engine::Outcome;
+use crate::plan::Plan;
+use crate::settings::{Locations, Settings};
+use crate::status::Status;
+use crate::worker::{self, WorkerHandle};
+use crossbeam_channel::Receiver;
+use std::cell::Cell;
+use std::rc::Rc;
+
+pub enum Screen {
+    Ask,
+    Running,
+    Finished,
+    Settings(Box<SettingsDialog>),
+}
+
+pub struct PromptApp {
+    pub screen: Screen,
+    locations: Locations,
+    pub plan: Option<Plan>,
+    /// Why there is no plan (settings missing fields), in words.
+    pub plan_problem: Option<String>,
+    pub status: Option<Status>,
+    status_rx: Option<Receiver<Status>>,
+    pub services: Services,
+    pub exit_code: Rc<Cell<u8>>,
+    worker: Option<WorkerHandle>,
+    pub progress: ProgressModel,
+    pub confirm_cancel: bool,
+    /// Set when the log viewer could not be started: where the log is.
+    pub log_note: Option<String>,
+    /// UI time at which the Done screen closes by itself.
+    pub closes_at: Option<f64>,
+    /// The window was asked to close (also visible to tests).
+    pub closing: bool,
+    /// A new window size for the next frame (Settings needs more room than the prompt).
+    resize: Option<[f32; 2]>,
+}
+
+pub const PROMPT_SIZE: [f32; 2] = [560.0, 400.0];
+pub const SETTINGS_SIZE: [f32; 2] = [660.0, 720.0];
+
+impl PromptApp {
+    pub fn new(locations: Locations, services: Services) -> PromptApp {
+        let mut app = PromptApp {
+            screen: Screen::Ask,
+            locations,
+            plan: None,
+            plan_problem: None,
+            status: None,
+            status_rx: None,
+            services,
+            exit_code: Rc::new(Cell::new(0)),
+            worker: None,
+            progress: ProgressModel::default(),
+            confirm_cancel: false,
+            log_note: None,
+            closes_at: None,
+            closing: false,
+            resize: None,
+        };
+        match app.locations.find().map(|p| Settings::load(&p)) {
+            Some(Ok(settings)) => app.use_settings(&settings),
+            // No settings yet, or a damaged file: set them up first.
+            _ => app.open_settings(),
+        }
+        app
+    }
+
+    fn use_settings(&mut self, settings: &Settings) {
+        (self.plan, self.plan_problem) = match Plan::from_settings(settings, None) {
+            Ok(p) => (Some(p), None),
+            Err(e) => (None, Some(format!("The settings are not complete: {e}."))),
+        };
+        self.status = None;
+        self.status_rx = None;
+    }
+
+    pub fn open_settings(&mut self) {
+        self.screen = Screen::Settings(Box::new(SettingsDialog::open(self.locations.clone())));
+        self.resize = Some(SETTINGS_SIZE);
+    }
+
+    /// Looks up whether a backup can run and how the last ones went, off the UI thread.
+    fn start_status(&mut self, ctx: &egui::Context) {
+        let Some(plan) = self.plan.clone() else { return };
+        let (tx, rx) = crossbeam_channel::bounded(1);
+        let ctx = ctx.clone();
+        std::thread::spawn(move || {
+            let _ = tx.send(crate::status::lookup(&plan));
+            ctx.request_repaint();
+        });
+        self.status_rx = Some(rx);
+    }
+
+    pub fn start_backup(&mut self, ctx: &egui::Context) {
+        let Some(plan) = self.plan.clone() else { return };
+        let ctx2 = ctx.clone();
+        self.worker = Some(worker::start(plan, move || ctx2.request_repaint()));
+        self.progress = ProgressModel::default();
+        self.confirm_cancel = false;
+        self.log_note = None;
+        self.screen = Screen::Running;
+        session::backup_started();
+    }
+
+    pub fn cancel_backup(&mut self) {
+        if let Some(w) = &self.worker {
+            w.cancel();
+        }
+        self.confirm_cancel = false;
+    }
+
+    pub fn close(&mut self, ui: &egui::Ui, code: u8) {
+        self.exit_code.set(code);
+        self.closing = true;
+        ui.send_viewport_cmd(egui::ViewportCommand::Close);
+    }
+
+    /// Takes in the worker's events; moves to Finished when the report arrives.
+    fn poll_worker(&mut self, now: f64) {
+        let Some(w) = &self.worker else { return };
+        for event in w.events.try_iter() {
+            self.progress.apply(event, now);
+        }
+        let Some(report) = &self.progress.report else { return };
+        let outcome = report.outcome;
+        if let Some(w) = self.worker.take() {
+            w.join();
+        }
+        session::backup_ended();
+        self.exit_code.set(outcome.exit_code());
+        self.screen = Screen::Finished;
+        self.status = None;
+        self.closes_at = (outcome == Outcome::Success).then_some(now + 10.0);
+        if matches!(outcome, Outcome::Failed | Outcome::CompletedWithErrors) {
+            self.open_log();
+        }
+    }
+
+    pub fn open_log(&mut self) {
+        let Some(log) = self.progress.report.as_ref().and_then(|r| r.log_file.clone()) else { return };
+        if let Err(e) = (self.services.open)(&log) {
+            self.log_note = Some(format!(
+                "The log could not be opened ({e}). It is at {}",
+                crate::validate::display(&log)
+            ));
+        }
+    }
+
+    pub fn show(&mut self, ui: &mut egui::Ui) {
+        let now = ui.input(|i| i.time);
+        if let Some(rx) = &self.status_rx
+            && let Ok(status) = rx.try_recv()
+        {
+            self.status = Some(status);
+            self.status_rx = None;
+        }
+        self.poll_worker(now);
+        if let Some(size) = self.resize.take() {
+            ui.send_viewport_cmd(egui::ViewportCommand::InnerSize(size.into()));
+        }
+        if ui.input(|i| i.viewport().close_requested()) && self.worker.is_some() {
+            // Closing the window mid-run asks first, like Cancel.
+            ui.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            self.confirm_cancel = true;
+        }
+        egui::CentralPanel::default().show(ui, |ui| {
+            if let Screen::Settings(dialog) = &mut self.screen {
+                if let Some(result) = dialog.ui(ui, &mut self.services) {
+                    self.settings_closed(result, ui);
+                }
+                return;
+            }
+            match self.screen {
+                Screen::Ask => screens::ask_ui(self, ui),
+                Screen::Running => screens::running_ui(self, ui, now),
+                Screen::Finished | Screen::Settings(_) => screens::finished_ui(self, ui, now),
+            }
+        });
+        // After the first frame is on screen: the checks that may touch the network.
+        if matches!(self.screen, Screen::Ask) && self.status.is_none() && self.status_rx.is_none() {
+            self.start_status(ui.ctx());
+        }
+    }
+
+    fn settings_closed(&mut self, result: DialogResult, ui: &egui::Ui) {
+        self.screen = Screen::Ask;
+        self.resize = Some(PROMPT_SIZE);
+        match result {
+            DialogResult::Saved(path) => match Settings::load(&path) {
+                Ok(s) => self.use_settings(&s),
+                Err(e) => self.plan_problem = Some(e.to_string()),
+            },
+            DialogResult::Cancelled if self.plan.is_none() && self.plan_problem.is_none() => {
+                // First run, nothing set up: there is nothing to back up.
+                self.close(ui, crate::cli::EXIT_INVALID_SETTINGS);
+            }
+            DialogResult::Cancelled => {}
+        }
+    }
+}
+
+impl eframe::App for PromptApp {
+    fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
+        session::attach(frame);
+        session::set_progress(self.worker.as_ref().map(|_| self.progress.fraction()));
+        self.show(ui);
+    }
+}
+
+/// Opens the prompt window; returns when it closes, with the run's exit code.
+pub fn run(locations: Locations) -> std::process::ExitCode {
+    let code = Rc::new(Cell::new(0));
+    let shared = code.clone();
+    super::run_window("Network backup", PROMPT_SIZE, code, move |_| {
+        let mut app = PromptApp::new(locations, Services::system());
+        app.exit_code = shared;
+        app
+    })
+}

@@ -1,0 +1,152 @@
+//! What the Running screen knows about a run, built only from its events (pure), and how it is drawn.
+
+use crate::engine::{FileProblem, Report};
+use crate::format;
+use crate::progress::{Event, Phase};
+use std::path::PathBuf;
+
+#[derive(Debug, Default, Clone)]
+pub struct ProgressModel {
+    pub phase: Option<Phase>,
+    pub files_total: u64,
+    pub bytes_total: u64,
+    pub files_done: u64,
+    pub bytes_done: u64,
+    pub current: Option<PathBuf>,
+    pub problems: Vec<FileProblem>,
+    /// UI time when copying began.
+    pub copy_started: Option<f64>,
+    pub report: Option<Report>,
+}
+
+impl ProgressModel {
+    pub fn apply(&mut self, event: Event, now: f64) {
+        match event {
+            Event::Phase(p) => {
+                if p == Phase::Copying {
+                    self.copy_started = Some(now);
+                }
+                self.phase = Some(p);
+            }
+            Event::Scanned { files, bytes } => (self.files_total, self.bytes_total) = (files, bytes),
+            Event::Progress { files_done, bytes_done, current } => {
+                (self.files_done, self.bytes_done) = (files_done, bytes_done);
+                if current.is_some() {
+                    self.current = current;
+                }
+            }
+            Event::Problem(p) => self.problems.push(p),
+            Event::Finished(r) => self.report = Some(*r),
+        }
+    }
+
+    /// Share of the bytes copied (linked files count as they are done).
+    pub fn fraction(&self) -> f32 {
+        if self.bytes_total == 0 {
+            if self.files_total == 0 { 0.0 } else { self.files_done as f32 / self.files_total as f32 }
+        } else {
+            (self.bytes_done as f64 / self.bytes_total as f64).min(1.0) as f32
+        }
+    }
+
+    /// Bytes per second, once two seconds of copying tell it honestly.
+    pub fn rate(&self, now: f64) -> Option<f64> {
+        let elapsed = now - self.copy_started?;
+        (elapsed >= 2.0 && self.bytes_done > 0).then(|| self.bytes_done as f64 / elapsed)
+    }
+
+    /// Seconds left, once 5% is done after at least three seconds.
+    pub fn remaining(&self, now: f64) -> Option<f64> {
+        let elapsed = now - self.copy_started?;
+        let f = self.fraction() as f64;
+        (elapsed >= 3.0 && (0.05..1.0).contains(&f)).then(|| elapsed * (1.0 - f) / f)
+    }
+}
+
+/// Cuts the middle out of a long path so its start (the share) and end (the file) both show.
+pub fn shorten_middle(text: &str, max_chars: usize) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    if chars.len() <= max_chars || max_chars < 5 {
+        return text.to_string();
+    }
+    let keep = max_chars - 1;
+    let head = keep / 3;
+    let tail = keep - head;
+    let start: String = chars[..head].iter().collect();
+    let end: String = chars[chars.len() - tail..].iter().collect();
+    format!("{start}…{end}")
+}
+
+pub fn progress_ui(ui: &mut egui::Ui, m: &ProgressModel, now: f64) {
+    let heading = match m.phase {
+        None | Some(Phase::Checking) => "Checking the folders…",
+        Some(Phase::Scanning) => "Looking for files…",
+        Some(Phase::Copying) => "Backing up…",
+        Some(Phase::Verifying) => "Checking the copies…",
+    };
+    ui.heading(heading);
+    ui.add_space(6.0);
+    let bar = egui::ProgressBar::new(m.fraction()).show_percentage().desired_height(22.0);
+    let bar =
+        if matches!(m.phase, Some(Phase::Copying | Phase::Verifying)) { bar } else { bar.animate(true) };
+    ui.add(bar);
+    if m.files_total > 0 {
+        ui.label(format!(
+            "{} of {} files · {} of {}",
+            format::count(m.files_done),
+            format::count(m.files_total),
+            format::bytes(m.bytes_done),
+            format::bytes(m.bytes_total)
+        ));
+    }
+    let mut timing = Vec::new();
+    if let Some(rate) = m.rate(now) {
+        timing.push(format!("{}/s", format::bytes(rate as u64)));
+    }
+    if let Some(left) = m.remaining(now) {
+        timing.push(format!(
+            "about {} left",
+            format::duration(std::time::Duration::from_secs_f64(left.max(1.0)))
+        ));
+    }
+    if !timing.is_empty() {
+        ui.weak(timing.join(" · "));
+    }
+    if let Some(current) = &m.current {
+        ui.weak(shorten_middle(&crate::validate::display(current), 70));
+    }
+    if !m.problems.is_empty() {
+        let n = m.problems.len();
+        ui.colored_label(
+            ui.visuals().warn_fg_color,
+            format!("{n} file{} could not be backed up so far", if n == 1 { "" } else { "s" }),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_paths_keep_their_start_and_end() {
+        let p = "\\\\server\\EXACTData\\X-rays\\2025\\11\\very long folder name\\Smith_Jane_bitewing.dcm";
+        let s = shorten_middle(p, 40);
+        assert_eq!(s.chars().count(), 40);
+        assert!(s.starts_with("\\\\server\\EXAC") && s.ends_with("Jane_bitewing.dcm"), "{s}");
+        assert_eq!(shorten_middle("short", 40), "short");
+    }
+
+    #[test]
+    fn speed_and_time_left_wait_until_they_are_honest() {
+        let mut m = ProgressModel::default();
+        m.apply(Event::Scanned { files: 10, bytes: 1000 }, 0.0);
+        m.apply(Event::Phase(Phase::Copying), 0.0);
+        m.apply(Event::Progress { files_done: 1, bytes_done: 10, current: None }, 1.0);
+        assert_eq!((m.rate(1.0), m.remaining(1.0)), (None, None));
+        m.apply(Event::Progress { files_done: 5, bytes_done: 500, current: None }, 4.0);
+        assert_eq!(m.rate(4.0), Some(125.0));
+        assert_eq!(m.remaining(4.0), Some(4.0));
+        assert_eq!(m.fraction(), 0.5);
+    }
+}

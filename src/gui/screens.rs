@@ -1,0 +1,232 @@
+//! The prompt's screens: Ask, Running and Finished. Each draws itself and acts on what was clicked.
+
+use super::app::PromptApp;
+use super::progress;
+use crate::engine::{Outcome, ProblemKind, Report};
+use crate::format;
+use crate::status::when;
+use crate::validate::display;
+use egui::{Color32, RichText};
+
+const GREEN: Color32 = Color32::from_rgb(0x2e, 0x9d, 0x4f);
+const BUTTON: egui::Vec2 = egui::vec2(120.0, 32.0);
+
+fn big_button(ui: &mut egui::Ui, enabled: bool, text: &str, strong: bool) -> egui::Response {
+    let mut t = RichText::new(text).size(15.0);
+    if strong {
+        t = t.strong();
+    }
+    ui.add_enabled(enabled, egui::Button::new(t).min_size(BUTTON))
+}
+
+pub fn ask_ui(app: &mut PromptApp, ui: &mut egui::Ui) {
+    ui.heading(RichText::new("Start the network backup now?").size(22.0));
+    ui.add_space(8.0);
+    let problem = app
+        .plan_problem
+        .clone()
+        .or_else(|| app.status.as_ref().and_then(|s| s.ready.as_ref().err()).map(|f| f.message.clone()));
+    if let Some(plan) = &app.plan {
+        let mut what = display(&plan.data_folder);
+        what.push_str(if plan.include_subdirectories {
+            " with its sub-directories"
+        } else {
+            " (database files only)"
+        });
+        for extra in &plan.extra_folders {
+            what.push_str(&format!(", and {}", display(extra)));
+        }
+        egui::Grid::new("ask-what").num_columns(2).spacing([12.0, 4.0]).show(ui, |ui| {
+            ui.label("Backs up:");
+            ui.label(what);
+            ui.end_row();
+            ui.label("To:");
+            ui.label(display(&plan.destination));
+            ui.end_row();
+        });
+    }
+    ui.add_space(6.0);
+    match &app.status {
+        None if app.plan.is_some() => {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.weak("Checking…");
+            });
+        }
+        None => {}
+        Some(status) => {
+            if let Ok(Some(est)) = status.ready.as_ref().map(|c| c.estimate) {
+                ui.label(format!(
+                    "About {} in {} files.",
+                    format::bytes(est.bytes),
+                    format::count(est.files)
+                ));
+            }
+            match &status.last_good {
+                Some((t, computer)) => ui.label(format!("Last good backup: {} from {computer}", when(*t))),
+                None => ui.colored_label(ui.visuals().warn_fg_color, "No backup yet"),
+            };
+            if let Some(run) = &status.last_run
+                && run.result != Outcome::Success.label()
+                && status.last_good.as_ref().is_none_or(|(t, _)| run.started.naive_local() > *t)
+            {
+                let mut text = format!(
+                    "Last backup {}: {} on {}",
+                    run.result,
+                    when(run.started.naive_local()),
+                    run.computer
+                );
+                if let Some(cause) = &run.cause {
+                    text.push_str(&format!(". {cause}"));
+                }
+                ui.colored_label(ui.visuals().error_fg_color, text);
+            }
+        }
+    }
+    if let Some(p) = &problem {
+        ui.add_space(6.0);
+        ui.colored_label(ui.visuals().error_fg_color, RichText::new(p).strong());
+    }
+    ui.add_space(8.0);
+    ui.weak("A backup slows down anyone still working in EXACT: lunchtime or the end of the day is best.");
+    ui.add_space(10.0);
+    let can_start = app.plan.is_some() && problem.is_none();
+    let keys = ui.input(|i| (i.key_pressed(egui::Key::Enter), i.key_pressed(egui::Key::Escape)));
+    ui.horizontal(|ui| {
+        if big_button(ui, can_start, "Start backup", true).clicked() || (keys.0 && can_start) {
+            app.start_backup(ui.ctx());
+        }
+        if big_button(ui, true, "Not now", false).clicked() || keys.1 {
+            app.close(ui, 0);
+        }
+        let settings = big_button(ui, true, "Settings…", problem.is_some());
+        if problem.is_some() {
+            ui.painter().rect_stroke(
+                settings.rect,
+                4.0,
+                (2.0, ui.visuals().warn_fg_color),
+                egui::StrokeKind::Outside,
+            );
+        }
+        if settings.clicked() {
+            app.open_settings();
+        }
+    });
+}
+
+pub fn running_ui(app: &mut PromptApp, ui: &mut egui::Ui, now: f64) {
+    progress::progress_ui(ui, &app.progress, now);
+    ui.add_space(12.0);
+    if app.confirm_cancel {
+        ui.label(
+            RichText::new("Stop the backup? Nothing is lost: the previous backup stays as it is.").strong(),
+        );
+        ui.horizontal(|ui| {
+            if big_button(ui, true, "Stop backup", true).clicked() {
+                app.cancel_backup();
+            }
+            if big_button(ui, true, "Keep going", false).clicked() {
+                app.confirm_cancel = false;
+            }
+        });
+    } else if big_button(ui, true, "Cancel", false).clicked()
+        || ui.input(|i| i.key_pressed(egui::Key::Escape))
+    {
+        app.confirm_cancel = true;
+    }
+}
+
+pub fn finished_ui(app: &mut PromptApp, ui: &mut egui::Ui, now: f64) {
+    let Some(report) = app.progress.report.clone() else { return };
+    let (color, title) = match report.outcome {
+        Outcome::Success => (GREEN, "Backup complete"),
+        Outcome::CompletedWithErrors => {
+            (ui.visuals().warn_fg_color, "Backup finished, but some files are missing")
+        }
+        Outcome::Failed => (ui.visuals().error_fg_color, "Backup failed"),
+        Outcome::Cancelled => (ui.visuals().warn_fg_color, "Backup cancelled"),
+    };
+    ui.heading(RichText::new(title).color(color).size(22.0).strong());
+    ui.add_space(6.0);
+    summary_ui(ui, &report);
+    if let Some(note) = &app.log_note {
+        ui.colored_label(ui.visuals().warn_fg_color, note);
+    }
+    ui.add_space(10.0);
+    let keys = ui.input(|i| (i.key_pressed(egui::Key::Enter), i.key_pressed(egui::Key::Escape)));
+    let mut close = keys.1;
+    ui.horizontal(|ui| {
+        if report.outcome != Outcome::Success
+            && report.outcome != Outcome::Cancelled
+            && big_button(ui, true, "Open log", false).clicked()
+        {
+            app.open_log();
+        }
+        if report.outcome != Outcome::Success {
+            let again = if report.outcome == Outcome::Cancelled { "Start again" } else { "Retry" };
+            if big_button(ui, true, again, false).clicked() {
+                app.start_backup(ui.ctx());
+            }
+        }
+        close |= big_button(ui, true, "Close", report.outcome == Outcome::Success).clicked() || keys.0;
+    });
+    if let Some(at) = app.closes_at {
+        let left = (at - now).ceil().max(0.0);
+        ui.weak(format!("This window closes in {left:.0} s."));
+        ui.ctx().request_repaint_after(std::time::Duration::from_millis(250));
+        close |= now >= at;
+    }
+    if close {
+        let code = report.outcome.exit_code();
+        app.close(ui, code);
+    }
+}
+
+fn summary_ui(ui: &mut egui::Ui, r: &Report) {
+    let c = &r.counts;
+    let took = format::duration((r.finished - r.started).to_std().unwrap_or_default());
+    match r.outcome {
+        Outcome::Success | Outcome::CompletedWithErrors => {
+            ui.label(format!(
+                "{} files backed up ({} copied, {} unchanged) · {} · {took}",
+                format::count(c.files_copied + c.files_linked),
+                format::count(c.files_copied),
+                format::count(c.files_linked),
+                format::bytes(c.bytes_copied + c.bytes_linked),
+            ));
+            if let Some(set) = &r.set {
+                ui.label(format!("Saved in {}", display(set)));
+            }
+            if r.verified && r.outcome == Outcome::Success {
+                ui.label("Every copy was read back and matches the original.");
+            }
+        }
+        Outcome::Failed | Outcome::Cancelled => {}
+    }
+    if let Some(f) = &r.failure {
+        ui.label(RichText::new(&f.message).strong());
+    }
+    if r.outcome == Outcome::CompletedWithErrors {
+        ui.label(
+            "The files below are NOT in this backup. Close EXACT on every computer and press Retry. If it keeps happening, call your IT contact.",
+        );
+    }
+    let problems: Vec<_> = r
+        .problems
+        .iter()
+        .filter(|p| p.kind != ProblemKind::Vanished || r.outcome != Outcome::Success)
+        .collect();
+    if problems.is_empty() {
+        return;
+    }
+    ui.add_space(4.0);
+    egui::ScrollArea::vertical().max_height(140.0).show(ui, |ui| {
+        for p in problems.iter().rev() {
+            ui.label(
+                RichText::new(format!("{}  {}: {}", p.kind.label(), display(&p.path), p.reason))
+                    .monospace()
+                    .size(12.0),
+            );
+        }
+    });
+}

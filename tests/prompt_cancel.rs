@@ -1,0 +1,66 @@
+//! Cancel on the Running screen asks first, then stops the run and keeps the previous backup.
+//! (A test binary of its own: it pauses the engine through the process-wide fault hook.)
+
+mod common;
+use common::*;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use logoff_backup::gui::app::PromptApp;
+use logoff_backup::gui::services::Services;
+use logoff_backup::settings::{Locations, Settings};
+
+fn wait_for(h: &mut Harness<'static, PromptApp>, what: &str) {
+    for _ in 0..2000 {
+        h.step();
+        if h.query_by_label_contains(what).is_some() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    panic!("never showed {what:?}");
+}
+
+#[test]
+fn cancel_asks_first_and_leaves_the_previous_backup_untouched() {
+    let env = TestEnv::with_practice();
+    let settings =
+        Settings { data_folder: env.data.clone(), destination: env.dest.clone(), ..Settings::default() };
+    settings.save(&env.path("config/settings.ron")).unwrap();
+    assert_eq!(code(&env.backup(&[])), 0);
+    let previous = env.newest_set();
+    let before = fingerprint(&previous);
+    env.write("X-rays/2025/today.dcm", b"new x-ray");
+    std::fs::create_dir_all(env.path("pause")).unwrap();
+    // SAFETY: this test binary has one test, and no other thread reads the environment yet.
+    unsafe {
+        std::env::set_var("LOGOFF_BACKUP_FAULTS", "pause:copy:today.dcm");
+        std::env::set_var("LOGOFF_BACKUP_PAUSE_DIR", env.path("pause"));
+    }
+    let locations = Locations {
+        explicit: None,
+        user: Some(env.path("config/settings.ron")),
+        machine: env.path("none.ron"),
+    };
+    let services = Services { pick_folder: Box::new(|_| None), open: Box::new(|_| Ok(())) };
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(600.0, 520.0))
+        .allow_missing_glyphs()
+        .build_ui_state(|ui, app: &mut PromptApp| app.show(ui), PromptApp::new(locations, services));
+    wait_for(&mut h, "Last good backup");
+    h.get_by_label("Start backup").click();
+    h.step();
+    env.wait_for_pause("copy:today.dcm");
+    wait_for(&mut h, "Backing up…");
+    h.get_by_label("Cancel").click();
+    wait_for(&mut h, "Stop the backup? Nothing is lost");
+    h.get_by_label("Stop backup").click();
+    h.step();
+    env.resume("copy:today.dcm");
+    wait_for(&mut h, "Backup cancelled");
+    assert!(h.query_by_label_contains("The previous backups are untouched").is_some());
+    assert_eq!(env.sets(), std::slice::from_ref(&previous));
+    assert_eq!(fingerprint(&previous), before);
+    h.get_by_label("Close").click();
+    h.step();
+    assert_eq!(h.state().exit_code.get(), 4);
+}
