@@ -8,6 +8,8 @@ pub enum Phase {
     Checking,
     Scanning,
     Copying,
+    /// Waiting for the drive to hold everything written (the operating system's flush).
+    Flushing,
     Verifying,
 }
 

@@ -28,6 +28,7 @@ impl TerminalProgress {
                 Phase::Checking => "Checking the folders…",
                 Phase::Scanning => "Looking for files…",
                 Phase::Copying => "Copying…",
+                Phase::Flushing => "Writing everything to the backup drive…",
                 Phase::Verifying => "Checking the copies…",
             }),
             Event::Scanned { files, bytes } => {

@@ -27,7 +27,7 @@ fn events_arrive_in_order_and_totals_match() {
     let report = handle.join();
     let phases: Vec<Phase> =
         events.iter().filter_map(|e| if let Event::Phase(p) = e { Some(*p) } else { None }).collect();
-    assert_eq!(phases, [Phase::Checking, Phase::Scanning, Phase::Copying, Phase::Verifying]);
+    assert_eq!(phases, [Phase::Checking, Phase::Scanning, Phase::Copying, Phase::Flushing, Phase::Verifying]);
     let scanned = events.iter().find_map(|e| match e {
         Event::Scanned { files, bytes } => Some((*files, *bytes)),
         _ => None,

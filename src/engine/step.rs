@@ -165,6 +165,7 @@ fn fill(
         return Err(Stop::Failed(f));
     }
     stop_if_cancelled(cancel)?;
+    progress.event(Event::Phase(Phase::Flushing));
     crate::platform::flush_tree(partial).map_err(|e| destination_failure(&plan.destination, &e))?;
 
     if plan.verify {

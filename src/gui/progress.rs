@@ -82,14 +82,13 @@ pub fn progress_ui(ui: &mut egui::Ui, m: &ProgressModel, now: f64) {
         None | Some(Phase::Checking) => "Checking the folders…",
         Some(Phase::Scanning) => "Looking for files…",
         Some(Phase::Copying) => "Backing up…",
+        Some(Phase::Flushing) => "Writing everything to the backup drive…",
         Some(Phase::Verifying) => "Checking the copies…",
     };
     ui.heading(heading);
     ui.add_space(6.0);
-    let bar = egui::ProgressBar::new(m.fraction()).show_percentage().desired_height(22.0);
-    let bar =
-        if matches!(m.phase, Some(Phase::Copying | Phase::Verifying)) { bar } else { bar.animate(true) };
-    ui.add(bar);
+    // No animation: the window repaints only when the run reports something.
+    ui.add(egui::ProgressBar::new(m.fraction()).show_percentage().desired_height(22.0));
     if m.files_total > 0 {
         ui.label(format!(
             "{} of {} files · {} of {}",

@@ -13,10 +13,13 @@ const BUTTON: egui::Vec2 = egui::vec2(120.0, 32.0);
 
 fn big_button(ui: &mut egui::Ui, enabled: bool, text: &str, strong: bool) -> egui::Response {
     let mut t = RichText::new(text).size(15.0);
+    let mut button = egui::Button::new(t.clone()).min_size(BUTTON);
     if strong {
-        t = t.strong();
+        // The one obvious button: filled with the accent colour.
+        t = t.strong().color(ui.visuals().selection.stroke.color);
+        button = egui::Button::new(t).min_size(BUTTON).fill(ui.visuals().selection.bg_fill);
     }
-    ui.add_enabled(enabled, egui::Button::new(t).min_size(BUTTON))
+    ui.add_enabled(enabled, button)
 }
 
 pub fn ask_ui(app: &mut PromptApp, ui: &mut egui::Ui) {
@@ -48,10 +51,7 @@ pub fn ask_ui(app: &mut PromptApp, ui: &mut egui::Ui) {
     ui.add_space(6.0);
     match &app.status {
         None if app.plan.is_some() => {
-            ui.horizontal(|ui| {
-                ui.spinner();
-                ui.weak("Checking…");
-            });
+            ui.weak("Checking…");
         }
         None => {}
         Some(status) => {
@@ -151,6 +151,10 @@ pub fn finished_ui(app: &mut PromptApp, ui: &mut egui::Ui, now: f64) {
     summary_ui(ui, &report);
     if let Some(note) = &app.log_note {
         ui.colored_label(ui.visuals().warn_fg_color, note);
+    } else if report.outcome != Outcome::Success
+        && let Some(log) = &report.log_file
+    {
+        ui.weak(format!("Details: {}", display(log)));
     }
     ui.add_space(10.0);
     let keys = ui.input(|i| (i.key_pressed(egui::Key::Enter), i.key_pressed(egui::Key::Escape)));
