@@ -97,23 +97,26 @@ pub fn block(plan: &Plan, r: &Report) -> String {
     }
     .ok();
     let _ = writeln!(s, "Verified:        {}", yes_no(r.verified));
-    let _ = writeln!(
-        s,
-        "Files:           {} found: {} copied, {} unchanged (linked), {} skipped, {} failed, {} vanished",
-        format::count(c.files_total),
-        format::count(c.files_copied),
-        format::count(c.files_linked),
-        format::count(c.skipped),
-        format::count(c.failed),
-        format::count(c.vanished),
-    );
-    let _ = writeln!(
-        s,
-        "Size:            {} ({} copied, {} bytes)",
-        format::bytes(c.bytes_total),
-        format::bytes(c.bytes_copied),
-        c.bytes_total
-    );
+    let scanned = c.files_total > 0 || r.set.is_some();
+    if scanned {
+        let _ = writeln!(
+            s,
+            "Files:           {} found: {} copied, {} unchanged (linked), {} skipped, {} failed, {} vanished",
+            format::count(c.files_total),
+            format::count(c.files_copied),
+            format::count(c.files_linked),
+            format::count(c.skipped),
+            format::count(c.failed),
+            format::count(c.vanished),
+        );
+        let _ = writeln!(
+            s,
+            "Size:            {} ({} copied, {} bytes)",
+            format::bytes(c.bytes_total),
+            format::bytes(c.bytes_copied),
+            c.bytes_total
+        );
+    }
     let _ = writeln!(s, "Result:          {}", r.outcome.label());
     if let Some(f) = &r.failure {
         let _ = writeln!(s, "Cause:           {}", f.message);

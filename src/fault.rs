@@ -5,6 +5,7 @@
 //!   OS error (e.g. `16` EBUSY, to drive the "in use" path that Windows reports as 32 or 33);
 //! - `grow:<suffix>`: the file grows by one byte each time it has been read (it keeps changing);
 //! - `vanish:<suffix>`: the file is deleted just before it is copied;
+//! - `rename:<count>` / `rename:always`: renaming the finished set fails with access denied;
 //! - `pause:<point>`: at that point the engine creates `<point>.reached` in `LOGOFF_BACKUP_PAUSE_DIR`
 //!   and waits until `<point>.continue` appears there. Points: `scanned`, `copy:<suffix>` (before
 //!   that file), `manifest` (written, before the rename), `retention` (before removing old sets).
@@ -79,6 +80,24 @@ pub fn before_copy(path: &Path) {
     }
     #[cfg(not(debug_assertions))]
     let _ = path;
+}
+
+/// An injected error for renaming the finished set (`rename:<count>`: the first `count` attempts
+/// fail with "access denied", as when antivirus holds a file; `rename:always`).
+pub fn rename_error() -> Option<std::io::Error> {
+    #[cfg(debug_assertions)]
+    {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static FAILED: AtomicU32 = AtomicU32::new(0);
+        let rule = rules().iter().find(|(k, _)| k == "rename")?;
+        let limit = if rule.1 == "always" { u32::MAX } else { rule.1.parse().ok()? };
+        if FAILED.fetch_add(1, Ordering::Relaxed) < limit {
+            return Some(std::io::Error::from(std::io::ErrorKind::PermissionDenied));
+        }
+        None
+    }
+    #[cfg(not(debug_assertions))]
+    None
 }
 
 /// Waits at a named point if a rule says so.

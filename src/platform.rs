@@ -95,7 +95,97 @@ pub fn attach_parent_console() {
     }
 }
 
+/// Free space for this user at `dir`, or `None` where the file system does not say (some network
+/// and FUSE file systems report a size of zero).
+pub fn free_space(dir: &Path) -> Option<u64> {
+    match (fs4::total_space(dir), fs4::available_space(dir)) {
+        (Ok(total), Ok(free)) if total > 0 => Some(free),
+        _ => None,
+    }
+}
+
+/// The largest file the file system holding `dir` can store, where it is limited: FAT32 holds
+/// files up to 4 GiB - 1 byte.
+pub fn max_file_size(dir: &Path) -> Option<u64> {
+    const FAT_LIMIT: u64 = u32::MAX as u64;
+    #[cfg(target_os = "linux")]
+    {
+        let dir = std::fs::canonicalize(dir).ok()?;
+        let table = std::fs::read_to_string("/proc/self/mountinfo").ok()?;
+        is_fat(mount_type(&table, &dir)?).then_some(FAT_LIMIT)
+    }
+    #[cfg(windows)]
+    {
+        use std::os::windows::ffi::OsStrExt;
+        use windows_sys::Win32::Storage::FileSystem::{GetVolumeInformationW, GetVolumePathNameW};
+        let wide: Vec<u16> = dir.as_os_str().encode_wide().chain([0]).collect();
+        let mut root = [0u16; 261];
+        let mut fs_name = [0u16; 64];
+        // SAFETY: buffers are valid for the lengths given; strings are NUL-terminated.
+        let ok = unsafe {
+            GetVolumePathNameW(wide.as_ptr(), root.as_mut_ptr(), root.len() as u32) != 0
+                && GetVolumeInformationW(
+                    root.as_ptr(),
+                    std::ptr::null_mut(),
+                    0,
+                    std::ptr::null_mut(),
+                    std::ptr::null_mut(),
+                    std::ptr::null_mut(),
+                    fs_name.as_mut_ptr(),
+                    fs_name.len() as u32,
+                ) != 0
+        };
+        let end = fs_name.iter().position(|&c| c == 0).unwrap_or(fs_name.len());
+        let name = String::from_utf16_lossy(&fs_name[..end]);
+        (ok && name.starts_with("FAT")).then_some(FAT_LIMIT)
+    }
+    #[cfg(not(any(target_os = "linux", windows)))]
+    {
+        let _ = dir;
+        None
+    }
+}
+
+/// FAT file systems as Linux names them (the kernel's own, or FUSE's).
+#[cfg(any(target_os = "linux", test))]
+fn is_fat(fs_type: &str) -> bool {
+    ["vfat", "msdos", "fat", "fuse.fusefat"].contains(&fs_type)
+}
+
+/// The file system type of the mount holding `dir`, from `/proc/self/mountinfo`: the longest
+/// mount point that contains it.
+#[cfg(any(target_os = "linux", test))]
+fn mount_type<'a>(mountinfo: &'a str, dir: &Path) -> Option<&'a str> {
+    mountinfo
+        .lines()
+        .filter_map(|line| {
+            let fields: Vec<&str> = line.split(' ').collect();
+            let mount_point = fields.get(4)?.replace("\\040", " ");
+            let fs_type = *fields.iter().skip_while(|f| **f != "-").nth(1)?;
+            dir.starts_with(&mount_point).then_some((mount_point.len(), fs_type))
+        })
+        .max()
+        .map(|(_, t)| t)
+}
+
 /// Test-only overrides, read from the environment in debug builds only.
 pub fn test_override(name: &str) -> Option<String> {
     if cfg!(debug_assertions) { std::env::var(name).ok().filter(|v| !v.is_empty()) } else { None }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_mount_holding_a_folder_decides_its_type() {
+        let table = "22 1 254:0 / / rw,relatime - ext4 /dev/vda rw\n\
+                     42 22 8:17 / /media/USB\\040DRIVE rw,relatime - vfat /dev/sdb1 rw,fmask=0022\n\
+                     43 22 7:0 / /media/exfat rw - fuseblk /dev/loop0 rw\n";
+        let t = |p: &str| mount_type(table, Path::new(p));
+        assert_eq!(t("/media/USB DRIVE/DataBkup"), Some("vfat"));
+        assert_eq!(t("/home/jane/DataBkup"), Some("ext4"));
+        assert_eq!(t("/media/exfat/DataBkup"), Some("fuseblk"));
+        assert!(is_fat("vfat") && !is_fat("fuseblk") && !is_fat("ext4"));
+    }
 }

@@ -34,22 +34,30 @@ pub fn check(plan: &Plan) -> Result<Checked, Failure> {
     for source in std::iter::once(&plan.data_folder).chain(&plan.extra_folders) {
         check_not_nested(source, dest)?;
     }
-    std::fs::create_dir_all(dest).map_err(|e| {
+    // Only the backup folder itself is ever created: a missing parent means a missing drive, and
+    // a backup must not land on the computer's own disk instead.
+    let made = match std::fs::create_dir(dest) {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && dest.is_dir() => Ok(()),
+        other => other,
+    };
+    made.map_err(|e| {
         Failure::new(
             format!(
-                "Cannot create the backup folder {}. Check that the backup drive is plugged in, or choose another folder in Settings.",
+                "Cannot reach or create the backup folder {}. Check that the backup drive is plugged in, or choose another folder in Settings.",
                 dest.display()
             ),
             e,
         )
     })?;
     let hard_links = test_write(dest)?;
-    let free = fs4::available_space(dest).ok();
+    let free = crate::platform::free_space(dest);
     let estimate = estimate(dest, hard_links);
-    if let (Some(free), Some(est)) = (free, estimate)
-        && free < est.needs
+    // Without hard links, older sets may be removed to make room (see `room::make_room`).
+    let room = free.map(|f| if hard_links { f } else { f + crate::engine::room::reclaimable(dest) });
+    if let (Some(room), Some(est)) = (room, estimate)
+        && room < est.needs
     {
-        return Err(not_enough_space(dest, free, est.needs));
+        return Err(not_enough_space(dest, room, est.needs));
     }
     Ok(Checked { hard_links, estimate, free })
 }

@@ -125,7 +125,7 @@ pub fn check(s: &Settings, estimate: Option<(u64, u64)>) -> Vec<Message> {
         ));
         return out;
     };
-    let free = fs4::available_space(dest).ok();
+    let free = crate::platform::free_space(dest);
     if let Some(free) = free {
         out.push(msg(
             Field::Destination,

@@ -104,7 +104,7 @@ fn a_failed_run_shows_why_opens_the_log_and_exits_2() {
     std::fs::write(&env.dest, b"not a folder").unwrap();
     h.get_by_label("Start backup").click();
     wait_for(&mut h, "Backup failed");
-    assert!(h.query_by_label_contains("Cannot create the backup folder").is_some());
+    assert!(h.query_by_label_contains("Cannot reach or create the backup folder").is_some());
     assert_eq!(*opened.borrow(), [env.data.join("logfiles").join("backup.log")]);
     assert!(env.log().contains("Result:          FAILED"));
     h.get_by_label("Open log").click();

@@ -2,6 +2,8 @@
 //! make the set visible by one rename, apply retention. Knows nothing of windows or terminals.
 
 pub mod copy;
+mod failures;
+mod finish;
 pub mod lock;
 pub mod manifest;
 pub(crate) mod parallel;
@@ -9,6 +11,7 @@ pub mod pathcode;
 mod report;
 pub mod retention;
 pub mod retry;
+pub mod room;
 pub mod scan;
 pub mod sets;
 mod step;

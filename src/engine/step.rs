@@ -2,10 +2,12 @@
 //! rename → retention. The caller logs and then unlocks.
 
 use super::copy::{self, Shared};
-use super::manifest::{self, Header, Manifest};
+use super::failures::{destination_failure, destination_gone, lock_failure, lost_root};
+use super::finish::{ensure_room, finish};
+use super::manifest;
 use super::scan::{self, ItemKind};
 use super::work::{self, Done};
-use super::{Failure, Outcome, ProblemKind, Report, Stop, lock, parallel, retention, sets};
+use super::{Failure, ProblemKind, Report, Stop, lock, parallel, sets};
 use crate::plan::Plan;
 use crate::progress::{Event, Phase, Progress};
 use std::cell::Cell;
@@ -47,12 +49,11 @@ pub(super) fn execute(
     report.counts.bytes_total = scan.bytes;
     progress.event(Event::Scanned { files: scan.files, bytes: scan.bytes });
     crate::fault::pause("scanned");
-    if previous.is_none()
-        && let Ok(free) = fs4::available_space(dest)
-        && free < scan.bytes
-    {
-        return Err(crate::preflight::not_enough_space(dest, free, scan.bytes).into());
-    }
+    // Files too big for the drive (FAT32) are refused one by one, so they need no room.
+    let max = crate::platform::max_file_size(dest).unwrap_or(u64::MAX);
+    let storable: u64 =
+        scan.items.iter().filter(|i| i.kind == ItemKind::File && i.size <= max).map(|i| i.size).sum();
+    ensure_room(dest, report, storable, previous.is_none())?;
 
     let partial = dest.join(format!(
         "{}{}-{}",
@@ -91,6 +92,7 @@ fn fill(
         partial,
         previous,
         hard_links: report.hard_links,
+        max_file_size: crate::platform::max_file_size(partial),
         shared: Shared { cancel, abort: &abort, bytes_done: &bytes_done },
     };
     let mut results: Vec<Option<Done>> = items.iter().map(|_| None).collect();
@@ -242,128 +244,6 @@ fn verify_copies(
     Ok(())
 }
 
-/// Writes the manifest, makes the set visible, and applies retention.
-fn finish(
-    plan: &Plan,
-    report: &mut Report,
-    partial: &Path,
-    entries: Vec<manifest::Entry>,
-) -> Result<(), Stop> {
-    let dest = &plan.destination;
-    let c = &mut report.counts;
-    for p in &report.problems {
-        match p.kind {
-            ProblemKind::Failed => c.failed += 1,
-            ProblemKind::Skipped => c.skipped += 1,
-            ProblemKind::Vanished => c.vanished += 1,
-        }
-    }
-    let outcome = if c.failed + c.skipped == 0 { Outcome::Success } else { Outcome::CompletedWithErrors };
-    let name = sets::free_name(dest, &sets::base_name(report.started, &plan.computer));
-    let header = Header {
-        set: name.clone(),
-        computer: plan.computer.clone(),
-        user: plan.user.clone(),
-        started: report.started.to_utc(),
-        finished: crate::clock::now().to_utc(),
-        result: outcome.label().to_string(),
-        verified: report.verified,
-        sources: plan.sources.iter().map(|s| (s.set_dir.clone(), s.root.display().to_string())).collect(),
-    };
-    let manifest = Manifest { header, entries };
-    manifest::write(&partial.join(manifest::FILE_NAME), &manifest)
-        .map_err(|e| destination_failure(dest, &e))?;
-    crate::fault::pause("manifest");
-    let final_path = dest.join(&name);
-    std::fs::rename(partial, &final_path).map_err(|e| {
-        Failure::new(
-            format!(
-                "The finished backup could not be renamed to {}. Another program (antivirus or cloud sync) may be holding it: exclude {} from scanning.",
-                final_path.display(),
-                dest.display()
-            ),
-            e,
-        )
-    })?;
-    crate::platform::flush_dir(dest);
-    report.outcome = outcome;
-    report.set = Some(final_path);
-
-    if let Ok(all) = sets::list(dest) {
-        let doomed = retention::select(&all, plan.retention);
-        crate::fault::pause("retention");
-        let (removed, notes) = retention::remove(&all, &doomed);
-        report.removed_sets = removed;
-        report.notes.extend(notes);
-    }
-    Ok(())
-}
-
 fn stop_if_cancelled(cancel: &AtomicBool) -> Result<(), Stop> {
     if cancel.load(Ordering::Relaxed) { Err(Stop::Cancelled("cancelled by the user".into())) } else { Ok(()) }
-}
-
-fn lock_failure(dest: &Path, e: lock::LockError) -> Failure {
-    match &e {
-        lock::LockError::Busy(h) => Failure::new(
-            format!(
-                "Another backup to {} is already running: started {} by {} on {}. Wait for it to finish and try again.",
-                dest.display(),
-                h.started,
-                h.user,
-                h.computer
-            ),
-            e,
-        ),
-        lock::LockError::Io { source, .. } => destination_failure(dest, source),
-    }
-}
-
-/// A failure to write to the destination, in words.
-fn destination_failure(dest: &Path, e: &std::io::Error) -> Failure {
-    if e.kind() == std::io::ErrorKind::StorageFull {
-        return Failure::new(
-            format!(
-                "The backup drive is full ({}). Free up space or choose a bigger drive in Settings.",
-                dest.display()
-            ),
-            e,
-        );
-    }
-    Failure::new(
-        format!(
-            "Cannot write to the backup folder {0}: {1}. Check that the drive is plugged in and that every Windows user has Full control of {0}.",
-            dest.display(),
-            copy::describe(e)
-        ),
-        e,
-    )
-}
-
-/// Whether a write error means the whole destination is unusable (full, or gone).
-fn destination_gone(dest: &Path, partial: &Path, e: &std::io::Error) -> Option<Failure> {
-    if e.kind() == std::io::ErrorKind::StorageFull || !partial.is_dir() {
-        return Some(destination_failure(dest, e));
-    }
-    None
-}
-
-/// After several errors in a row: has a source folder or the destination gone away?
-fn lost_root(plan: &Plan, partial: &Path) -> Option<Failure> {
-    for folder in std::iter::once(&plan.data_folder).chain(&plan.extra_folders) {
-        if let Err(e) = std::fs::read_dir(folder) {
-            return Some(Failure::new(
-                format!(
-                    "Cannot reach the data folder {} any more: the connection to the server was lost during the backup. Check the network and try again.",
-                    folder.display()
-                ),
-                e,
-            ));
-        }
-    }
-    if !partial.is_dir() {
-        let e = std::io::Error::from(std::io::ErrorKind::NotFound);
-        return Some(destination_failure(&plan.destination, &e));
-    }
-    None
 }

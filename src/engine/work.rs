@@ -48,6 +48,8 @@ pub struct Context<'a> {
     pub partial: &'a Path,
     pub previous: Option<&'a Previous<'a>>,
     pub hard_links: bool,
+    /// The largest file the backup drive can hold, where limited (FAT32: 4 GiB).
+    pub max_file_size: Option<u64>,
     pub shared: Shared<'a>,
 }
 
@@ -62,6 +64,10 @@ pub fn process(item: &Item, cx: &Context, buf: &mut [u8]) -> Done {
     }
     if let Some(done) = try_link(item, &src, &dst, cx, buf) {
         return done;
+    }
+    if cx.max_file_size.is_some_and(|max| item.size > max) {
+        let why = "too big for the backup drive: FAT32 drives hold files up to 4 GB. Format the drive as NTFS or exFAT, or use another drive";
+        return Done::Problem(ProblemKind::Failed, why.into());
     }
     crate::fault::before_copy(&src);
     let mut waited = Duration::ZERO;
@@ -127,4 +133,48 @@ pub fn entry(item: &Item, done: Option<&Done>) -> Option<Entry> {
 
 pub fn problem(item: &Item, sources: &[Source], kind: ProblemKind, reason: String) -> FileProblem {
     FileProblem { path: item.source_path(sources), kind, reason }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::manifest::Mtime;
+    use crate::engine::scan::ItemKind;
+    use std::sync::atomic::{AtomicBool, AtomicU64};
+
+    #[test]
+    fn a_file_over_the_drives_limit_is_refused_by_name_before_copying() {
+        let d = tempfile::tempdir().unwrap();
+        let (data, partial) = (d.path().join("data"), d.path().join("partial"));
+        std::fs::create_dir_all(&data).unwrap();
+        std::fs::create_dir_all(partial.join("data")).unwrap();
+        std::fs::write(data.join("big.raw"), vec![0u8; 2000]).unwrap();
+        let sources = [Source { root: data, set_dir: "data".into(), recursive: true, is_data_folder: true }];
+        let (cancel, abort, bytes) = (AtomicBool::new(false), AtomicBool::new(false), AtomicU64::new(0));
+        let cx = Context {
+            sources: &sources,
+            partial: &partial,
+            previous: None,
+            hard_links: false,
+            max_file_size: Some(1000), // as FAT32's 4 GiB, scaled down
+            shared: Shared { cancel: &cancel, abort: &abort, bytes_done: &bytes },
+        };
+        let item = Item {
+            source: 0,
+            rel: "big.raw".into(),
+            key: "data/big.raw".into(),
+            kind: ItemKind::File,
+            size: 2000,
+            mtime: Mtime { secs: 0, nanos: 0 },
+            database: false,
+        };
+        match process(&item, &cx, &mut vec![0; 4096]) {
+            Done::Problem(ProblemKind::Failed, why) => {
+                assert!(why.contains("Format the drive as NTFS or exFAT"), "{why}")
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(!partial.join("data/big.raw").exists(), "nothing half-written");
+        assert_eq!(bytes.into_inner(), 0, "not even read");
+    }
 }

@@ -5,6 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+pub mod scenario;
+
 pub struct TestEnv {
     pub root: tempfile::TempDir,
     pub data: PathBuf,
@@ -132,6 +134,14 @@ pub fn tree(root: &Path, skip: &[&str]) -> Vec<(PathBuf, String)> {
         out.push((rel, what));
     }
     out
+}
+
+/// As `tree`, without modified times.
+pub fn contents(root: &Path, skip: &[&str]) -> Vec<(PathBuf, String)> {
+    tree(root, skip)
+        .into_iter()
+        .map(|(p, w)| (p, w.rsplitn(2, ' ').last().unwrap_or_default().to_string()))
+        .collect()
 }
 
 /// Hashes of every file in a set, to prove it did not change.

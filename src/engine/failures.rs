@@ -1,0 +1,70 @@
+//! Whole-run failures in plain words: what happened, to which folder, and what to do.
+
+use super::{Failure, copy, lock};
+use crate::plan::Plan;
+use std::path::Path;
+
+pub(super) fn lock_failure(dest: &Path, e: lock::LockError) -> Failure {
+    match &e {
+        lock::LockError::Busy(h) => Failure::new(
+            format!(
+                "Another backup to {} is already running: started {} by {} on {}. Wait for it to finish and try again.",
+                dest.display(),
+                h.started,
+                h.user,
+                h.computer
+            ),
+            e,
+        ),
+        lock::LockError::Io { source, .. } => destination_failure(dest, source),
+    }
+}
+
+/// A failure to write to the destination, in words.
+pub(super) fn destination_failure(dest: &Path, e: &std::io::Error) -> Failure {
+    if e.kind() == std::io::ErrorKind::StorageFull {
+        return Failure::new(
+            format!(
+                "The backup drive is full ({}). Free up space or choose a bigger drive in Settings.",
+                dest.display()
+            ),
+            e,
+        );
+    }
+    Failure::new(
+        format!(
+            "Cannot write to the backup folder {0}: {1}. Check that the drive is plugged in and that every Windows user has Full control of {0}.",
+            dest.display(),
+            copy::describe(e)
+        ),
+        e,
+    )
+}
+
+/// Whether a write error means the whole destination is unusable (full, or gone).
+pub(super) fn destination_gone(dest: &Path, partial: &Path, e: &std::io::Error) -> Option<Failure> {
+    if e.kind() == std::io::ErrorKind::StorageFull || !partial.is_dir() {
+        return Some(destination_failure(dest, e));
+    }
+    None
+}
+
+/// After several errors in a row: has a source folder or the destination gone away?
+pub(super) fn lost_root(plan: &Plan, partial: &Path) -> Option<Failure> {
+    for folder in std::iter::once(&plan.data_folder).chain(&plan.extra_folders) {
+        if let Err(e) = std::fs::read_dir(folder) {
+            return Some(Failure::new(
+                format!(
+                    "Cannot reach the data folder {} any more: the connection to the server was lost during the backup. Check the network and try again.",
+                    folder.display()
+                ),
+                e,
+            ));
+        }
+    }
+    if !partial.is_dir() {
+        let e = std::io::Error::from(std::io::ErrorKind::NotFound);
+        return Some(destination_failure(&plan.destination, &e));
+    }
+    None
+}

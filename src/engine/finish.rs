@@ -1,0 +1,119 @@
+//! The end of a run: the manifest, the rename that makes the set visible, room on drives without
+//! hard links, and retention.
+
+use super::copy::Shared;
+use super::failures::destination_failure;
+use super::manifest::{self, Header, Manifest};
+use super::{Failure, Outcome, ProblemKind, Report, Stop, retention, sets};
+use crate::plan::Plan;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicU64};
+use std::time::Duration;
+
+/// Writes the manifest, makes the set visible, and applies retention.
+pub(super) fn finish(
+    plan: &Plan,
+    report: &mut Report,
+    partial: &Path,
+    entries: Vec<manifest::Entry>,
+) -> Result<(), Stop> {
+    let dest = &plan.destination;
+    let c = &mut report.counts;
+    for p in &report.problems {
+        match p.kind {
+            ProblemKind::Failed => c.failed += 1,
+            ProblemKind::Skipped => c.skipped += 1,
+            ProblemKind::Vanished => c.vanished += 1,
+        }
+    }
+    let outcome = if c.failed + c.skipped == 0 { Outcome::Success } else { Outcome::CompletedWithErrors };
+    let name = sets::free_name(dest, &sets::base_name(report.started, &plan.computer));
+    let header = Header {
+        set: name.clone(),
+        computer: plan.computer.clone(),
+        user: plan.user.clone(),
+        started: report.started.to_utc(),
+        finished: crate::clock::now().to_utc(),
+        result: outcome.label().to_string(),
+        verified: report.verified,
+        sources: plan.sources.iter().map(|s| (s.set_dir.clone(), s.root.display().to_string())).collect(),
+    };
+    let manifest = Manifest { header, entries };
+    manifest::write(&partial.join(manifest::FILE_NAME), &manifest)
+        .map_err(|e| destination_failure(dest, &e))?;
+    crate::fault::pause("manifest");
+    let final_path = dest.join(&name);
+    rename_set(partial, &final_path, dest)?;
+    crate::platform::flush_dir(dest);
+    report.outcome = outcome;
+    report.set = Some(final_path);
+
+    if let Ok(all) = sets::list(dest) {
+        let doomed = retention::select(&all, plan.retention);
+        crate::fault::pause("retention");
+        let (removed, notes) = retention::remove(&all, &doomed);
+        report.removed_sets.extend(removed);
+        report.notes.extend(notes);
+    }
+    Ok(())
+}
+
+/// Makes the set visible. An antivirus or cloud-sync program holding a file inside the partial set
+/// blocks the rename for a while: it is retried for about 30 s.
+fn rename_set(partial: &Path, final_path: &Path, dest: &Path) -> Result<(), Stop> {
+    let (never, abort, bytes) = (AtomicBool::new(false), AtomicBool::new(false), AtomicU64::new(0));
+    let shared = Shared { cancel: &never, abort: &abort, bytes_done: &bytes };
+    let mut waited = Duration::ZERO;
+    for attempt in 0.. {
+        let result = match crate::fault::rename_error() {
+            Some(e) => Err(e),
+            None => std::fs::rename(partial, final_path),
+        };
+        let Err(e) = result else { return Ok(()) };
+        match super::retry::wait(super::retry::Trouble::InUse, attempt, &shared) {
+            Some(d) => waited += d,
+            None => {
+                return Err(Failure::new(
+                    format!(
+                        "The finished backup could not be renamed to {} (tried for {}): another program, usually antivirus or cloud sync, is holding a file in it. Ask your IT contact to exclude {} from scanning, then back up again.",
+                        crate::validate::display(final_path),
+                        crate::format::duration(waited),
+                        crate::validate::display(&dest.join(".partial-*")),
+                    ),
+                    e,
+                )
+                .into());
+            }
+        }
+    }
+    unreachable!("the retry loop ends by returning")
+}
+
+/// Checks that the new set fits: a full copy on a drive without hard links (removing older sets
+/// first if need be), or the first set on any drive. Later sets on drives with hard links need
+/// only the changes; preflight checked its estimate of those.
+pub(super) fn ensure_room(dest: &Path, report: &mut Report, bytes: u64, first: bool) -> Result<(), Stop> {
+    if report.hard_links && !first {
+        return Ok(());
+    }
+    let free = || crate::platform::free_space(dest).unwrap_or(u64::MAX);
+    if free() >= bytes {
+        return Ok(());
+    }
+    // Remove nothing unless removing can make enough room.
+    if !report.hard_links && free().saturating_add(super::room::reclaimable(dest)) >= bytes {
+        let (removed, notes) = super::room::make_room(dest, bytes);
+        for name in &removed {
+            report.notes.push(format!(
+                "removed the older backup {name} before copying, to make room (this drive has no hard links, so every backup is a full copy)"
+            ));
+        }
+        report.removed_sets.extend(removed);
+        report.notes.extend(notes);
+    }
+    let free = free();
+    if free < bytes {
+        return Err(crate::preflight::not_enough_space(dest, free, bytes).into());
+    }
+    Ok(())
+}

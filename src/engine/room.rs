@@ -1,0 +1,40 @@
+//! Drives without hard links (FAT/exFAT USB drives) hold a full copy in every set. When the next set
+//! will not fit, older sets are removed first, oldest first, never the newest SUCCESS set. This is
+//! the one exception to "retention only after the new set is complete".
+
+use super::sets::{self, SetInfo};
+use std::path::Path;
+
+/// The sets that may go to make room, oldest first: all but the newest SUCCESS set (or, with no
+/// SUCCESS set at all, all but the newest set).
+fn prunable(all: &[SetInfo]) -> Vec<&SetInfo> {
+    let keep = all.iter().rposition(SetInfo::is_success).or(all.len().checked_sub(1));
+    all.iter().enumerate().filter(|(i, _)| Some(*i) != keep).map(|(_, s)| s).collect()
+}
+
+fn size_of(set: &SetInfo) -> u64 {
+    super::manifest::read(&set.path.join(super::manifest::FILE_NAME)).map_or(0, |m| m.total_bytes())
+}
+
+/// Bytes that removing every prunable set would free.
+pub fn reclaimable(dest: &Path) -> u64 {
+    sets::list(dest).map(|all| prunable(&all).into_iter().map(size_of).sum()).unwrap_or(0)
+}
+
+/// Removes prunable sets, oldest first, until `needed` bytes are free. Returns the names removed
+/// and notes on any that could not be.
+pub fn make_room(dest: &Path, needed: u64) -> (Vec<String>, Vec<String>) {
+    let (mut removed, mut notes) = (Vec::new(), Vec::new());
+    let Ok(all) = sets::list(dest) else { return (removed, notes) };
+    let candidates = prunable(&all);
+    for set in candidates {
+        if crate::platform::free_space(dest).is_none_or(|free| free >= needed) {
+            break;
+        }
+        let index = all.iter().position(|s| s.path == set.path).expect("listed");
+        let (r, n) = super::retention::remove(&all, &[index]);
+        removed.extend(r);
+        notes.extend(n);
+    }
+    (removed, notes)
+}

@@ -1,0 +1,32 @@
+//! Ctrl-C on `run` cancels: the partial set goes, every complete set stays as it was.
+
+#![cfg(unix)]
+mod common;
+use common::*;
+
+fn previous(env: &TestEnv) -> (std::path::PathBuf, Vec<(std::path::PathBuf, String)>) {
+    assert_eq!(code(&env.backup(&[])), 0);
+    env.write("X-rays/2025/today.dcm", &pseudo_random(9, 100_000));
+    let set = env.newest_set();
+    let print = fingerprint(&set);
+    (set, print)
+}
+
+#[test]
+fn ctrl_c_cancels_removes_the_partial_set_and_exits_4() {
+    let env = TestEnv::with_practice();
+    let (set, before) = previous(&env);
+    let child = env.spawn_with_faults("pause:copy:today.dcm", &[]);
+    env.wait_for_pause("copy:today.dcm");
+    signal(&child, libc::SIGINT);
+    env.resume("copy:today.dcm");
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(code(&out), 4, "{}", text(&out));
+    assert_eq!(env.sets(), std::slice::from_ref(&set), "no new set");
+    assert_eq!(fingerprint(&set), before, "the previous set is untouched");
+    let names: Vec<_> = std::fs::read_dir(&env.dest).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert_eq!(names.len(), 1, "no partial set or lock left: {names:?}");
+    let log = env.log();
+    assert!(log.contains("Result:          CANCELLED"), "{log}");
+    assert!(log.contains("The previous backups are untouched"), "{log}");
+}
