@@ -47,6 +47,35 @@ pub enum Command {
     },
     /// Open the settings dialog.
     Settings,
+    /// List the complete backups in the backup folder.
+    List {
+        /// The backup folder (default: from the settings).
+        #[arg(long, value_name = "PATH")]
+        destination: Option<PathBuf>,
+    },
+    /// Copy a backup (or one folder or file of it) into a new or empty folder, checking every file.
+    Restore {
+        /// The backup's folder, e.g. E:\DataBkup\2026-11-26_173005_RECEPTION1
+        set: PathBuf,
+        /// A new or empty folder to restore into (never the live data folder).
+        #[arg(long, value_name = "FOLDER")]
+        to: PathBuf,
+        /// Only this folder or file of the backup, as `list`ed in its manifest (e.g. data/X-rays).
+        #[arg(long, value_name = "PATH")]
+        only: Option<String>,
+    },
+    /// Test a restore of the newest backup: database files and a random sample, compared byte for byte.
+    Drill {
+        /// Makes the random sample repeatable.
+        #[arg(long, value_name = "N")]
+        seed: Option<u64>,
+        /// The backup folder (default: from the settings).
+        #[arg(long, value_name = "PATH")]
+        destination: Option<PathBuf>,
+        /// Write the result here instead of <data folder>/logfiles/backup.log.
+        #[arg(long, value_name = "PATH")]
+        log_file: Option<PathBuf>,
+    },
     /// Make a sample practice (data folder, backup folder, settings) and open the prompt on it.
     Demo {
         /// Where to put the sample practice (default: a folder in your local data folder).
@@ -94,6 +123,13 @@ pub fn main() -> ExitCode {
         Some(Command::Verify { set }) => verify(&set),
         Some(Command::Demo { dir }) => demo(dir),
         Some(Command::Settings) => crate::gui::settings_app::run(locations()),
+        Some(Command::List { ref destination }) => crate::cli_restore::list(cli.config.as_deref(), destination.clone()),
+        Some(Command::Restore { ref set, ref to, ref only }) => {
+            crate::cli_restore::restore(cli.config.as_deref(), set, to, only.as_deref())
+        }
+        Some(Command::Drill { seed, ref destination, ref log_file }) => {
+            crate::cli_restore::drill(cli.config.as_deref(), seed, destination.clone(), log_file.clone())
+        }
     }
 }
 

@@ -5,8 +5,10 @@
 
 pub mod backup_log;
 pub mod cli;
+pub mod cli_restore;
 pub mod clock;
 pub mod demo;
+pub mod drill;
 pub mod engine;
 pub mod fault;
 pub mod format;
@@ -15,6 +17,7 @@ pub mod plan;
 pub mod platform;
 pub mod preflight;
 pub mod progress;
+pub mod restore;
 pub mod settings;
 pub mod status;
 pub mod terminal;

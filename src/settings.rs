@@ -27,6 +27,8 @@ pub struct Settings {
     pub verify_after_backup: bool,
     /// Ask to start a backup when EXACT exits.
     pub prompt_on_exit: bool,
+    /// Offer a restore test when the last passed one is older than this many days.
+    pub restore_test_days: u32,
 }
 
 impl Default for Settings {
@@ -42,6 +44,7 @@ impl Default for Settings {
             keep_monthly: 12,
             verify_after_backup: true,
             prompt_on_exit: true,
+            restore_test_days: 30,
         }
     }
 }

@@ -11,9 +11,16 @@ use std::path::Path;
 /// How much of the log's end is read: many runs' worth, never the whole file.
 const TAIL_BYTES: u64 = 256 * 1024;
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunKind {
+    Backup,
+    RestoreTest,
+}
+
 /// One run as backup.log recorded it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoggedRun {
+    pub kind: RunKind,
     pub started: DateTime<FixedOffset>,
     pub computer: String,
     pub result: String,
@@ -26,8 +33,12 @@ pub struct Status {
     pub ready: Result<Checked, Failure>,
     /// The newest SUCCESS set in this computer's backup folder: (local start time, computer).
     pub last_good: Option<(NaiveDateTime, String)>,
-    /// The newest run in the shared log, from any computer.
+    /// The newest backup in the shared log, from any computer.
     pub last_run: Option<LoggedRun>,
+    /// Each computer's newest backup in the shared log, newest first: the practice-wide view.
+    pub practice: Vec<LoggedRun>,
+    /// The newest restore test in the shared log.
+    pub last_drill: Option<LoggedRun>,
 }
 
 pub fn lookup(plan: &Plan) -> Status {
@@ -36,8 +47,25 @@ pub fn lookup(plan: &Plan) -> Status {
         .ok()
         .and_then(|all| all.into_iter().rev().find(|s| s.is_success()))
         .map(|s| (s.time, s.header.computer));
-    let last_run = read_log_tail(&plan.log_file).pop();
-    Status { ready, last_good, last_run }
+    let runs = read_log_tail(&plan.log_file);
+    let backups: Vec<&LoggedRun> = runs.iter().filter(|r| r.kind == RunKind::Backup).collect();
+    let last_run = backups.last().map(|r| (*r).clone());
+    let last_drill = runs.iter().rev().find(|r| r.kind == RunKind::RestoreTest).cloned();
+    Status { ready, last_good, last_run, practice: practice(&runs), last_drill }
+}
+
+/// Each computer's newest backup, newest first.
+pub fn practice(runs: &[LoggedRun]) -> Vec<LoggedRun> {
+    let mut newest: Vec<LoggedRun> = Vec::new();
+    for r in runs.iter().filter(|r| r.kind == RunKind::Backup) {
+        match newest.iter_mut().find(|n| n.computer == r.computer) {
+            Some(n) if n.started <= r.started => *n = r.clone(),
+            Some(_) => {}
+            None => newest.push(r.clone()),
+        }
+    }
+    newest.sort_by(|a, b| b.started.cmp(&a.started));
+    newest
 }
 
 /// The runs in the last part of the log, oldest first.
@@ -52,7 +80,17 @@ pub fn read_log_tail(log: &Path) -> Vec<LoggedRun> {
 
 fn parse_runs(text: &str) -> Vec<LoggedRun> {
     let mut runs = Vec::new();
-    for block in text.split("===== Network backup =====").skip(1) {
+    let starts = text.match_indices("===== ").filter(|(i, _)| *i == 0 || text.as_bytes()[i - 1] == b'\n');
+    let starts: Vec<usize> = starts.map(|(i, _)| i).chain([text.len()]).collect();
+    for pair in starts.windows(2) {
+        let block = &text[pair[0]..pair[1]];
+        let kind = if block.starts_with("===== Network backup =====") {
+            RunKind::Backup
+        } else if block.starts_with("===== Restore test =====") {
+            RunKind::RestoreTest
+        } else {
+            continue;
+        };
         let field =
             |name: &str| block.lines().find_map(|l| l.strip_prefix(name).map(|v| v.trim().to_string()));
         let started =
@@ -61,9 +99,18 @@ fn parse_runs(text: &str) -> Vec<LoggedRun> {
         else {
             continue;
         };
-        runs.push(LoggedRun { started, computer, result, cause: field("Cause:") });
+        runs.push(LoggedRun { kind, started, computer, result, cause: field("Cause:") });
     }
     runs
+}
+
+/// "today", "yesterday", "12 days ago"
+pub fn days_ago(t: NaiveDateTime) -> String {
+    match (Local::now().date_naive() - t.date()).num_days() {
+        ..=0 => "today".to_string(),
+        1 => "yesterday".to_string(),
+        n => format!("{n} days ago"),
+    }
 }
 
 /// "today 18:04", "yesterday 18:04", "Tue 26 Nov 18:04"
@@ -91,6 +138,26 @@ mod tests {
         assert_eq!(runs.len(), 2);
         assert_eq!((runs[1].computer.as_str(), runs[1].result.as_str()), ("RECEPTION2", "FAILED"));
         assert_eq!(runs[1].cause.as_deref(), Some("The backup drive is full."));
+    }
+
+    #[test]
+    fn each_computers_newest_backup_and_the_last_restore_test_are_found() {
+        let block = |title: &str, t: &str, pc: &str, result: &str| {
+            format!("===== {title} =====\nStarted:         {t} +11:00\nComputer:        {pc}\nResult:          {result}\n\n")
+        };
+        let log = [
+            block("Network backup", "2026-11-24 18:00:00", "RECEPTION1", "SUCCESS"),
+            block("Network backup", "2026-11-25 18:00:00", "RECEPTION2", "SUCCESS"),
+            block("Restore test", "2026-11-25 18:10:00", "RECEPTION2", "PASSED"),
+            block("Network backup", "2026-11-26 13:05:00", "RECEPTION1", "FAILED"),
+        ]
+        .concat();
+        let runs = parse_runs(&log);
+        let p = practice(&runs);
+        let who: Vec<_> = p.iter().map(|r| (r.computer.as_str(), r.result.as_str())).collect();
+        assert_eq!(who, [("RECEPTION1", "FAILED"), ("RECEPTION2", "SUCCESS")]);
+        let drill = runs.iter().rev().find(|r| r.kind == RunKind::RestoreTest).unwrap();
+        assert_eq!(drill.result, "PASSED");
     }
 
     #[test]

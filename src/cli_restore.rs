@@ -1,0 +1,101 @@
+//! The command line's way back: `list`, `restore` and `drill`.
+
+use crate::settings::{self, Settings};
+use crate::{drill, format, restore};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// The settings if there are any (these commands also work with flags alone).
+fn settings(config: Option<&Path>) -> Option<Settings> {
+    settings::find(config).and_then(|p| Settings::load(&p).ok())
+}
+
+fn destination(config: Option<&Path>, flag: Option<PathBuf>) -> Result<PathBuf, ExitCode> {
+    flag.or_else(|| settings(config).map(|s| s.destination).filter(|d| !d.as_os_str().is_empty())).ok_or_else(|| {
+        eprintln!("logoff-backup: no backup folder: give --destination, or set one in Settings.");
+        ExitCode::from(crate::cli::EXIT_INVALID_SETTINGS)
+    })
+}
+
+pub fn list(config: Option<&Path>, flag: Option<PathBuf>) -> ExitCode {
+    let dest = match destination(config, flag) {
+        Ok(d) => d,
+        Err(code) => return code,
+    };
+    match restore::list(&dest) {
+        Ok(rows) if rows.is_empty() => {
+            println!("No complete backups in {}.", dest.display());
+            ExitCode::SUCCESS
+        }
+        Ok(rows) => {
+            print!("{}", restore::table(&rows));
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("logoff-backup: cannot read {}: {e}", dest.display());
+            ExitCode::from(2)
+        }
+    }
+}
+
+pub fn restore(config: Option<&Path>, set: &Path, to: &Path, only: Option<&str>) -> ExitCode {
+    let live: Vec<PathBuf> = settings(config).map(|s| s.data_folder).into_iter().collect();
+    let mut last_print = 0;
+    let mut progress = |files: u64, bytes: u64| {
+        if files >= last_print + 1000 {
+            last_print = files;
+            eprintln!("{} files, {} restored…", format::count(files), format::bytes(bytes));
+        }
+    };
+    match restore::restore(set, to, only, &live, &mut progress) {
+        Err(e) => {
+            eprintln!("logoff-backup: {e}");
+            ExitCode::from(2)
+        }
+        Ok(r) => {
+            for (path, why) in &r.bad {
+                println!("NOT RESTORED  {path}: {why}");
+            }
+            println!(
+                "{}: {} files, {} restored into {} and checked against the manifest",
+                if r.bad.is_empty() { "RESTORED" } else { "RESTORED WITH ERRORS" },
+                format::count(r.files),
+                format::bytes(r.bytes),
+                to.display()
+            );
+            ExitCode::from(if r.bad.is_empty() { 0 } else { 1 })
+        }
+    }
+}
+
+pub fn drill(config: Option<&Path>, seed: Option<u64>, dest: Option<PathBuf>, log: Option<PathBuf>) -> ExitCode {
+    let s = settings(config);
+    let dest = match destination(config, dest) {
+        Ok(d) => d,
+        Err(code) => return code,
+    };
+    let log = log
+        .or_else(|| s.as_ref().map(|s| crate::plan::default_log_file(&s.data_folder)))
+        .unwrap_or_else(crate::backup_log::fallback_path);
+    let d = drill::run(&dest, seed, &log, &crate::platform::computer_name(), &crate::platform::user_name());
+    if let Some(e) = &d.error {
+        println!("COULD NOT TEST: {e}");
+    }
+    for (path, why) in &d.bad {
+        println!("BAD  {path}: {why}");
+    }
+    if let Some(set) = &d.set {
+        println!(
+            "{}: {} files, {} of {} restored and compared (seed {})",
+            if d.passed() { "PASSED" } else { "FAILED" },
+            format::count(d.files),
+            format::bytes(d.bytes),
+            set.display(),
+            d.seed
+        );
+    }
+    if let Some(log) = &d.log_file {
+        println!("Log: {}", log.display());
+    }
+    ExitCode::from(d.exit_code())
+}
