@@ -123,7 +123,9 @@ pub fn main() -> ExitCode {
         Some(Command::Verify { set }) => verify(&set),
         Some(Command::Demo { dir }) => demo(dir),
         Some(Command::Settings) => crate::gui::settings_app::run(locations()),
-        Some(Command::List { ref destination }) => crate::cli_restore::list(cli.config.as_deref(), destination.clone()),
+        Some(Command::List { ref destination }) => {
+            crate::cli_restore::list(cli.config.as_deref(), destination.clone())
+        }
         Some(Command::Restore { ref set, ref to, ref only }) => {
             crate::cli_restore::restore(cli.config.as_deref(), set, to, only.as_deref())
         }

@@ -11,10 +11,12 @@ fn settings(config: Option<&Path>) -> Option<Settings> {
 }
 
 fn destination(config: Option<&Path>, flag: Option<PathBuf>) -> Result<PathBuf, ExitCode> {
-    flag.or_else(|| settings(config).map(|s| s.destination).filter(|d| !d.as_os_str().is_empty())).ok_or_else(|| {
-        eprintln!("logoff-backup: no backup folder: give --destination, or set one in Settings.");
-        ExitCode::from(crate::cli::EXIT_INVALID_SETTINGS)
-    })
+    flag.or_else(|| settings(config).map(|s| s.destination).filter(|d| !d.as_os_str().is_empty())).ok_or_else(
+        || {
+            eprintln!("logoff-backup: no backup folder: give --destination, or set one in Settings.");
+            ExitCode::from(crate::cli::EXIT_INVALID_SETTINGS)
+        },
+    )
 }
 
 pub fn list(config: Option<&Path>, flag: Option<PathBuf>) -> ExitCode {
@@ -68,7 +70,12 @@ pub fn restore(config: Option<&Path>, set: &Path, to: &Path, only: Option<&str>)
     }
 }
 
-pub fn drill(config: Option<&Path>, seed: Option<u64>, dest: Option<PathBuf>, log: Option<PathBuf>) -> ExitCode {
+pub fn drill(
+    config: Option<&Path>,
+    seed: Option<u64>,
+    dest: Option<PathBuf>,
+    log: Option<PathBuf>,
+) -> ExitCode {
     let s = settings(config);
     let dest = match destination(config, dest) {
         Ok(d) => d,

@@ -68,8 +68,10 @@ pub fn run(dest: &Path, seed: Option<u64>, log_file: &Path, computer: &str, user
 }
 
 fn test_newest(dest: &Path, seed: u64, d: &mut Drill) -> Result<(), String> {
-    let all = sets::list(dest).map_err(|e| format!("Cannot read the backup folder {}: {e}", dest.display()))?;
-    let newest = all.last().ok_or_else(|| format!("There is no backup in {} to test yet.", dest.display()))?;
+    let all =
+        sets::list(dest).map_err(|e| format!("Cannot read the backup folder {}: {e}", dest.display()))?;
+    let newest =
+        all.last().ok_or_else(|| format!("There is no backup in {} to test yet.", dest.display()))?;
     d.set = Some(newest.path.clone());
     let m = manifest::read(&newest.path.join(manifest::FILE_NAME)).map_err(|e| e.to_string())?;
     let chosen = sample(&m.entries, seed);
@@ -134,7 +136,11 @@ mod tests {
     use crate::engine::manifest::Mtime;
 
     fn file(path: &str) -> Entry {
-        Entry { path: path.into(), kind: Kind::File { size: 1, hash: blake3::hash(b"x") }, mtime: Mtime { secs: 0, nanos: 0 } }
+        Entry {
+            path: path.into(),
+            kind: Kind::File { size: 1, hash: blake3::hash(b"x") },
+            mtime: Mtime { secs: 0, nanos: 0 },
+        }
     }
 
     #[test]
@@ -143,7 +149,9 @@ mod tests {
         entries.extend((0..10_000).map(|i| file(&format!("data/X-rays/{i}.dcm"))));
         let s = sample(&entries, 7);
         assert_eq!(s.len(), 2 + 100);
-        assert!(s.iter().any(|e| e.path == "data/Practice.db") && s.iter().any(|e| e.path == "data/Practice.idx"));
+        assert!(
+            s.iter().any(|e| e.path == "data/Practice.db") && s.iter().any(|e| e.path == "data/Practice.idx")
+        );
         assert_eq!(sample(&entries[..60], 7).len(), 2 + 50, "at least 50 when 1% is fewer");
         assert_eq!(sample(&entries[..12], 7).len(), 12, "all, when there are fewer than 50");
         let paths = |s: Vec<&Entry>| s.into_iter().map(|e| e.path.clone()).collect::<Vec<_>>();

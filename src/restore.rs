@@ -9,7 +9,9 @@ use std::sync::atomic::{AtomicBool, AtomicU64};
 
 #[derive(Debug, thiserror::Error)]
 pub enum RestoreError {
-    #[error("{0} is the live data folder (or inside it). Restoring the live database is a job for EXACT's support desk: restore into a new, empty folder and call them.")]
+    #[error(
+        "{0} is the live data folder (or inside it). Restoring the live database is a job for EXACT's support desk: restore into a new, empty folder and call them."
+    )]
     IntoLiveData(PathBuf),
     #[error("{0} is not empty. Restore into a new or empty folder, so nothing there is overwritten.")]
     NotEmpty(PathBuf),
@@ -75,7 +77,12 @@ pub fn restore(
 }
 
 /// Copies entries out of a set, hashing each file and comparing it with the manifest.
-pub fn restore_entries(set: &Path, to: &Path, entries: &[&Entry], on_progress: &mut dyn FnMut(u64, u64)) -> Restored {
+pub fn restore_entries(
+    set: &Path,
+    to: &Path,
+    entries: &[&Entry],
+    on_progress: &mut dyn FnMut(u64, u64),
+) -> Restored {
     let mut out = Restored::default();
     let (cancel, abort, done) = (AtomicBool::new(false), AtomicBool::new(false), AtomicU64::new(0));
     let shared = copy::Shared { cancel: &cancel, abort: &abort, bytes_done: &done };
@@ -91,7 +98,9 @@ pub fn restore_entries(set: &Path, to: &Path, entries: &[&Entry], on_progress: &
             let _ = std::fs::create_dir_all(parent);
         }
         let result = match &e.kind {
-            Kind::Dir => std::fs::create_dir_all(&dst).map(|_| dirs.push((dst, e.mtime))).map_err(|e| copy::describe(&e)),
+            Kind::Dir => std::fs::create_dir_all(&dst)
+                .map(|_| dirs.push((dst, e.mtime)))
+                .map_err(|e| copy::describe(&e)),
             Kind::Symlink { .. } => copy::copy_symlink(&src, &dst).map(|_| ()),
             Kind::File { size, hash } => match copy::copy_file(&src, &dst, &mut buf, &shared) {
                 Ok(c) if c.hash == *hash && c.size == *size => {
@@ -172,7 +181,10 @@ fn files_line(set: &Path) -> Option<(u64, u64)> {
 
 /// The `list` table.
 pub fn table(rows: &[SetRow]) -> String {
-    let mut s = format!("{:<16}  {:<12}  {:<21}  {:>9}  {:>8}  {}\n", "DATE", "COMPUTER", "RESULT", "FILES", "SIZE", "VERIFIED");
+    let mut s = format!(
+        "{:<16}  {:<12}  {:<21}  {:>9}  {:>8}  {}\n",
+        "DATE", "COMPUTER", "RESULT", "FILES", "SIZE", "VERIFIED"
+    );
     for r in rows {
         s.push_str(&format!(
             "{:<16}  {:<12}  {:<21}  {:>9}  {:>8}  {}   {}\n",

@@ -64,7 +64,7 @@ pub fn practice(runs: &[LoggedRun]) -> Vec<LoggedRun> {
             None => newest.push(r.clone()),
         }
     }
-    newest.sort_by(|a, b| b.started.cmp(&a.started));
+    newest.sort_by_key(|r| std::cmp::Reverse(r.started));
     newest
 }
 
@@ -143,7 +143,9 @@ mod tests {
     #[test]
     fn each_computers_newest_backup_and_the_last_restore_test_are_found() {
         let block = |title: &str, t: &str, pc: &str, result: &str| {
-            format!("===== {title} =====\nStarted:         {t} +11:00\nComputer:        {pc}\nResult:          {result}\n\n")
+            format!(
+                "===== {title} =====\nStarted:         {t} +11:00\nComputer:        {pc}\nResult:          {result}\n\n"
+            )
         };
         let log = [
             block("Network backup", "2026-11-24 18:00:00", "RECEPTION1", "SUCCESS"),

@@ -88,7 +88,7 @@ fn the_next_prompt_shows_the_last_good_backup() {
     save_settings(&env);
     assert_eq!(code(&env.backup(&[])), 0);
     let (mut h, _) = prompt(&env);
-    wait_for(&mut h, "Last good backup: today");
+    wait_for(&mut h, "Last good backup of the practice: today");
     assert!(h.query_by_label_contains("from RECEPTION1").is_some());
     assert!(h.query_by_label_contains("About 3.4 MB in 6 files.").is_some(), "estimate from the manifest");
 }

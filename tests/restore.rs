@@ -10,7 +10,12 @@ fn backed_up() -> (TestEnv, std::path::PathBuf) {
     (env, set)
 }
 
-fn restore(env: &TestEnv, set: &std::path::Path, to: &std::path::Path, only: Option<&str>) -> std::process::Output {
+fn restore(
+    env: &TestEnv,
+    set: &std::path::Path,
+    to: &std::path::Path,
+    only: Option<&str>,
+) -> std::process::Output {
     let mut c = env.command();
     c.arg("restore").arg(set).arg("--to").arg(to);
     if let Some(o) = only {
@@ -38,7 +43,10 @@ fn one_folder_or_one_file_restores_alone() {
     assert_eq!(std::fs::read_dir(to.join("data")).unwrap().count(), 1, "nothing else");
     let to = env.path("one");
     assert_eq!(code(&restore(&env, &set, &to, Some("data/Practice.db"))), 0);
-    assert_eq!(std::fs::read(to.join("data/Practice.db")).unwrap(), std::fs::read(env.data.join("Practice.db")).unwrap());
+    assert_eq!(
+        std::fs::read(to.join("data/Practice.db")).unwrap(),
+        std::fs::read(env.data.join("Practice.db")).unwrap()
+    );
     let out = restore(&env, &set, &env.path("none"), Some("data/Nothing"));
     assert_eq!(code(&out), 2, "{}", text(&out));
 }
@@ -68,7 +76,11 @@ fn a_damaged_file_in_the_backup_is_named_when_restoring() {
     std::fs::write(&x, b).unwrap();
     let out = restore(&env, &set, &env.path("r"), None);
     assert_eq!(code(&out), 1, "{}", text(&out));
-    assert!(text(&out).contains("NOT RESTORED  data/X-rays/2024/Jane Smith.dcm: differs from the manifest"), "{}", text(&out));
+    assert!(
+        text(&out).contains("NOT RESTORED  data/X-rays/2024/Jane Smith.dcm: differs from the manifest"),
+        "{}",
+        text(&out)
+    );
 }
 
 #[test]
@@ -91,7 +103,14 @@ fn list_shows_every_complete_set_and_no_partial_one() {
 
 fn drill(env: &TestEnv, seed: &str) -> std::process::Output {
     std::fs::create_dir_all(env.path("tmp")).unwrap();
-    env.command().env("TMPDIR", env.path("tmp")).args(["drill", "--seed", seed, "--destination"]).arg(&env.dest).arg("--log-file").arg(env.data.join("logfiles/backup.log")).output().unwrap()
+    env.command()
+        .env("TMPDIR", env.path("tmp"))
+        .args(["drill", "--seed", seed, "--destination"])
+        .arg(&env.dest)
+        .arg("--log-file")
+        .arg(env.data.join("logfiles/backup.log"))
+        .output()
+        .unwrap()
 }
 
 #[test]

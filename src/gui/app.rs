@@ -1,7 +1,9 @@
 //! The logoff prompt: Ask → Running → Finished, with Settings reachable from Ask. The engine runs on
 //! the worker thread and reaches the window only through its events and a repaint waker.
 
+use super::history::HistoryScreen;
 use super::progress::ProgressModel;
+use super::restore_test::RestoreTestScreen;
 use super::services::Services;
 use super::settings_dialog::{DialogResult, SettingsDialog};
 use super::{screens, session};
@@ -19,6 +21,8 @@ pub enum Screen {
     Running,
     Finished,
     Settings(Box<SettingsDialog>),
+    History(Box<HistoryScreen>),
+    RestoreTest(Box<RestoreTestScreen>),
 }
 
 pub struct PromptApp {
@@ -42,6 +46,8 @@ pub struct PromptApp {
     pub closing: bool,
     /// A new window size for the next frame (Settings needs more room than the prompt).
     resize: Option<[f32; 2]>,
+    /// Offer a restore test when the last passed one is older than this.
+    pub restore_test_days: u32,
 }
 
 pub const PROMPT_SIZE: [f32; 2] = [560.0, 400.0];
@@ -65,6 +71,7 @@ impl PromptApp {
             closes_at: None,
             closing: false,
             resize: None,
+            restore_test_days: Settings::default().restore_test_days,
         };
         match app.locations.find().map(|p| Settings::load(&p)) {
             Some(Ok(settings)) => app.use_settings(&settings),
@@ -75,6 +82,7 @@ impl PromptApp {
     }
 
     fn use_settings(&mut self, settings: &Settings) {
+        self.restore_test_days = settings.restore_test_days;
         (self.plan, self.plan_problem) = match Plan::from_settings(settings, None) {
             Ok(p) => (Some(p), None),
             Err(e) => (None, Some(format!("The settings are not complete: {e}."))),
@@ -109,6 +117,26 @@ impl PromptApp {
         self.log_note = None;
         self.screen = Screen::Running;
         session::backup_started();
+    }
+
+    pub fn open_history(&mut self, ctx: &egui::Context) {
+        let Some(plan) = &self.plan else { return };
+        let live = std::iter::once(plan.data_folder.clone()).chain(plan.extra_folders.clone()).collect();
+        self.screen = Screen::History(Box::new(HistoryScreen::open(plan.destination.clone(), live, ctx)));
+        self.resize = Some(SETTINGS_SIZE);
+    }
+
+    pub fn start_restore_test(&mut self, ctx: &egui::Context) {
+        let Some(plan) = &self.plan else { return };
+        self.screen = Screen::RestoreTest(Box::new(RestoreTestScreen::start(plan, ctx)));
+    }
+
+    /// Back to the Ask screen, with its status looked up afresh.
+    fn back_to_ask(&mut self) {
+        self.screen = Screen::Ask;
+        self.resize = Some(PROMPT_SIZE);
+        self.status = None;
+        self.status_rx = None;
     }
 
     pub fn cancel_backup(&mut self) {
@@ -173,16 +201,31 @@ impl PromptApp {
             self.confirm_cancel = true;
         }
         egui::CentralPanel::default().show(ui, |ui| {
-            if let Screen::Settings(dialog) = &mut self.screen {
-                if let Some(result) = dialog.ui(ui, &mut self.services) {
-                    self.settings_closed(result, ui);
+            match &mut self.screen {
+                Screen::Settings(dialog) => {
+                    if let Some(result) = dialog.ui(ui, &mut self.services) {
+                        self.settings_closed(result, ui);
+                    }
+                    return;
                 }
-                return;
+                Screen::History(h) => {
+                    if h.ui(ui, &mut self.services) {
+                        self.back_to_ask();
+                    }
+                    return;
+                }
+                Screen::RestoreTest(t) => {
+                    if t.ui(ui, &mut self.services) {
+                        self.back_to_ask();
+                    }
+                    return;
+                }
+                _ => {}
             }
             match self.screen {
                 Screen::Ask => screens::ask_ui(self, ui),
                 Screen::Running => screens::running_ui(self, ui, now),
-                Screen::Finished | Screen::Settings(_) => screens::finished_ui(self, ui, now),
+                _ => screens::finished_ui(self, ui, now),
             }
         });
         // After the first frame is on screen: the checks that may touch the network.

@@ -2,12 +2,15 @@
 
 pub mod app;
 pub mod checker;
+pub mod history;
 pub mod progress;
+pub mod restore_test;
 mod screens;
 pub mod services;
 mod session;
 pub mod settings_app;
 pub mod settings_dialog;
+mod status_lines;
 mod widgets;
 
 use std::process::ExitCode;

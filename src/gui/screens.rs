@@ -4,7 +4,6 @@ use super::app::PromptApp;
 use super::progress;
 use crate::engine::{Outcome, ProblemKind, Report};
 use crate::format;
-use crate::status::when;
 use crate::validate::display;
 use egui::{Color32, RichText};
 
@@ -49,40 +48,7 @@ pub fn ask_ui(app: &mut PromptApp, ui: &mut egui::Ui) {
         });
     }
     ui.add_space(6.0);
-    match &app.status {
-        None if app.plan.is_some() => {
-            ui.weak("Checking…");
-        }
-        None => {}
-        Some(status) => {
-            if let Ok(Some(est)) = status.ready.as_ref().map(|c| c.estimate) {
-                ui.label(format!(
-                    "About {} in {} files.",
-                    format::bytes(est.bytes),
-                    format::count(est.files)
-                ));
-            }
-            match &status.last_good {
-                Some((t, computer)) => ui.label(format!("Last good backup: {} from {computer}", when(*t))),
-                None => ui.colored_label(ui.visuals().warn_fg_color, "No backup yet"),
-            };
-            if let Some(run) = &status.last_run
-                && run.result != Outcome::Success.label()
-                && status.last_good.as_ref().is_none_or(|(t, _)| run.started.naive_local() > *t)
-            {
-                let mut text = format!(
-                    "Last backup {}: {} on {}",
-                    run.result,
-                    when(run.started.naive_local()),
-                    run.computer
-                );
-                if let Some(cause) = &run.cause {
-                    text.push_str(&format!(". {cause}"));
-                }
-                ui.colored_label(ui.visuals().error_fg_color, text);
-            }
-        }
-    }
+    let test_due = super::status_lines::status_ui(app, ui);
     if let Some(p) = &problem {
         ui.add_space(6.0);
         ui.colored_label(ui.visuals().error_fg_color, RichText::new(p).strong());
@@ -110,6 +76,18 @@ pub fn ask_ui(app: &mut PromptApp, ui: &mut egui::Ui) {
         }
         if settings.clicked() {
             app.open_settings();
+        }
+    });
+    ui.horizontal(|ui| {
+        let can_test = can_start && app.status.as_ref().is_some_and(|s| s.last_good.is_some());
+        if test_due && can_test && big_button(ui, true, "Test now", false).clicked() {
+            app.start_restore_test(ui.ctx());
+        }
+        if big_button(ui, app.plan.is_some(), "History…", false).clicked() {
+            app.open_history(ui.ctx());
+        }
+        if !test_due && can_test && ui.link("Test a restore").clicked() {
+            app.start_restore_test(ui.ctx());
         }
     });
 }

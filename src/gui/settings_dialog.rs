@@ -254,6 +254,12 @@ impl SettingsDialog {
         changed |= ui
             .checkbox(&mut self.draft.prompt_on_exit, "Ask to start the backup when EXACT closes")
             .changed();
+        ui.horizontal(|ui| {
+            let l = ui.label("Remind to test a restore every");
+            let days = egui::DragValue::new(&mut self.draft.restore_test_days).range(1..=365);
+            changed |= ui.add(days).labelled_by(l.id).changed();
+            ui.label("days");
+        });
         if self.machine_writable {
             ui.checkbox(&mut self.for_everyone, "Save for every user of this computer");
         }

@@ -1,0 +1,168 @@
+//! History: the complete backups at the destination, and restoring one (or part of one) into a new
+//! or empty folder. Listing and restoring run off the UI thread.
+
+use super::services::Services;
+use super::widgets;
+use crate::format;
+use crate::restore::{self, Restored, SetRow};
+use crate::validate::display;
+use crossbeam_channel::Receiver;
+use egui::RichText;
+use std::path::PathBuf;
+
+pub struct HistoryScreen {
+    dest: PathBuf,
+    live: Vec<PathBuf>,
+    rows: Option<Result<Vec<SetRow>, String>>,
+    rows_rx: Option<Receiver<Result<Vec<SetRow>, String>>>,
+    pub selected: Option<usize>,
+    pub target: String,
+    pub only: String,
+    job: Option<Receiver<Result<Restored, String>>>,
+    pub result: Option<Result<Restored, String>>,
+}
+
+impl HistoryScreen {
+    pub fn open(dest: PathBuf, live: Vec<PathBuf>, ctx: &egui::Context) -> HistoryScreen {
+        let (tx, rx) = crossbeam_channel::bounded(1);
+        let (d, ctx) = (dest.clone(), ctx.clone());
+        std::thread::spawn(move || {
+            let _ = tx.send(restore::list(&d).map_err(|e| format!("Cannot read {}: {e}", display(&d))));
+            ctx.request_repaint();
+        });
+        HistoryScreen {
+            dest,
+            live,
+            rows: None,
+            rows_rx: Some(rx),
+            selected: None,
+            target: String::new(),
+            only: String::new(),
+            job: None,
+            result: None,
+        }
+    }
+
+    fn start_restore(&mut self, ctx: &egui::Context) {
+        let Some(Ok(rows)) = &self.rows else { return };
+        let Some(row) = self.selected.and_then(|i| rows.get(i)) else { return };
+        let (set, to, live) = (row.path.clone(), PathBuf::from(self.target.trim()), self.live.clone());
+        let only = Some(self.only.trim().replace('\\', "/")).filter(|o| !o.is_empty());
+        let (tx, rx) = crossbeam_channel::bounded(1);
+        let ctx = ctx.clone();
+        std::thread::spawn(move || {
+            let r = restore::restore(&set, &to, only.as_deref(), &live, &mut |_, _| {});
+            let _ = tx.send(r.map_err(|e| e.to_string()));
+            ctx.request_repaint();
+        });
+        self.job = Some(rx);
+        self.result = None;
+    }
+
+    /// Draws the screen. Returns true when the user goes back.
+    pub fn ui(&mut self, ui: &mut egui::Ui, services: &mut Services) -> bool {
+        if let Some(rows) = self.rows_rx.as_ref().and_then(|rx| rx.try_recv().ok()) {
+            self.rows = Some(rows);
+            self.rows_rx = None;
+        }
+        if let Some(result) = self.job.as_ref().and_then(|rx| rx.try_recv().ok()) {
+            self.result = Some(result);
+            self.job = None;
+        }
+        let mut back = false;
+        ui.horizontal(|ui| {
+            ui.heading(format!("Backups in {}", display(&self.dest)));
+            back = ui.button("Back").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape));
+        });
+        ui.add_space(6.0);
+        match &self.rows {
+            None => {
+                ui.weak("Reading the backup folder…");
+            }
+            Some(Err(e)) => {
+                ui.colored_label(ui.visuals().error_fg_color, e);
+            }
+            Some(Ok(rows)) if rows.is_empty() => {
+                ui.colored_label(ui.visuals().warn_fg_color, "No backup yet");
+            }
+            Some(Ok(rows)) => {
+                let rows = rows.clone();
+                self.table_ui(ui, &rows);
+                ui.separator();
+                self.restore_ui(ui, services);
+            }
+        }
+        back
+    }
+
+    fn table_ui(&mut self, ui: &mut egui::Ui, rows: &[SetRow]) {
+        egui::ScrollArea::vertical().max_height(180.0).show(ui, |ui| {
+            egui::Grid::new("history").striped(true).num_columns(6).spacing([14.0, 4.0]).show(ui, |ui| {
+                for h in ["Backup", "Computer", "Result", "Files", "Size", "Checked"] {
+                    ui.label(RichText::new(h).strong());
+                }
+                ui.end_row();
+                for (i, r) in rows.iter().enumerate() {
+                    let when = r.when.format("%a %-d %b %Y %H:%M").to_string();
+                    ui.radio_value(&mut self.selected, Some(i), when);
+                    ui.label(&r.computer);
+                    let ok = r.result == "SUCCESS";
+                    let color = if ok { ui.visuals().text_color() } else { ui.visuals().warn_fg_color };
+                    ui.colored_label(color, &r.result);
+                    ui.label(format::count(r.files));
+                    ui.label(format::bytes(r.bytes));
+                    ui.label(if r.verified { "yes" } else { "no" });
+                    ui.end_row();
+                }
+            });
+        });
+    }
+
+    fn restore_ui(&mut self, ui: &mut egui::Ui, services: &mut Services) {
+        ui.label(RichText::new("Get files back from the chosen backup").strong());
+        widgets::folder_row(ui, "Into folder", &mut self.target, &mut services.pick_folder, None);
+        ui.horizontal(|ui| {
+            let l = ui.label("Only (optional)");
+            ui.add_space((130.0 - l.rect.width()).max(0.0));
+            ui.add(
+                egui::TextEdit::singleline(&mut self.only).hint_text("e.g. data/X-rays").desired_width(260.0),
+            )
+            .labelled_by(l.id);
+        });
+        ui.weak(
+            "The folder must be new or empty. Restoring the live database is a job for EXACT's support desk.",
+        );
+        let ready = self.selected.is_some() && !self.target.trim().is_empty() && self.job.is_none();
+        if ui.add_enabled(ready, egui::Button::new("Restore").min_size(egui::vec2(110.0, 28.0))).clicked() {
+            self.start_restore(ui.ctx());
+        }
+        if self.job.is_some() {
+            ui.weak("Restoring and checking every file…");
+        }
+        match &self.result {
+            Some(Ok(r)) if r.bad.is_empty() => {
+                ui.colored_label(
+                    egui::Color32::from_rgb(0x2e, 0x9d, 0x4f),
+                    format!(
+                        "Restored {} files ({}), every one checked against the backup's manifest.",
+                        format::count(r.files),
+                        format::bytes(r.bytes)
+                    ),
+                );
+            }
+            Some(Ok(r)) => {
+                ui.colored_label(
+                    ui.visuals().error_fg_color,
+                    format!("{} files could not be restored:", r.bad.len()),
+                );
+                for (p, why) in &r.bad {
+                    ui.label(format!("{p}: {why}"));
+                }
+            }
+            Some(Err(e)) => {
+                ui.colored_label(ui.visuals().error_fg_color, e);
+            }
+            None => {}
+        }
+    }
+}
