@@ -82,6 +82,8 @@ pub fn copy_file(src: &Path, dst: &Path, buf: &mut [u8], shared: &Shared) -> Res
         .map_err(CopyError::Destination)?;
     if crate::platform::FLUSH_EACH_FILE {
         output.sync_all().map_err(CopyError::Destination)?;
+    } else {
+        crate::platform::start_writeback(&output);
     }
     Ok(Copied { hash: hasher.finalize(), size, mtime })
 }
