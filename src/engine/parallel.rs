@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 /// Threads that copy or verify at once.
-pub const THREADS: usize = 4;
+pub const THREADS: usize = 8;
 
 /// Runs `work` on every job across `THREADS` threads, each with its own buffer. `done` receives
 /// each result on the calling thread, in completion order; `tick` runs there at least every
