@@ -84,6 +84,18 @@ pub fn start_writeback(file: &std::fs::File) {
     let _ = file;
 }
 
+/// Tells the system a file will be read from start to end, so it reads ahead further (Linux).
+pub fn read_sequentially(file: &std::fs::File) {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        // SAFETY: the descriptor is valid; this is only advice.
+        unsafe { libc::posix_fadvise(file.as_raw_fd(), 0, 0, libc::POSIX_FADV_SEQUENTIAL) };
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = file;
+}
+
 /// Whether each copied file must be flushed on its own (no whole-tree flush on this platform).
 pub const FLUSH_EACH_FILE: bool = cfg!(not(unix));
 

@@ -53,6 +53,7 @@ pub fn copy_file(src: &Path, dst: &Path, buf: &mut [u8], shared: &Shared) -> Res
     }
     let mut input = File::open(src).map_err(source_error)?;
     let before = input.metadata().map_err(source_error)?;
+    crate::platform::read_sequentially(&input);
     let mut output = File::create(dst).map_err(CopyError::Destination)?;
     let mut hasher = blake3::Hasher::new();
     let mut size = 0u64;
