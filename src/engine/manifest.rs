@@ -5,7 +5,6 @@
 //! target and `symlink`.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -121,35 +120,55 @@ fn tsv(s: &str) -> String {
 /// Writes the manifest to `path` and flushes it to disk. `entries` must be sorted by path.
 pub fn write(path: &Path, m: &Manifest) -> std::io::Result<()> {
     let h = &m.header;
-    let mut text = String::with_capacity(128 * (m.entries.len() + 16));
+    let file = std::fs::File::create(path)?;
+    // Streamed through the checksum, so a manifest of a million files never sits in memory whole.
+    let mut out =
+        Hashing { inner: std::io::BufWriter::with_capacity(1 << 16, file), hasher: blake3::Hasher::new() };
     let time = |t: &DateTime<Utc>| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
-    let _ = writeln!(text, "{MAGIC}\t{FORMAT}");
-    let _ = writeln!(text, "set\t{}", tsv(&h.set));
-    let _ = writeln!(text, "computer\t{}", tsv(&h.computer));
-    let _ = writeln!(text, "user\t{}", tsv(&h.user));
-    let _ = writeln!(text, "started\t{}", time(&h.started));
-    let _ = writeln!(text, "finished\t{}", time(&h.finished));
-    let _ = writeln!(text, "result\t{}", tsv(&h.result));
-    let _ = writeln!(text, "verified\t{}", if h.verified { "yes" } else { "no" });
+    writeln!(out, "{MAGIC}\t{FORMAT}")?;
+    writeln!(out, "set\t{}", tsv(&h.set))?;
+    writeln!(out, "computer\t{}", tsv(&h.computer))?;
+    writeln!(out, "user\t{}", tsv(&h.user))?;
+    writeln!(out, "started\t{}", time(&h.started))?;
+    writeln!(out, "finished\t{}", time(&h.finished))?;
+    writeln!(out, "result\t{}", tsv(&h.result))?;
+    writeln!(out, "verified\t{}", if h.verified { "yes" } else { "no" })?;
     for (dir, from) in &h.sources {
-        let _ = writeln!(text, "source\t{}\t{}", tsv(dir), tsv(from));
+        writeln!(out, "source\t{}\t{}", tsv(dir), tsv(from))?;
     }
-    let _ = writeln!(text, "files\t{}\t{}", m.file_count(), m.total_bytes());
-    text.push_str("#blake3\tsize\tmodified\tpath\n");
+    writeln!(out, "files\t{}\t{}", m.file_count(), m.total_bytes())?;
+    out.write_all(b"#blake3\tsize\tmodified\tpath\n")?;
     for e in &m.entries {
         match &e.kind {
-            Kind::File { size, hash } => write!(text, "{}\t{size}", hash.to_hex()),
-            Kind::Dir => write!(text, "-\tdir"),
-            Kind::Symlink { target_hash } => write!(text, "{}\tsymlink", target_hash.to_hex()),
+            Kind::File { size, hash } => write!(out, "{}\t{size}", hash.to_hex())?,
+            Kind::Dir => out.write_all(b"-\tdir")?,
+            Kind::Symlink { target_hash } => write!(out, "{}\tsymlink", target_hash.to_hex())?,
         }
-        .ok();
-        let _ = writeln!(text, "\t{}\t{}", e.mtime.to_text(), e.path);
+        writeln!(out, "\t{}\t{}", e.mtime.to_text(), e.path)?;
     }
-    let sum = blake3::hash(text.as_bytes());
-    let _ = writeln!(text, "end\t{}\t{}", m.entries.len(), sum.to_hex());
-    let mut f = std::fs::File::create(path)?;
-    f.write_all(text.as_bytes())?;
-    f.sync_all()
+    let sum = out.hasher.finalize();
+    let mut inner = out.inner;
+    writeln!(inner, "end\t{}\t{}", m.entries.len(), sum.to_hex())?;
+    let file = inner.into_inner().map_err(|e| e.into_error())?;
+    file.sync_all()
+}
+
+/// A writer that hashes every byte it passes on.
+struct Hashing<W: std::io::Write> {
+    inner: W,
+    hasher: blake3::Hasher,
+}
+
+impl<W: std::io::Write> std::io::Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 /// Reads and checks a manifest: its format, every line, the count and the checksum.
