@@ -67,14 +67,7 @@ fn a_backup_folder_this_user_cannot_write_is_refused_with_what_to_do() {
     let mode = |m| std::fs::set_permissions(&s.env.dest, std::fs::Permissions::from_mode(m)).unwrap();
     mode(0o555);
     let mut c = as_ordinary_user(&s.env);
-    let out = c
-        .arg("run")
-        .arg("--data-folder")
-        .arg(&s.env.data)
-        .arg("--destination")
-        .arg(&s.env.dest)
-        .output()
-        .unwrap();
+    let out = s.env.run_args(&mut c).output().unwrap();
     mode(0o755);
     s.check(&out, 2, &["Cannot write to the backup folder", "Every Windows user needs Full control"], &[]);
     s.next_run_succeeds();

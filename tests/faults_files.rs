@@ -15,7 +15,7 @@ fn an_unreadable_file_completes_with_errors_naming_it() {
     let mode = |m| std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(m)).unwrap();
     mode(0o000);
     let mut c = as_ordinary_user(&s.env);
-    c.arg("run").arg("--data-folder").arg(&s.env.data).arg("--destination").arg(&s.env.dest);
+    s.env.run_args(&mut c);
     let out = c.output().expect("setpriv (util-linux)");
     mode(0o644);
     s.check(

@@ -66,14 +66,7 @@ fn a_second_run_at_once_is_refused_naming_the_first_and_leaves_its_work_alone() 
     assert!(partial());
     let mut second = s.env.command();
     second.env("LOGOFF_BACKUP_COMPUTER", "RECEPTION2").env("USER", "bob");
-    let out = second
-        .arg("run")
-        .arg("--data-folder")
-        .arg(&s.env.data)
-        .arg("--destination")
-        .arg(&s.env.dest)
-        .output()
-        .unwrap();
+    let out = s.env.run_args(&mut second).output().unwrap();
     assert_eq!(code(&out), 2, "{}", text(&out));
     assert!(text(&out).contains("Another backup to"), "{}", text(&out));
     assert!(text(&out).contains("by jane on RECEPTION1"), "names who and where: {}", text(&out));
@@ -97,14 +90,7 @@ fn an_unwritable_log_folder_does_not_stop_the_backup() {
     std::fs::set_permissions(&logs, std::fs::Permissions::from_mode(0o555)).unwrap();
     let before = s.env.log();
     let mut c = as_ordinary_user(&s.env);
-    let out = c
-        .arg("run")
-        .arg("--data-folder")
-        .arg(&s.env.data)
-        .arg("--destination")
-        .arg(&s.env.dest)
-        .output()
-        .unwrap();
+    let out = s.env.run_args(&mut c).output().unwrap();
     std::fs::set_permissions(&logs, std::fs::Permissions::from_mode(0o755)).unwrap();
     std::fs::set_permissions(&log, std::fs::Permissions::from_mode(0o644)).unwrap();
     let fallback = s.env.path("local/logoff-backup/backup.log");

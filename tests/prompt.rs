@@ -1,6 +1,7 @@
 //! The logoff prompt, driven through its accessibility tree with the real engine on temp trees.
 
 mod common;
+use common::ui::wait_for;
 use common::*;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
@@ -43,18 +44,6 @@ fn prompt(env: &TestEnv) -> (H, Rc<RefCell<Vec<PathBuf>>>) {
         .allow_missing_glyphs() // file names in any script; the window shows boxes where no font has them
         .build_ui_state(|ui, app: &mut PromptApp| app.show(ui), app);
     (h, opened)
-}
-
-/// Steps in real time until `what` is on screen (the engine runs on its own thread).
-fn wait_for(h: &mut H, what: &str) {
-    for _ in 0..2000 {
-        h.step();
-        if h.query_by_label_contains(what).is_some() {
-            return;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-    panic!("never showed {what:?}");
 }
 
 fn enabled(h: &H, label: &str) -> bool {

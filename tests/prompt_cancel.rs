@@ -2,23 +2,13 @@
 //! (A test binary of its own: it pauses the engine through the process-wide fault hook.)
 
 mod common;
+use common::ui::wait_for;
 use common::*;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use logoff_backup::gui::app::PromptApp;
 use logoff_backup::gui::services::Services;
 use logoff_backup::settings::{Locations, Settings};
-
-fn wait_for(h: &mut Harness<'static, PromptApp>, what: &str) {
-    for _ in 0..2000 {
-        h.step();
-        if h.query_by_label_contains(what).is_some() {
-            return;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-    panic!("never showed {what:?}");
-}
 
 #[test]
 fn cancel_asks_first_and_leaves_the_previous_backup_untouched() {

@@ -2,6 +2,7 @@
 //! practice-wide status read from the shared log.
 
 mod common;
+use common::ui::wait_for;
 use common::*;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
@@ -42,17 +43,6 @@ fn prompt(env: &TestEnv) -> (H, Desk) {
         .allow_missing_glyphs()
         .build_ui_state(|ui, app: &mut PromptApp| app.show(ui), PromptApp::new(locations, services));
     (h, Desk { picks, opened })
-}
-
-fn wait_for(h: &mut H, what: &str) {
-    for _ in 0..2000 {
-        h.step();
-        if h.query_by_label_contains(what).is_some() {
-            return;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-    panic!("never showed {what:?}");
 }
 
 #[test]

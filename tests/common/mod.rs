@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 pub mod scenario;
+pub mod ui;
 
 pub struct TestEnv {
     pub root: tempfile::TempDir,
@@ -57,20 +58,21 @@ impl TestEnv {
         c
     }
 
+    /// Adds `run --data-folder DATA --destination DEST` to a command.
+    pub fn run_args<'c>(&self, c: &'c mut Command) -> &'c mut Command {
+        c.arg("run").arg("--data-folder").arg(&self.data).arg("--destination").arg(&self.dest)
+    }
+
     /// `logoff-backup run --data-folder DATA --destination DEST <extra>`
     pub fn backup(&self, extra: &[&str]) -> Output {
         let mut c = self.command();
-        c.arg("run").arg("--data-folder").arg(&self.data).arg("--destination").arg(&self.dest);
-        c.args(extra);
-        c.output().unwrap()
+        self.run_args(&mut c).args(extra).output().unwrap()
     }
 
     pub fn backup_at(&self, now: &str, extra: &[&str]) -> Output {
         let mut c = self.command();
         c.env("LOGOFF_BACKUP_NOW", now);
-        c.arg("run").arg("--data-folder").arg(&self.data).arg("--destination").arg(&self.dest);
-        c.args(extra);
-        c.output().unwrap()
+        self.run_args(&mut c).args(extra).output().unwrap()
     }
 
     /// Complete sets at the destination, oldest first (by name).
@@ -163,12 +165,8 @@ impl TestEnv {
         let mut c = self.command();
         c.env("LOGOFF_BACKUP_FAULTS", faults)
             .env("LOGOFF_BACKUP_PAUSE_DIR", &pause)
-            .env("LOGOFF_BACKUP_RETRY_SCALE", "0.01")
-            .arg("run")
-            .arg("--data-folder")
-            .arg(&self.data)
-            .arg("--destination")
-            .arg(&self.dest)
+            .env("LOGOFF_BACKUP_RETRY_SCALE", "0.01");
+        self.run_args(&mut c)
             .args(extra)
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped());
