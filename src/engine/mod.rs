@@ -6,6 +6,7 @@ mod failures;
 mod finish;
 pub mod lock;
 pub mod manifest;
+mod mtime;
 pub(crate) mod parallel;
 pub mod pathcode;
 mod report;

@@ -51,7 +51,7 @@ impl SettingsDialog {
             Some((Err(e), p)) if p.exists() => (Settings::default(), Some((p, e.to_string()))),
             Some((Err(_), _)) => (Settings::first_run(), None),
         };
-        let machine_writable = locations.explicit.is_none() && writable(&locations.machine);
+        let machine_writable = locations.explicit.is_none() && widgets::writable(&locations.machine);
         let for_everyone = machine_writable && locations.find().as_ref() == Some(&locations.machine);
         let mut dialog = SettingsDialog {
             data_text: text_of(&draft.data_folder),
@@ -156,7 +156,7 @@ impl SettingsDialog {
             ui.colored_label(ui.visuals().error_fg_color, format!("{why}. The defaults are shown; Save replaces the file and keeps the old one as settings.ron.bad."));
         }
         ui.add_space(4.0);
-        section(ui, "What to back up");
+        widgets::section(ui, "What to back up");
         let start = Some(self.draft.data_folder.clone()).filter(|p| !p.as_os_str().is_empty());
         changed |= widgets::folder_row(
             ui,
@@ -165,7 +165,7 @@ impl SettingsDialog {
             &mut services.pick_folder,
             start.as_deref(),
         );
-        show_messages(ui, self.messages(), Field::DataFolder);
+        widgets::show_messages(ui, self.messages(), Field::DataFolder);
         changed |= ui
             .checkbox(
                 &mut self.draft.include_subdirectories,
@@ -193,7 +193,7 @@ impl SettingsDialog {
                     remove = Some(i);
                 }
             });
-            show_messages(ui, self.messages(), Field::Extra(i));
+            widgets::show_messages(ui, self.messages(), Field::Extra(i));
         }
         if let Some(i) = remove {
             self.extra_texts.remove(i);
@@ -220,7 +220,7 @@ impl SettingsDialog {
             _ => {}
         }
         ui.add_space(6.0);
-        section(ui, "Where backups go");
+        widgets::section(ui, "Where backups go");
         let start = Some(self.draft.destination.clone()).filter(|p| !p.as_os_str().is_empty());
         changed |= widgets::folder_row(
             ui,
@@ -229,10 +229,10 @@ impl SettingsDialog {
             &mut services.pick_folder,
             start.as_deref(),
         );
-        show_messages(ui, self.messages(), Field::Destination);
+        widgets::show_messages(ui, self.messages(), Field::Destination);
         ui.add_space(6.0);
 
-        section(ui, "How many backups to keep");
+        widgets::section(ui, "How many backups to keep");
         ui.horizontal(|ui| {
             for (label, value) in [
                 ("Newest", &mut self.draft.keep_last),
@@ -246,8 +246,8 @@ impl SettingsDialog {
         });
         let d = &self.draft;
         ui.weak(validate::retention_summary(d.keep_last, d.keep_daily, d.keep_weekly, d.keep_monthly));
-        show_messages(ui, self.messages(), Field::Retention);
-        section(ui, "Options");
+        widgets::show_messages(ui, self.messages(), Field::Retention);
+        widgets::section(ui, "Options");
         changed |= ui
             .checkbox(&mut self.draft.verify_after_backup, "Check every copy after the backup (recommended)")
             .changed();
@@ -311,35 +311,6 @@ impl SettingsDialog {
     }
 }
 
-fn section(ui: &mut egui::Ui, title: &str) {
-    ui.add_space(4.0);
-    ui.label(RichText::new(title).strong().size(15.0));
-}
-
-fn show_messages<'a>(ui: &mut egui::Ui, messages: impl Iterator<Item = &'a Message>, field: Field) {
-    for m in messages.filter(|m| m.field == field) {
-        let color = match m.severity {
-            Severity::Error => ui.visuals().error_fg_color,
-            Severity::Warning => ui.visuals().warn_fg_color,
-            Severity::Info => ui.visuals().weak_text_color(),
-        };
-        ui.colored_label(color, &m.text);
-    }
-}
-
 fn text_of(p: &Path) -> String {
     validate::display(p)
-}
-
-/// Whether this user may write the file (or create it in its folder).
-fn writable(p: &Path) -> bool {
-    match std::fs::metadata(p) {
-        Ok(m) => !m.permissions().readonly() && std::fs::OpenOptions::new().append(true).open(p).is_ok(),
-        Err(_) => p.parent().is_some_and(|d| {
-            let probe = d.join(format!(".write-test-{}", std::process::id()));
-            let ok = std::fs::write(&probe, b"").is_ok();
-            let _ = std::fs::remove_file(&probe);
-            ok
-        }),
-    }
 }

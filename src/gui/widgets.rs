@@ -1,6 +1,8 @@
 //! Small pieces shared by the screens.
 
 use super::services::Picker;
+use crate::validate::{Field, Message, Severity};
+use egui::RichText;
 use std::path::Path;
 
 /// A labelled folder field with a Browse… button. Returns whether the text changed.
@@ -29,4 +31,33 @@ pub fn folder_row(
         }
     });
     changed
+}
+
+pub fn section(ui: &mut egui::Ui, title: &str) {
+    ui.add_space(4.0);
+    ui.label(RichText::new(title).strong().size(15.0));
+}
+
+pub fn show_messages<'a>(ui: &mut egui::Ui, messages: impl Iterator<Item = &'a Message>, field: Field) {
+    for m in messages.filter(|m| m.field == field) {
+        let color = match m.severity {
+            Severity::Error => ui.visuals().error_fg_color,
+            Severity::Warning => ui.visuals().warn_fg_color,
+            Severity::Info => ui.visuals().weak_text_color(),
+        };
+        ui.colored_label(color, &m.text);
+    }
+}
+
+/// Whether this user may write the file (or create it in its folder).
+pub fn writable(p: &Path) -> bool {
+    match std::fs::metadata(p) {
+        Ok(m) => !m.permissions().readonly() && std::fs::OpenOptions::new().append(true).open(p).is_ok(),
+        Err(_) => p.parent().is_some_and(|d| {
+            let probe = d.join(format!(".write-test-{}", std::process::id()));
+            let ok = std::fs::write(&probe, b"").is_ok();
+            let _ = std::fs::remove_file(&probe);
+            ok
+        }),
+    }
 }

@@ -1,0 +1,56 @@
+//! Modified times as the manifest keeps them: exact to the nanosecond, in UTC.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// A modified time, exact to the nanosecond, as the source's file system reported it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Mtime {
+    pub secs: i64,
+    pub nanos: u32,
+}
+
+impl Mtime {
+    pub fn from_system_time(t: SystemTime) -> Mtime {
+        match t.duration_since(UNIX_EPOCH) {
+            Ok(d) => Mtime { secs: d.as_secs() as i64, nanos: d.subsec_nanos() },
+            Err(e) => {
+                let d = e.duration();
+                let (secs, nanos) = (-(d.as_secs() as i64), d.subsec_nanos());
+                if nanos == 0 {
+                    Mtime { secs, nanos }
+                } else {
+                    Mtime { secs: secs - 1, nanos: 1_000_000_000 - nanos }
+                }
+            }
+        }
+    }
+
+    pub fn to_file_time(self) -> filetime::FileTime {
+        filetime::FileTime::from_unix_time(self.secs, self.nanos)
+    }
+
+    pub fn to_text(self) -> String {
+        match DateTime::<Utc>::from_timestamp(self.secs, self.nanos) {
+            Some(t) => t.format("%Y-%m-%dT%H:%M:%S%.9fZ").to_string(),
+            None => format!("@{}.{:09}", self.secs, self.nanos),
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Mtime> {
+        let t = NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.fZ").ok()?.and_utc();
+        Some(Mtime { secs: t.timestamp(), nanos: t.timestamp_subsec_nanos() })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mtimes_before_1970_keep_their_order() {
+        let before = Mtime::from_system_time(UNIX_EPOCH - std::time::Duration::from_millis(1500));
+        assert_eq!(before, Mtime { secs: -2, nanos: 500_000_000 });
+        assert_eq!(Mtime::parse(&before.to_text()), Some(before));
+    }
+}
