@@ -82,11 +82,18 @@ fn type_into(h: &mut Harness<'static, SettingsApp>, label: &str, text: &str) {
     assert!(h.get_by_label(label).value().is_some_and(|v| v.ends_with(text)), "typed into {label}");
 }
 
-/// Fills both folders by typing and waits until Save is possible.
+/// Fills both folders by typing and waits until Save is possible and the background checks have
+/// all answered (their messages move the fields below them).
 fn fill_in(h: &mut Harness<'static, SettingsApp>, env: &TestEnv) {
     type_into(h, "EXACT data folder", env.data.to_str().unwrap());
     type_into(h, "Backup folder", env.dest.to_str().unwrap());
-    wait_until(h, "Save enabled", save_enabled);
+    wait_until(h, "Save enabled and the size estimated", |h| {
+        save_enabled(h) && shows(h, "One backup: about")
+    });
+    for _ in 0..5 {
+        h.step();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
 }
 
 #[test]
