@@ -27,6 +27,13 @@ pub enum Event {
         bytes_done: u64,
         current: Option<PathBuf>,
     },
+    /// Throttled, while the copies are re-read and compared.
+    Checked {
+        files_done: u64,
+        files_total: u64,
+        bytes_done: u64,
+        bytes_total: u64,
+    },
     /// A file that did not make it (or vanished).
     Problem(FileProblem),
     Finished(Box<Report>),

@@ -52,6 +52,15 @@ impl TerminalProgress {
                     name.unwrap_or_default()
                 ));
             }
+            Event::Checked { files_done, files_total, bytes_done, bytes_total } => {
+                bar.set_length(*bytes_total);
+                bar.set_position(*bytes_done);
+                bar.set_message(format!(
+                    "{} of {} copies checked",
+                    format::count(*files_done),
+                    format::count(*files_total)
+                ));
+            }
             Event::Problem(p) => {
                 bar.println(format!("{:<9} {}: {}", p.kind.label(), p.path.display(), p.reason))
             }

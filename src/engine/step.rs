@@ -217,11 +217,25 @@ fn verify_copies(
         })
         .collect();
     let mut bad = Vec::new();
+    let files_total = jobs.len() as u64;
+    let bytes_total: u64 = jobs.iter().filter_map(|&i| expected[i]).map(|(_, size)| size).sum();
+    let (files_done, bytes_done) = (Cell::new(0u64), Cell::new(0u64));
+    let mut last = Instant::now();
+    let mut tick = |force: bool| {
+        if force || last.elapsed() >= THROTTLE {
+            last = Instant::now();
+            let (files_done, bytes_done) = (files_done.get(), bytes_done.get());
+            progress.event(Event::Checked { files_done, files_total, bytes_done, bytes_total });
+        }
+    };
+    tick(true);
     parallel::for_each(
         &jobs,
         copy::BUFFER,
         |i, buf| copy::hash_file(&items[i].set_path(cx.partial, sources), buf, &cx.shared),
         |i, got| {
+            files_done.set(files_done.get() + 1);
+            bytes_done.set(bytes_done.get() + expected[i].map_or(0, |(_, size)| size));
             let reason = match got {
                 Ok(h) if Some(h) == expected[i] => return,
                 Ok(_) => "the copy on the backup drive differs from the original: the drive may be failing"
@@ -230,9 +244,10 @@ fn verify_copies(
             };
             bad.push((i, reason));
         },
-        || {},
+        || tick(false),
         THROTTLE,
     );
+    tick(true);
     stop_if_cancelled(cx.shared.cancel)?;
     for (i, reason) in bad {
         let _ = std::fs::remove_file(items[i].set_path(cx.partial, sources));

@@ -17,6 +17,8 @@ pub struct ProgressModel {
     /// UI time when copying began.
     pub copy_started: Option<f64>,
     pub report: Option<Report>,
+    /// While the copies are checked: files done and total, bytes done and total.
+    pub checked: Option<(u64, u64, u64, u64)>,
 }
 
 impl ProgressModel {
@@ -35,13 +37,19 @@ impl ProgressModel {
                     self.current = current;
                 }
             }
+            Event::Checked { files_done, files_total, bytes_done, bytes_total } => {
+                self.checked = Some((files_done, files_total, bytes_done, bytes_total));
+            }
             Event::Problem(p) => self.problems.push(p),
             Event::Finished(r) => self.report = Some(*r),
         }
     }
 
-    /// Share of the bytes copied (linked files count as they are done).
+    /// Share of the bytes copied (linked files count as they are done), or checked while checking.
     pub fn fraction(&self) -> f32 {
+        if let (Some(Phase::Verifying), Some((_, _, done, total))) = (self.phase, self.checked) {
+            return if total == 0 { 1.0 } else { (done as f64 / total as f64).min(1.0) as f32 };
+        }
         if self.bytes_total == 0 {
             if self.files_total == 0 { 0.0 } else { self.files_done as f32 / self.files_total as f32 }
         } else {
@@ -89,7 +97,15 @@ pub fn progress_ui(ui: &mut egui::Ui, m: &ProgressModel, now: f64) {
     ui.add_space(6.0);
     // No animation: the window repaints only when the run reports something.
     ui.add(egui::ProgressBar::new(m.fraction()).show_percentage().desired_height(22.0));
-    if m.files_total > 0 {
+    if let (Some(Phase::Verifying), Some((fd, ft, bd, bt))) = (m.phase, m.checked) {
+        ui.label(format!(
+            "{} of {} copies checked · {} of {}",
+            format::count(fd),
+            format::count(ft),
+            format::bytes(bd),
+            format::bytes(bt)
+        ));
+    } else if m.files_total > 0 {
         ui.label(format!(
             "{} of {} files · {} of {}",
             format::count(m.files_done),
@@ -99,10 +115,11 @@ pub fn progress_ui(ui: &mut egui::Ui, m: &ProgressModel, now: f64) {
         ));
     }
     let mut timing = Vec::new();
-    if let Some(rate) = m.rate(now) {
+    let copying = m.phase == Some(Phase::Copying);
+    if let Some(rate) = m.rate(now).filter(|_| copying) {
         timing.push(format!("{}/s", format::bytes(rate as u64)));
     }
-    if let Some(left) = m.remaining(now) {
+    if let Some(left) = m.remaining(now).filter(|_| copying) {
         timing.push(format!(
             "about {} left",
             format::duration(std::time::Duration::from_secs_f64(left.max(1.0)))
