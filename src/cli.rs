@@ -203,9 +203,9 @@ fn run_plan(plan: Plan) -> ExitCode {
 
 /// Runs the program, waits for it to close, then prompts (unless the settings say not to ask).
 fn after(program: &[std::ffi::OsString], locations: settings::Locations) -> ExitCode {
-    let Some((exe, args)) = program.split_first() else { return ExitCode::from(EXIT_INVALID_SETTINGS) };
-    if let Err(e) = std::process::Command::new(exe).args(args).status() {
-        eprintln!("logoff-backup: cannot start {}: {e}", exe.to_string_lossy());
+    if let Err(e) = crate::after::run_and_wait(program) {
+        let name = program.first().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();
+        eprintln!("logoff-backup: cannot start {name}: {e}");
     }
     let ask = locations.find().and_then(|p| Settings::load(&p).ok()).is_none_or(|s| s.prompt_on_exit);
     if ask { crate::gui::app::run(locations) } else { ExitCode::SUCCESS }

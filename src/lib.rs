@@ -3,6 +3,7 @@
 //! Data flows one way: `Settings` → `Plan` → engine (on a worker) → `Event`s → terminal or window,
 //! and the engine writes the backup set and `backup.log`.
 
+pub mod after;
 pub mod backup_log;
 pub mod cli;
 pub mod cli_restore;
