@@ -13,6 +13,8 @@ pub struct WorkerHandle {
     /// Closes (disconnects) when the run has ended; the last event is `Finished`.
     pub events: Receiver<Event>,
     pub cancel: Arc<AtomicBool>,
+    /// Set once the run has ended and been logged.
+    pub finished: Arc<AtomicBool>,
     join: JoinHandle<Report>,
 }
 
@@ -56,13 +58,16 @@ pub fn start_with_cancel(
     waker: impl Fn() + Send + Sync + 'static,
 ) -> WorkerHandle {
     let (tx, events) = crossbeam_channel::unbounded();
-    let flag = cancel.clone();
+    let (flag, finished) = (cancel.clone(), Arc::new(AtomicBool::new(false)));
+    let done = finished.clone();
     let join = std::thread::Builder::new()
         .name("backup".into())
         .spawn(move || {
             let sink = Sink { tx, waker: Box::new(waker) };
-            engine::run(&plan, &sink, &flag)
+            let report = engine::run(&plan, &sink, &flag);
+            done.store(true, Ordering::Relaxed);
+            report
         })
         .expect("start the backup thread");
-    WorkerHandle { events, cancel, join }
+    WorkerHandle { events, cancel, finished, join }
 }

@@ -38,6 +38,16 @@ impl From<Failure> for Stop {
     }
 }
 
+/// Why a cancellation happens when it is not the user's Cancel (Windows logging off, say).
+static CANCEL_CAUSE: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// Records why the run about to be cancelled stops, for its log block.
+pub fn set_cancel_cause(cause: &str) {
+    if let Ok(mut c) = CANCEL_CAUSE.lock() {
+        *c = Some(cause.to_string());
+    }
+}
+
 /// Runs one backup from start to end and logs it. Never panics on bad input: every way a run can
 /// end is in the returned report (and the `Finished` event).
 pub fn run(plan: &Plan, progress: &dyn Progress, cancel: &AtomicBool) -> Report {
@@ -52,8 +62,14 @@ pub fn run(plan: &Plan, progress: &dyn Progress, cancel: &AtomicBool) -> Report 
         }
         Err(Stop::Cancelled(why)) => {
             report.outcome = Outcome::Cancelled;
-            report.failure =
-                Some(Failure::new("The backup was cancelled. The previous backups are untouched.", why));
+            let cause = CANCEL_CAUSE.lock().ok().and_then(|mut c| c.take());
+            report.failure = Some(match cause {
+                Some(cause) => Failure::new(
+                    format!("The backup was stopped because {cause}. The previous backups are untouched."),
+                    cause,
+                ),
+                None => Failure::new("The backup was cancelled. The previous backups are untouched.", why),
+            });
         }
     }
     report.finished = crate::clock::now();
@@ -63,4 +79,29 @@ pub fn run(plan: &Plan, progress: &dyn Progress, cancel: &AtomicBool) -> Report 
     drop(lock);
     progress.event(Event::Finished(Box::new(report.clone())));
     report
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cancel_with_a_cause_says_why_in_the_log() {
+        let d = tempfile::tempdir().unwrap();
+        let data = d.path().join("data");
+        std::fs::create_dir_all(&data).unwrap();
+        std::fs::write(data.join("Practice.db"), b"db").unwrap();
+        let settings = crate::settings::Settings {
+            data_folder: data.clone(),
+            destination: d.path().join("dest"),
+            ..Default::default()
+        };
+        let plan = Plan::from_settings(&settings, Some(d.path().join("backup.log"))).unwrap();
+        set_cancel_cause("Windows was logging off or shutting down");
+        let report = run(&plan, &crate::progress::NoProgress, &AtomicBool::new(true));
+        assert_eq!(report.outcome, Outcome::Cancelled);
+        let log = std::fs::read_to_string(d.path().join("backup.log")).unwrap();
+        assert!(log.contains("Result:          CANCELLED"), "{log}");
+        assert!(log.contains("stopped because Windows was logging off or shutting down"), "{log}");
+    }
 }

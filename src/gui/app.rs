@@ -111,12 +111,13 @@ impl PromptApp {
     pub fn start_backup(&mut self, ctx: &egui::Context) {
         let Some(plan) = self.plan.clone() else { return };
         let ctx2 = ctx.clone();
-        self.worker = Some(worker::start(plan, move || ctx2.request_repaint()));
+        let handle = worker::start(plan, move || ctx2.request_repaint());
+        session::backup_started(&handle);
+        self.worker = Some(handle);
         self.progress = ProgressModel::default();
         self.confirm_cancel = false;
         self.log_note = None;
         self.screen = Screen::Running;
-        session::backup_started();
     }
 
     pub fn open_history(&mut self, ctx: &egui::Context) {

@@ -17,27 +17,75 @@ pub fn set_progress(fraction: Option<f32>) {
     let _ = fraction;
 }
 
-pub fn backup_started() {
+pub fn backup_started(run: &crate::worker::WorkerHandle) {
     #[cfg(windows)]
-    windows::keep_awake(true);
+    windows::started(run);
+    #[cfg(not(windows))]
+    let _ = run;
 }
 
 pub fn backup_ended() {
     #[cfg(windows)]
-    {
-        windows::keep_awake(false);
-        windows::set_progress(None);
-    }
+    windows::ended();
 }
 
 #[cfg(windows)]
 mod windows {
     use raw_window_handle::{HasWindowHandle, RawWindowHandle};
-    use std::sync::atomic::{AtomicIsize, AtomicU32, Ordering};
+    use std::sync::atomic::{AtomicBool, AtomicIsize, AtomicU32, Ordering};
+    use std::sync::{Arc, Mutex};
+    use std::time::{Duration, Instant};
+    use windows_sys::Win32::Foundation::{HWND as Hwnd, LPARAM, LRESULT, WPARAM};
     use windows_sys::Win32::System::Power::{ES_CONTINUOUS, ES_SYSTEM_REQUIRED, SetThreadExecutionState};
     use windows_sys::Win32::System::Shutdown::{ShutdownBlockReasonCreate, ShutdownBlockReasonDestroy};
+    use windows_sys::Win32::UI::Shell::{DefSubclassProc, SetWindowSubclass};
+    use windows_sys::Win32::UI::WindowsAndMessaging::WM_ENDSESSION;
 
     static HWND: AtomicIsize = AtomicIsize::new(0);
+    /// The running backup's cancel and finished flags.
+    static RUN: Mutex<Option<(Arc<AtomicBool>, Arc<AtomicBool>)>> = Mutex::new(None);
+
+    pub fn started(run: &crate::worker::WorkerHandle) {
+        if let Ok(mut r) = RUN.lock() {
+            *r = Some((run.cancel.clone(), run.finished.clone()));
+        }
+        keep_awake(true);
+    }
+
+    pub fn ended() {
+        if let Ok(mut r) = RUN.lock() {
+            *r = None;
+        }
+        keep_awake(false);
+        set_progress(None);
+    }
+
+    /// Windows is ending the session after all: stop the run so it logs CANCELLED with the cause,
+    /// within the few seconds Windows waits for this message.
+    fn session_ending() {
+        let Some((cancel, finished)) = RUN.lock().ok().and_then(|r| r.clone()) else { return };
+        crate::engine::set_cancel_cause("Windows was logging off or shutting down");
+        cancel.store(true, Ordering::Relaxed);
+        let deadline = Instant::now() + Duration::from_secs(4);
+        while !finished.load(Ordering::Relaxed) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    unsafe extern "system" fn on_message(
+        hwnd: Hwnd,
+        msg: u32,
+        wparam: WPARAM,
+        lparam: LPARAM,
+        _id: usize,
+        _data: usize,
+    ) -> LRESULT {
+        if msg == WM_ENDSESSION && wparam != 0 {
+            session_ending();
+        }
+        // SAFETY: passes the message on to the window's own procedure, as subclassing requires.
+        unsafe { DefSubclassProc(hwnd, msg, wparam, lparam) }
+    }
     /// The percentage last shown in the block reason, or u32::MAX when no reason is set.
     static SHOWN: AtomicU32 = AtomicU32::new(u32::MAX);
 
@@ -49,6 +97,8 @@ mod windows {
             && let RawWindowHandle::Win32(h) = handle.as_raw()
         {
             HWND.store(h.hwnd.get(), Ordering::Relaxed);
+            // SAFETY: the window belongs to this thread; the procedure lives as long as the program.
+            unsafe { SetWindowSubclass(h.hwnd.get() as Hwnd, Some(on_message), 1, 0) };
         }
     }
 
