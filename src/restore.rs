@@ -68,6 +68,9 @@ pub fn restore(
     let mut live = live_folders(&m);
     live.extend_from_slice(live_data);
     check_target(to, &live)?;
+    // On Windows people type `data\X-rays`; the manifest says `data/X-rays`.
+    let only = only.map(|o| if cfg!(windows) { o.replace('\\', "/") } else { o.to_string() });
+    let only = only.as_deref();
     let entries: Vec<&Entry> = m.entries.iter().filter(|e| selected(&e.path, only)).collect();
     if entries.is_empty() {
         return Err(RestoreError::NothingMatches(only.unwrap_or_default().to_string()));
@@ -210,5 +213,6 @@ mod tests {
         assert!(selected("data/X-rays", Some("data/X-rays/")));
         assert!(!selected("data/X-rays2/a.dcm", Some("data/X-rays")));
         assert!(selected("anything", None));
+        assert!(!selected("data/X-rays2/a.dcm", Some("data/X-rays/")));
     }
 }

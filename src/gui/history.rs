@@ -47,7 +47,7 @@ impl HistoryScreen {
         let Some(Ok(rows)) = &self.rows else { return };
         let Some(row) = self.selected.and_then(|i| rows.get(i)) else { return };
         let (set, to, live) = (row.path.clone(), PathBuf::from(self.target.trim()), self.live.clone());
-        let only = Some(self.only.trim().replace('\\', "/")).filter(|o| !o.is_empty());
+        let only = Some(self.only.trim().to_string()).filter(|o| !o.is_empty());
         let (tx, rx) = crossbeam_channel::bounded(1);
         let ctx = ctx.clone();
         std::thread::spawn(move || {
