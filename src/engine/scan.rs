@@ -20,8 +20,6 @@ pub struct Item {
     pub source: usize,
     /// Path below the source's root ("" for the root itself).
     pub rel: PathBuf,
-    /// Path inside the set as written in the manifest (`data/X-rays/1.dcm`).
-    pub key: String,
     pub kind: ItemKind,
     pub size: u64,
     pub mtime: Mtime,
@@ -30,6 +28,14 @@ pub struct Item {
 }
 
 impl Item {
+    /// Path inside the set as written in the manifest (`data/X-rays/1.dcm`). Made when needed
+    /// rather than kept, to keep the scan small.
+    pub fn key(&self, sources: &[Source]) -> String {
+        self.rel
+            .components()
+            .fold(sources[self.source].set_dir.clone(), |key, c| pathcode::join(&key, c.as_os_str()))
+    }
+
     pub fn source_path(&self, sources: &[Source]) -> PathBuf {
         join_rel(&sources[self.source].root, &self.rel)
     }
@@ -115,10 +121,6 @@ pub fn scan(plan: &Plan) -> Scan {
                     continue;
                 }
             };
-            let mut key = source.set_dir.clone();
-            for c in rel.components() {
-                key = pathcode::join(&key, c.as_os_str());
-            }
             let size = if kind == ItemKind::File { meta.len() } else { 0 };
             if kind == ItemKind::File {
                 scan.files += 1;
@@ -126,7 +128,7 @@ pub fn scan(plan: &Plan) -> Scan {
             }
             let mtime = meta.modified().map(Mtime::from_system_time).unwrap_or(Mtime { secs: 0, nanos: 0 });
             let database = source.is_data_folder && entry.depth() == 1 && kind == ItemKind::File;
-            scan.items.push(Item { source: index, rel, key, kind, size, mtime, database });
+            scan.items.push(Item { source: index, rel, kind, size, mtime, database });
         }
     }
     scan

@@ -179,7 +179,7 @@ fn fill(
         let _ = filetime::set_file_mtime(item.set_path(partial, sources), item.mtime.to_file_time());
     }
     let mut entries: Vec<_> =
-        items.iter().zip(&results).filter_map(|(it, d)| work::entry(it, d.as_ref())).collect();
+        items.iter().zip(&results).filter_map(|(it, d)| work::entry(it, sources, d.as_ref())).collect();
     entries.sort_unstable_by(|a, b| a.path.cmp(&b.path));
     let c = &mut report.counts;
     for done in results.iter().flatten() {

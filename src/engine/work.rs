@@ -106,7 +106,7 @@ pub fn process(item: &Item, cx: &Context, buf: &mut [u8]) -> Done {
 /// server may not show a new modified time yet.
 fn try_link(item: &Item, src: &Path, dst: &Path, cx: &Context, buf: &mut [u8]) -> Option<Done> {
     let prev = cx.previous.filter(|_| cx.hard_links)?;
-    let &(size, mtime, hash) = prev.files.get(item.key.as_str())?;
+    let &(size, mtime, hash) = prev.files.get(item.key(cx.sources).as_str())?;
     if size != item.size || mtime != item.mtime {
         return None;
     }
@@ -121,14 +121,14 @@ fn try_link(item: &Item, src: &Path, dst: &Path, cx: &Context, buf: &mut [u8]) -
 }
 
 /// The manifest line for an item that made it.
-pub fn entry(item: &Item, done: Option<&Done>) -> Option<Entry> {
+pub fn entry(item: &Item, sources: &[Source], done: Option<&Done>) -> Option<Entry> {
     let (kind, mtime) = match (item.kind, done) {
         (ItemKind::Dir, _) => (Kind::Dir, item.mtime),
         (_, Some(Done::Copied(c) | Done::Linked(c))) => (Kind::File { size: c.size, hash: c.hash }, c.mtime),
         (_, Some(Done::Symlink(h, m))) => (Kind::Symlink { target_hash: *h }, *m),
         _ => return None,
     };
-    Some(Entry { path: item.key.clone(), kind, mtime })
+    Some(Entry { path: item.key(sources), kind, mtime })
 }
 
 pub fn problem(item: &Item, sources: &[Source], kind: ProblemKind, reason: String) -> FileProblem {
@@ -162,7 +162,6 @@ mod tests {
         let item = Item {
             source: 0,
             rel: "big.raw".into(),
-            key: "data/big.raw".into(),
             kind: ItemKind::File,
             size: 2000,
             mtime: Mtime { secs: 0, nanos: 0 },
