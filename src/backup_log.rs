@@ -99,16 +99,7 @@ pub fn block(plan: &Plan, r: &Report) -> String {
     let _ = writeln!(s, "Verified:        {}", yes_no(r.verified));
     let scanned = c.files_total > 0 || r.set.is_some();
     if scanned {
-        let _ = writeln!(
-            s,
-            "Files:           {} found: {} copied, {} unchanged (linked), {} skipped, {} failed, {} vanished",
-            format::count(c.files_total),
-            format::count(c.files_copied),
-            format::count(c.files_linked),
-            format::count(c.skipped),
-            format::count(c.failed),
-            format::count(c.vanished),
-        );
+        let _ = writeln!(s, "Files:           {}", c.summary());
         let _ = writeln!(
             s,
             "Size:            {} ({} copied, {} bytes)",

@@ -236,16 +236,7 @@ fn print_report(r: &Report) {
         println!("Backup: {}", set.display());
     }
     if r.outcome != Outcome::Failed {
-        println!(
-            "{} files, {}: {} copied, {} unchanged, {} failed, {} skipped, {} vanished",
-            format::count(c.files_total),
-            format::bytes(c.bytes_total),
-            format::count(c.files_copied),
-            format::count(c.files_linked),
-            format::count(c.failed),
-            format::count(c.skipped),
-            format::count(c.vanished),
-        );
+        println!("Files: {}. Size: {}", c.summary(), format::bytes(c.bytes_total));
     }
     for p in &r.problems {
         println!("  {:<9} {}: {}", p.kind.label(), p.path.display(), p.reason);

@@ -90,6 +90,22 @@ pub struct Counts {
     pub vanished: u64,
 }
 
+impl Counts {
+    /// "2,977 found: 112 copied, 2,865 unchanged (linked), 0 skipped, 0 failed, 0 vanished"
+    pub fn summary(&self) -> String {
+        use crate::format::count;
+        format!(
+            "{} found: {} copied, {} unchanged (linked), {} skipped, {} failed, {} vanished",
+            count(self.files_total),
+            count(self.files_copied),
+            count(self.files_linked),
+            count(self.skipped),
+            count(self.failed),
+            count(self.vanished),
+        )
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Report {
     pub outcome: Outcome,
