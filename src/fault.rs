@@ -5,9 +5,11 @@
 //!   OS error (e.g. `16` EBUSY, to drive the "in use" path that Windows reports as 32 or 33);
 //! - `grow:<suffix>`: the file grows by one byte each time it has been read (it keeps changing);
 //! - `vanish:<suffix>`: the file is deleted just before it is copied;
+//! - `corrupt:<suffix>`: the copy's first byte is flipped before it is read back (a failing drive);
 //! - `rename:<count>` / `rename:always`: renaming the finished set fails with access denied;
 //! - `pause:<point>`: at that point the engine creates `<point>.reached` in `LOGOFF_BACKUP_PAUSE_DIR`
-//!   and waits until `<point>.continue` appears there. Points: `scanned`, `copy:<suffix>` (before
+//!   and waits until `<point>.continue` appears there. Points: `scanned` (the walk is done;
+//!   copying has already begun), `copy:<suffix>` (before
 //!   that file), `manifest` (written, before the rename), `retention` (before removing old sets).
 //!
 //! In release builds every function here does nothing.
@@ -61,6 +63,21 @@ pub fn after_read(path: &Path) {
     }
     #[cfg(not(debug_assertions))]
     let _ = path;
+}
+
+/// Called when a fresh copy is about to be read back: may flip its first byte, as a failing drive
+/// would (`corrupt:<suffix>`).
+pub fn corrupt_copy(copy: &Path) {
+    #[cfg(debug_assertions)]
+    if matching("corrupt", copy).is_some() {
+        let mut bytes = std::fs::read(copy).expect("corrupt fault");
+        if let Some(b) = bytes.first_mut() {
+            *b ^= 0xff;
+        }
+        std::fs::write(copy, bytes).expect("corrupt fault");
+    }
+    #[cfg(not(debug_assertions))]
+    let _ = copy;
 }
 
 /// Called just before a file is copied: may delete it, or pause at `copy:<suffix>`.

@@ -6,17 +6,17 @@ use std::path::PathBuf;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phase {
     Checking,
-    Scanning,
+    /// Copying while the sources are still being walked; each copy is read back as it is made.
     Copying,
     /// Waiting for the drive to hold everything written (the operating system's flush).
     Flushing,
-    Verifying,
 }
 
 #[derive(Debug, Clone)]
 pub enum Event {
     Phase(Phase),
-    /// The scan is complete: this many files and bytes will be backed up.
+    /// The walk of the sources is complete (copying has already begun): this many files and bytes
+    /// are being backed up.
     Scanned {
         files: u64,
         bytes: u64,
@@ -26,13 +26,6 @@ pub enum Event {
         files_done: u64,
         bytes_done: u64,
         current: Option<PathBuf>,
-    },
-    /// Throttled, while the copies are re-read and compared.
-    Checked {
-        files_done: u64,
-        files_total: u64,
-        bytes_done: u64,
-        bytes_total: u64,
     },
     /// A file that did not make it (or vanished).
     Problem(FileProblem),

@@ -26,10 +26,8 @@ impl TerminalProgress {
         match event {
             Event::Phase(phase) => bar.set_message(match phase {
                 Phase::Checking => "Checking the folders…",
-                Phase::Scanning => "Looking for files…",
                 Phase::Copying => "Copying…",
                 Phase::Flushing => "Writing everything to the backup drive…",
-                Phase::Verifying => "Checking the copies…",
             }),
             Event::Scanned { files, bytes } => {
                 self.files_total = *files;
@@ -45,20 +43,14 @@ impl TerminalProgress {
                 bar.set_position(*bytes_done);
                 let name =
                     current.as_ref().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned());
+                let of = match self.files_total {
+                    0 => format!("{} copied, still looking for files", format::bytes(*bytes_done)),
+                    total => format!("of {}", format::count(total)),
+                };
                 bar.set_message(format!(
-                    "{} of {} files  {}",
+                    "{} files {of}  {}",
                     format::count(*files_done),
-                    format::count(self.files_total),
                     name.unwrap_or_default()
-                ));
-            }
-            Event::Checked { files_done, files_total, bytes_done, bytes_total } => {
-                bar.set_length(*bytes_total);
-                bar.set_position(*bytes_done);
-                bar.set_message(format!(
-                    "{} of {} copies checked",
-                    format::count(*files_done),
-                    format::count(*files_total)
                 ));
             }
             Event::Problem(p) => {

@@ -27,7 +27,7 @@ fn events_arrive_in_order_and_totals_match() {
     let report = handle.join();
     let phases: Vec<Phase> =
         events.iter().filter_map(|e| if let Event::Phase(p) = e { Some(*p) } else { None }).collect();
-    assert_eq!(phases, [Phase::Checking, Phase::Scanning, Phase::Copying, Phase::Flushing, Phase::Verifying]);
+    assert_eq!(phases, [Phase::Checking, Phase::Copying, Phase::Flushing]);
     let scanned = events.iter().find_map(|e| match e {
         Event::Scanned { files, bytes } => Some((*files, *bytes)),
         _ => None,
@@ -42,18 +42,6 @@ fn events_arrive_in_order_and_totals_match() {
         }
     }
     assert_eq!(last, (6, bytes), "the last progress event says all is done");
-    let verifying = events.iter().position(|e| matches!(e, Event::Phase(Phase::Verifying))).unwrap();
-    let checked: Vec<_> = events[verifying..]
-        .iter()
-        .filter_map(|e| match e {
-            Event::Checked { files_done, files_total, bytes_done, bytes_total } => {
-                Some((*files_done, *files_total, *bytes_done, *bytes_total))
-            }
-            _ => None,
-        })
-        .collect();
-    assert_eq!(checked.first(), Some(&(0, 6, 0, bytes)), "checking starts from nothing");
-    assert_eq!(checked.last(), Some(&(6, 6, bytes, bytes)), "and ends with every copy checked");
     let Some(Event::Finished(finished)) = events.last() else { panic!("Finished comes last") };
     assert_eq!(finished.outcome, Outcome::Success);
     assert_eq!((finished.counts.files_total, finished.counts.files_copied), (6, 6));

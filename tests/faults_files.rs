@@ -92,3 +92,27 @@ fn a_data_folder_lost_mid_run_fails_once_and_keeps_the_previous_set() {
     assert_eq!(s.env.sets().len(), 1, "no new set");
     s.next_run_succeeds();
 }
+
+/// A copy that reads back differently from what was read (a failing backup drive) is removed from
+/// the set, named, and counted; the rest of the set is good.
+#[test]
+fn a_copy_that_reads_back_wrong_is_removed_and_named() {
+    let s = Scenario::changed(TestEnv::with_practice(), &["X-rays/2025/today.dcm"]);
+    let out = s.env.backup_with_faults("corrupt:today.dcm", &[]);
+    s.check(
+        &out,
+        1,
+        &[
+            "Result:          COMPLETED WITH ERRORS",
+            "1 failed",
+            "today.dcm: the copy on the backup drive differs from the original: the drive may be failing",
+        ],
+        &[],
+    );
+    let set = s.env.newest_set();
+    assert!(!set.join("data/X-rays/2025/today.dcm").exists(), "the bad copy is not left in the set");
+    assert!(set.join("data/Practice.db").exists(), "the rest was backed up");
+    let verify = s.env.command().arg("verify").arg(&set).output().unwrap();
+    assert_eq!(code(&verify), 0, "what the set holds is good: {}", text(&verify));
+    s.next_run_succeeds();
+}

@@ -89,19 +89,15 @@ fn rename_set(partial: &Path, final_path: &Path, dest: &Path) -> Result<(), Stop
     unreachable!("the retry loop ends by returning")
 }
 
-/// Checks that the new set fits: a full copy on a drive without hard links (removing older sets
-/// first if need be), or the first set on any drive. Later sets on drives with hard links need
-/// only the changes; preflight checked its estimate of those.
-pub(super) fn ensure_room(dest: &Path, report: &mut Report, bytes: u64, first: bool) -> Result<(), Stop> {
-    if report.hard_links && !first {
-        return Ok(());
-    }
+/// Makes sure a full copy fits on a drive without hard links, removing older sets first when that
+/// can make enough room. Runs before anything is copied.
+pub(super) fn ensure_room(dest: &Path, report: &mut Report, bytes: u64) -> Result<(), Failure> {
     let free = || crate::platform::free_space(dest).unwrap_or(u64::MAX);
     if free() >= bytes {
         return Ok(());
     }
     // Remove nothing unless removing can make enough room.
-    if !report.hard_links && free().saturating_add(super::room::reclaimable(dest)) >= bytes {
+    if free().saturating_add(super::room::reclaimable(dest)) >= bytes {
         let (removed, notes) = super::room::make_room(dest, bytes);
         for name in &removed {
             report.notes.push(format!(
@@ -113,7 +109,7 @@ pub(super) fn ensure_room(dest: &Path, report: &mut Report, bytes: u64, first: b
     }
     let free = free();
     if free < bytes {
-        return Err(crate::preflight::not_enough_space(dest, free, bytes).into());
+        return Err(crate::preflight::not_enough_space(dest, free, bytes));
     }
     Ok(())
 }

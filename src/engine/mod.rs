@@ -3,6 +3,7 @@
 
 pub mod copy;
 mod failures;
+mod fill;
 mod finish;
 pub mod lock;
 pub mod manifest;

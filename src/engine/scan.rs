@@ -52,11 +52,10 @@ fn join_rel(base: &Path, rel: &Path) -> PathBuf {
     if rel.as_os_str().is_empty() { base.to_path_buf() } else { base.join(rel) }
 }
 
-pub struct Scan {
-    pub items: Vec<Item>,
-    pub problems: Vec<FileProblem>,
-    pub files: u64,
-    pub bytes: u64,
+/// What the walk finds: something to back up, or something it cannot.
+pub enum Found {
+    Item(Item),
+    Problem(FileProblem),
 }
 
 /// Files that belong to logoff-backup itself and are never copied into a set.
@@ -69,8 +68,10 @@ fn excluded(plan: &Plan) -> Vec<PathBuf> {
     out
 }
 
-pub fn scan(plan: &Plan) -> Scan {
-    let mut scan = Scan { items: Vec::new(), problems: Vec::new(), files: 0, bytes: 0 };
+/// Walks every source in turn, each folder before what it holds, handing each find to `found` as
+/// soon as it is made (so copying can start while a slow share is still being listed). Stops early
+/// when `stop` says so.
+pub fn walk(plan: &Plan, stop: impl Fn() -> bool, mut found: impl FnMut(Found)) {
     let excluded = excluded(plan);
     for (index, source) in plan.sources.iter().enumerate() {
         let mut walk = walkdir::WalkDir::new(&source.root).follow_links(false);
@@ -78,12 +79,15 @@ pub fn scan(plan: &Plan) -> Scan {
             walk = walk.max_depth(1);
         }
         for entry in walk {
+            if stop() {
+                return;
+            }
             let entry = match entry {
                 Ok(e) => e,
                 Err(e) => {
                     let path = e.path().unwrap_or(&source.root).to_path_buf();
                     let reason = e.io_error().map_or_else(|| e.to_string(), super::copy::describe);
-                    scan.problems.push(FileProblem { path, kind: ProblemKind::Failed, reason });
+                    found(Found::Problem(FileProblem { path, kind: ProblemKind::Failed, reason }));
                     continue;
                 }
             };
@@ -101,7 +105,7 @@ pub fn scan(plan: &Plan) -> Scan {
                 ItemKind::File
             } else {
                 let reason = "not a regular file (device, pipe or socket)".to_string();
-                scan.problems.push(FileProblem { path: path.into(), kind: ProblemKind::Skipped, reason });
+                found(Found::Problem(FileProblem { path: path.into(), kind: ProblemKind::Skipped, reason }));
                 continue;
             };
             if kind == ItemKind::File && excluded.iter().any(|x| x == path) {
@@ -117,19 +121,14 @@ pub fn scan(plan: &Plan) -> Scan {
                         Some(io) => (ProblemKind::Failed, super::copy::describe(io)),
                         None => (ProblemKind::Failed, e.to_string()),
                     };
-                    scan.problems.push(FileProblem { path: path.into(), kind, reason });
+                    found(Found::Problem(FileProblem { path: path.into(), kind, reason }));
                     continue;
                 }
             };
             let size = if kind == ItemKind::File { meta.len() } else { 0 };
-            if kind == ItemKind::File {
-                scan.files += 1;
-                scan.bytes += size;
-            }
             let mtime = meta.modified().map(Mtime::from_system_time).unwrap_or(Mtime { secs: 0, nanos: 0 });
             let database = source.is_data_folder && entry.depth() == 1 && kind == ItemKind::File;
-            scan.items.push(Item { source: index, rel, kind, size, mtime, database });
+            found(Found::Item(Item { source: index, rel, kind, size, mtime, database }));
         }
     }
-    scan
 }

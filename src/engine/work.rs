@@ -14,6 +14,8 @@ use std::time::Duration;
 /// How an item made it into the set, or why it did not.
 #[derive(Debug)]
 pub enum Done {
+    /// A folder made in the set.
+    Dir,
     Copied(Copied),
     Linked(Copied),
     Symlink(blake3::Hash, Mtime),
@@ -50,12 +52,27 @@ pub struct Context<'a> {
     pub hard_links: bool,
     /// The largest file the backup drive can hold, where limited (FAT32: 4 GiB).
     pub max_file_size: Option<u64>,
+    /// Read each copy back and compare it with the hash taken while copying.
+    pub verify: bool,
     pub shared: Shared<'a>,
 }
 
 pub fn process(item: &Item, cx: &Context, buf: &mut [u8]) -> Done {
     let src = item.source_path(cx.sources);
     let dst = item.set_path(cx.partial, cx.sources);
+    if item.kind == ItemKind::Dir {
+        return match make_dirs(cx.partial, &dst) {
+            Ok(()) => Done::Dir,
+            Err(e) => Done::DestinationError(e),
+        };
+    }
+    // Folders are made by other threads at the same time: a file may get there first.
+    if let Some(parent) = dst.parent()
+        && !parent.exists()
+        && let Err(e) = make_dirs(cx.partial, parent)
+    {
+        return Done::DestinationError(e);
+    }
     if item.kind == ItemKind::Symlink {
         return match copy::copy_symlink(&src, &dst) {
             Ok((hash, mtime)) => Done::Symlink(hash, mtime),
@@ -73,6 +90,7 @@ pub fn process(item: &Item, cx: &Context, buf: &mut [u8]) -> Done {
     let mut waited = Duration::ZERO;
     for attempt in 0.. {
         let e = match copy::copy_file(&src, &dst, buf, &cx.shared) {
+            Ok(c) if cx.verify => return check_copy(&dst, c, buf, cx),
             Ok(c) => return Done::Copied(c),
             Err(e) => e,
         };
@@ -101,6 +119,35 @@ pub fn process(item: &Item, cx: &Context, buf: &mut [u8]) -> Done {
     unreachable!("the retry loop ends by returning")
 }
 
+/// Reads a fresh copy back from the backup drive and compares it with the hash taken while copying
+/// it. A copy that differs is removed from the set and named.
+fn check_copy(dst: &Path, copied: Copied, buf: &mut [u8], cx: &Context) -> Done {
+    crate::fault::corrupt_copy(dst);
+    let reason = match copy::hash_file(dst, buf, &cx.shared) {
+        Ok(got) if got == (copied.hash, copied.size) => return Done::Copied(copied),
+        Ok(_) => "the copy on the backup drive differs from the original: the drive may be failing".into(),
+        Err(_) if cx.shared.stopped() => return Done::Cancelled,
+        Err(e) => format!("the copy on the backup drive cannot be read back: {}", copy::describe(&e)),
+    };
+    let _ = std::fs::remove_file(dst);
+    Done::Problem(ProblemKind::Failed, reason)
+}
+
+/// Makes `dir` and any missing folders above it, but only inside the partial set: if the set's own
+/// folder has gone (drive unplugged), nothing is made on the computer's disk in its place.
+fn make_dirs(partial: &Path, dir: &Path) -> std::io::Result<()> {
+    let Ok(below) = dir.strip_prefix(partial) else { return Ok(()) };
+    let mut path = partial.to_path_buf();
+    for part in below.components() {
+        path.push(part);
+        match std::fs::create_dir(&path) {
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && path.is_dir() => {}
+            other => other?,
+        }
+    }
+    Ok(())
+}
+
 /// Links an unchanged file from the previous set. Unchanged means the same size and modified time
 /// as that set's manifest; a database file must also hash the same, since a file held open on a
 /// server may not show a new modified time yet.
@@ -123,7 +170,7 @@ fn try_link(item: &Item, src: &Path, dst: &Path, cx: &Context, buf: &mut [u8]) -
 /// The manifest line for an item that made it.
 pub fn entry(item: &Item, sources: &[Source], done: Option<&Done>) -> Option<Entry> {
     let (kind, mtime) = match (item.kind, done) {
-        (ItemKind::Dir, _) => (Kind::Dir, item.mtime),
+        (ItemKind::Dir, Some(Done::Dir)) => (Kind::Dir, item.mtime),
         (_, Some(Done::Copied(c) | Done::Linked(c))) => (Kind::File { size: c.size, hash: c.hash }, c.mtime),
         (_, Some(Done::Symlink(h, m))) => (Kind::Symlink { target_hash: *h }, *m),
         _ => return None,
@@ -157,6 +204,7 @@ mod tests {
             previous: None,
             hard_links: false,
             max_file_size: Some(1000), // as FAT32's 4 GiB, scaled down
+            verify: true,
             shared: Shared { cancel: &cancel, abort: &abort, bytes_done: &bytes },
         };
         let item = Item {

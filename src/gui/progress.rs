@@ -17,8 +17,8 @@ pub struct ProgressModel {
     /// UI time when copying began.
     pub copy_started: Option<f64>,
     pub report: Option<Report>,
-    /// While the copies are checked: files done and total, bytes done and total.
-    pub checked: Option<(u64, u64, u64, u64)>,
+    /// The walk of the sources is complete, so the totals are known.
+    pub scanned: bool,
 }
 
 impl ProgressModel {
@@ -30,25 +30,25 @@ impl ProgressModel {
                 }
                 self.phase = Some(p);
             }
-            Event::Scanned { files, bytes } => (self.files_total, self.bytes_total) = (files, bytes),
+            Event::Scanned { files, bytes } => {
+                (self.files_total, self.bytes_total, self.scanned) = (files, bytes, true)
+            }
             Event::Progress { files_done, bytes_done, current } => {
                 (self.files_done, self.bytes_done) = (files_done, bytes_done);
                 if current.is_some() {
                     self.current = current;
                 }
             }
-            Event::Checked { files_done, files_total, bytes_done, bytes_total } => {
-                self.checked = Some((files_done, files_total, bytes_done, bytes_total));
-            }
             Event::Problem(p) => self.problems.push(p),
             Event::Finished(r) => self.report = Some(*r),
         }
     }
 
-    /// Share of the bytes copied (linked files count as they are done), or checked while checking.
+    /// Share of the bytes copied (linked files count as they are done); nothing until the totals
+    /// are known.
     pub fn fraction(&self) -> f32 {
-        if let (Some(Phase::Verifying), Some((_, _, done, total))) = (self.phase, self.checked) {
-            return if total == 0 { 1.0 } else { (done as f64 / total as f64).min(1.0) as f32 };
+        if !self.scanned {
+            return 0.0;
         }
         if self.bytes_total == 0 {
             if self.files_total == 0 { 0.0 } else { self.files_done as f32 / self.files_total as f32 }
@@ -88,22 +88,18 @@ pub fn shorten_middle(text: &str, max_chars: usize) -> String {
 pub fn progress_ui(ui: &mut egui::Ui, m: &ProgressModel, now: f64) {
     let heading = match m.phase {
         None | Some(Phase::Checking) => "Checking the folders…",
-        Some(Phase::Scanning) => "Looking for files…",
         Some(Phase::Copying) => "Backing up…",
         Some(Phase::Flushing) => "Writing everything to the backup drive…",
-        Some(Phase::Verifying) => "Checking the copies…",
     };
     ui.heading(heading);
     ui.add_space(6.0);
     // No animation: the window repaints only when the run reports something.
     ui.add(egui::ProgressBar::new(m.fraction()).show_percentage().desired_height(22.0));
-    if let (Some(Phase::Verifying), Some((fd, ft, bd, bt))) = (m.phase, m.checked) {
+    if !m.scanned && m.phase == Some(Phase::Copying) {
         ui.label(format!(
-            "{} of {} copies checked · {} of {}",
-            format::count(fd),
-            format::count(ft),
-            format::bytes(bd),
-            format::bytes(bt)
+            "{} files · {} so far, still looking for more",
+            format::count(m.files_done),
+            format::bytes(m.bytes_done)
         ));
     } else if m.files_total > 0 {
         ui.label(format!(
@@ -163,6 +159,17 @@ mod tests {
         m.apply(Event::Progress { files_done: 5, bytes_done: 500, current: None }, 4.0);
         assert_eq!(m.rate(4.0), Some(125.0));
         assert_eq!(m.remaining(4.0), Some(4.0));
+        assert_eq!(m.fraction(), 0.5);
+    }
+
+    #[test]
+    fn before_the_walk_ends_no_share_or_time_left_is_guessed() {
+        let mut m = ProgressModel::default();
+        m.apply(Event::Phase(Phase::Copying), 0.0);
+        m.apply(Event::Progress { files_done: 50, bytes_done: 5000, current: None }, 10.0);
+        assert_eq!((m.fraction(), m.remaining(10.0)), (0.0, None));
+        assert_eq!(m.rate(10.0), Some(500.0), "the speed is real already");
+        m.apply(Event::Scanned { files: 100, bytes: 10_000 }, 10.0);
         assert_eq!(m.fraction(), 0.5);
     }
 }
