@@ -1,7 +1,7 @@
 //! Checks before a byte is copied: sources reachable, destination writable (with a real test file),
 //! hard links possible, no folder inside another, and room for the estimate.
 
-use crate::engine::{Failure, manifest, sets};
+use crate::engine::{Failure, sets};
 use crate::format;
 use crate::plan::Plan;
 use std::path::{Path, PathBuf};
@@ -173,21 +173,8 @@ fn test_write(dest: &Path) -> Result<bool, Failure> {
 /// for the database files plus a day's changes (taken as 5% of the rest); without, all of it.
 pub fn estimate(dest: &Path, hard_links: bool) -> Option<Estimate> {
     let sets = sets::list(dest).ok()?;
-    let (_, m) = sets::newest_with_manifest(&sets)?;
-    let (files, bytes) = (m.file_count(), m.total_bytes());
-    let needs = if hard_links {
-        let database: u64 = m
-            .entries
-            .iter()
-            .filter(|e| e.path.starts_with("data/") && !e.path["data/".len()..].contains('/'))
-            .map(|e| match e.kind {
-                manifest::Kind::File { size, .. } => size,
-                _ => 0,
-            })
-            .sum();
-        database + (bytes - database) / 20
-    } else {
-        bytes
-    };
+    let (_, m) = sets::newest_checked(&sets)?;
+    let (files, bytes) = (m.files, m.bytes);
+    let needs = if hard_links { m.database_bytes + (bytes - m.database_bytes) / 20 } else { bytes };
     Some(Estimate { files, bytes, needs })
 }

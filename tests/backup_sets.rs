@@ -43,6 +43,63 @@ fn second_backup_links_unchanged_files_and_copies_changed_ones() {
     assert!(env.log().contains("2 copied, 5 unchanged (linked)"), "{}", env.log());
 }
 
+/// The next run reads the newest set's manifest alongside its walk of the data folder (never whole
+/// in memory): names that sort around the path separator, extra folders and many files per folder
+/// must all still be found there and linked, and the manifest lists each folder before its contents.
+#[cfg(unix)]
+#[test]
+fn every_unchanged_file_is_found_in_the_previous_manifest_whatever_the_names() {
+    let env = TestEnv::new();
+    let names = [
+        "Practice.db",
+        "X-rays/a.dcm",
+        "X-rays 2/b.dcm",
+        "X-rays-old/c.dcm",
+        "X-rays.1/d.dcm",
+        "X-rays0/e",
+        "a b/c",
+        "a/b",
+        "a.b",
+        "A/Z",
+        "Ünï/d",
+        "zz/y/x/w",
+        "Forms/0/1",
+        "Forms/0 1",
+    ];
+    for (i, name) in names.iter().enumerate() {
+        env.write(name, format!("file {i}").as_bytes());
+    }
+    for i in 0..3000 {
+        env.write(&format!("Forms/many/{}.xml", 3000 - i), b"<form/>");
+    }
+    let xrays = env.path("Xrays elsewhere");
+    std::fs::create_dir_all(xrays.join("2025")).unwrap();
+    std::fs::write(xrays.join("2025/scan.dcm"), b"x").unwrap();
+    let extra = ["--extra-folder", xrays.to_str().unwrap()];
+    assert_eq!(code(&env.backup(&extra)), 0);
+    let first = env.newest_set();
+    let manifest = std::fs::read_to_string(first.join("manifest.tsv")).unwrap();
+    let paths: Vec<&str> = manifest
+        .lines()
+        .skip_while(|l| !l.starts_with('#'))
+        .skip(1)
+        .filter(|l| !l.starts_with("end\t"))
+        .map(|l| l.rsplit('\t').next().unwrap())
+        .collect();
+    let mut sorted = paths.clone();
+    sorted.sort_by(|a, b| a.split('/').cmp(b.split('/')));
+    assert_eq!(paths, sorted, "each folder before what it holds, names sorted");
+    assert_eq!(paths.len(), names.len() + 3000 + 16 + 3, "every file and folder, and the extra folder's");
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    assert_eq!(code(&env.backup(&extra)), 0);
+    let second = env.newest_set();
+    assert!(env.log().contains("0 copied, 3,015 unchanged (linked)"), "{}", env.log());
+    for name in names {
+        let p = format!("data/{name}");
+        assert_eq!(inode(&first.join(&p)), inode(&second.join(&p)), "{p} is linked");
+    }
+}
+
 #[test]
 fn a_database_file_changed_with_the_same_size_and_time_is_still_copied() {
     let env = TestEnv::with_practice();

@@ -3,7 +3,7 @@
 
 use super::copy::Shared;
 use super::failures::destination_failure;
-use super::manifest::{self, Header, Manifest};
+use super::manifest::{self, Header};
 use super::{Failure, Outcome, ProblemKind, Report, Stop, retention, sets};
 use crate::plan::Plan;
 use std::path::Path;
@@ -15,7 +15,7 @@ pub(super) fn finish(
     plan: &Plan,
     report: &mut Report,
     partial: &Path,
-    entries: Vec<manifest::Entry>,
+    entries: manifest::EntryWriter,
 ) -> Result<(), Stop> {
     let dest = &plan.destination;
     let c = &mut report.counts;
@@ -38,8 +38,16 @@ pub(super) fn finish(
         verified: report.verified,
         sources: plan.sources.iter().map(|s| (s.set_dir.clone(), s.root.display().to_string())).collect(),
     };
-    let manifest = Manifest { header, entries };
-    manifest::write(&partial.join(manifest::FILE_NAME), &manifest)
+    // Copying into a folder changes its modified time, so folders get theirs last.
+    let set_folder_time = |e: &manifest::Entry| {
+        if e.kind == manifest::Kind::Dir
+            && let Ok(rel) = super::pathcode::decode(&e.path)
+        {
+            let _ = filetime::set_file_mtime(partial.join(rel), e.mtime.to_file_time());
+        }
+    };
+    entries
+        .finish(&partial.join(manifest::FILE_NAME), &header, set_folder_time)
         .map_err(|e| destination_failure(dest, &e))?;
     crate::fault::pause("manifest");
     let final_path = dest.join(&name);

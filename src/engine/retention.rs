@@ -72,7 +72,7 @@ pub fn remove(sets: &[SetInfo], which: &[usize]) -> (Vec<String>, Vec<String>) {
     let (mut removed, mut notes) = (Vec::new(), Vec::new());
     for &i in which {
         let set = &sets[i];
-        if let Err(e) = manifest::read(&set.path.join(manifest::FILE_NAME)) {
+        if let Err(e) = manifest::check(&set.path.join(manifest::FILE_NAME)) {
             notes.push(format!("kept old backup {} because its manifest is not valid: {e}", set.name));
             continue;
         }

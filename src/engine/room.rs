@@ -13,7 +13,7 @@ fn prunable(all: &[SetInfo]) -> Vec<&SetInfo> {
 }
 
 fn size_of(set: &SetInfo) -> u64 {
-    super::manifest::read(&set.path.join(super::manifest::FILE_NAME)).map_or(0, |m| m.total_bytes())
+    super::manifest::check(&set.path.join(super::manifest::FILE_NAME)).map_or(0, |m| m.bytes)
 }
 
 /// Bytes that removing every prunable set would free.

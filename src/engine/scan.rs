@@ -1,6 +1,6 @@
 //! Walks the sources (never following links) into the list of things a set will hold.
 
-use super::manifest::Mtime;
+use super::manifest::{self, Mtime};
 use super::pathcode;
 use super::{FileProblem, ProblemKind};
 use crate::plan::{Plan, Source};
@@ -25,6 +25,16 @@ pub struct Item {
     pub mtime: Mtime,
     /// A top-level file of the data folder: the database, always re-read.
     pub database: bool,
+    /// The same path in the newest complete set, if it was a file there.
+    pub prior: Option<Prior>,
+}
+
+/// A file as the newest complete set's manifest has it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Prior {
+    pub size: u64,
+    pub mtime: Mtime,
+    pub hash: blake3::Hash,
 }
 
 impl Item {
@@ -68,13 +78,16 @@ fn excluded(plan: &Plan) -> Vec<PathBuf> {
     out
 }
 
-/// Walks every source in turn, each folder before what it holds, handing each find to `found` as
-/// soon as it is made (so copying can start while a slow share is still being listed). Stops early
-/// when `stop` says so.
+/// Walks every source in turn, in the manifest's path order (each folder before what it holds,
+/// names sorted), handing each find to `found` as soon as it is made (so copying can start while a
+/// slow share is still being listed). Stops early when `stop` says so.
 pub fn walk(plan: &Plan, stop: impl Fn() -> bool, mut found: impl FnMut(Found)) {
     let excluded = excluded(plan);
-    for (index, source) in plan.sources.iter().enumerate() {
-        let mut walk = walkdir::WalkDir::new(&source.root).follow_links(false);
+    let mut order: Vec<usize> = (0..plan.sources.len()).collect();
+    order.sort_by(|&a, &b| manifest::path_order(&plan.sources[a].set_dir, &plan.sources[b].set_dir));
+    for index in order {
+        let source = &plan.sources[index];
+        let mut walk = walkdir::WalkDir::new(&source.root).follow_links(false).sort_by_file_name();
         if !source.recursive {
             walk = walk.max_depth(1);
         }
@@ -128,7 +141,7 @@ pub fn walk(plan: &Plan, stop: impl Fn() -> bool, mut found: impl FnMut(Found)) 
             let size = if kind == ItemKind::File { meta.len() } else { 0 };
             let mtime = meta.modified().map(Mtime::from_system_time).unwrap_or(Mtime { secs: 0, nanos: 0 });
             let database = source.is_data_folder && entry.depth() == 1 && kind == ItemKind::File;
-            found(Found::Item(Item { source: index, rel, kind, size, mtime, database }));
+            found(Found::Item(Item { source: index, rel, kind, size, mtime, database, prior: None }));
         }
     }
 }

@@ -68,9 +68,9 @@ pub fn list(dest: &Path) -> std::io::Result<Vec<SetInfo>> {
     Ok(sets)
 }
 
-/// The newest set whose whole manifest checks out, with that manifest: the base for hard links.
-pub fn newest_with_manifest(sets: &[SetInfo]) -> Option<(&SetInfo, manifest::Manifest)> {
-    sets.iter().rev().find_map(|s| manifest::read(&s.path.join(manifest::FILE_NAME)).ok().map(|m| (s, m)))
+/// The newest set whose whole manifest checks out, with what it adds up to: the base for hard links.
+pub fn newest_checked(sets: &[SetInfo]) -> Option<(&SetInfo, manifest::Summary)> {
+    sets.iter().rev().find_map(|s| manifest::check(&s.path.join(manifest::FILE_NAME)).ok().map(|m| (s, m)))
 }
 
 /// Removes what killed or failed runs left behind (`.partial-*`, `.deleting-*`). Returns a note for

@@ -24,8 +24,7 @@ pub(super) fn execute(
     *lock_slot = Some(lock);
     report.notes.extend(sets::clean_leftovers(dest));
     let existing = sets::list(dest).map_err(|e| destination_failure(dest, &e))?;
-    let newest = sets::newest_with_manifest(&existing);
-    let previous = newest.as_ref().map(|(s, m)| work::Previous::new(s.path.clone(), m));
+    let previous = sets::newest_checked(&existing).map(|(s, _)| work::Previous::open(s.path.clone()));
 
     let room = match (report.hard_links, &previous) {
         (false, _) => Room::Hold,
@@ -39,7 +38,7 @@ pub(super) fn execute(
         report.started.format("%Y%m%d%H%M%S"),
         std::process::id()
     ));
-    let result = fill(plan, progress, cancel, report, previous.as_ref(), &partial, room);
+    let result = fill(plan, progress, cancel, report, previous, &partial, room);
     let result = result.and_then(|entries| finish(plan, report, &partial, entries));
     if result.is_err() {
         let _ = std::fs::remove_dir_all(&partial);

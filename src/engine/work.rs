@@ -1,13 +1,13 @@
 //! What happens to each scanned item: link it, copy it, or name why not.
 
 use super::copy::{self, Copied, CopyError, Shared};
-use super::manifest::{Entry, Kind, Manifest, Mtime};
+use super::manifest::{self, Entry, Kind, Mtime, Reader};
 use super::retry::{self, Trouble};
-use super::scan::{Item, ItemKind};
+use super::scan::{Item, ItemKind, Prior};
 use super::{FileProblem, ProblemKind};
 use crate::format;
 use crate::plan::Source;
-use std::collections::HashMap;
+use std::cmp::Ordering;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -25,30 +25,56 @@ pub enum Done {
     Cancelled,
 }
 
-/// The newest complete set, whose unchanged files are linked instead of copied.
-pub struct Previous<'a> {
+/// The newest complete set, whose unchanged files are linked instead of copied. Its manifest is
+/// read alongside the walk (both are in path order), so it is never held in memory whole.
+pub struct Previous {
     pub path: PathBuf,
-    pub files: HashMap<&'a str, (u64, Mtime, blake3::Hash)>,
+    reader: Option<Reader>,
+    next: Option<Entry>,
 }
 
-impl<'a> Previous<'a> {
-    pub fn new(path: PathBuf, manifest: &'a Manifest) -> Previous<'a> {
-        let files = manifest
-            .entries
-            .iter()
-            .filter_map(|e| match e.kind {
-                Kind::File { size, hash } => Some((e.path.as_str(), (size, e.mtime, hash))),
-                _ => None,
-            })
-            .collect();
-        Previous { path, files }
+impl Previous {
+    /// Opens the set's manifest, which must have been checked whole already.
+    pub fn open(path: PathBuf) -> Previous {
+        let reader = Reader::open(&path.join(manifest::FILE_NAME)).ok().map(|(_, r)| r);
+        let mut p = Previous { path, reader, next: None };
+        p.advance();
+        p
+    }
+
+    fn advance(&mut self) {
+        self.next = self.reader.as_mut().and_then(|r| r.next_entry().ok().flatten());
+        if self.next.is_none() {
+            self.reader = None;
+        }
+    }
+
+    /// The file at `key` in this set. Keys must be asked for in path order; anything the set holds
+    /// before `key` is passed over for good.
+    pub fn find(&mut self, key: &str) -> Option<Prior> {
+        while let Some(e) = &self.next {
+            match manifest::path_order(&e.path, key) {
+                Ordering::Less => self.advance(),
+                Ordering::Equal => {
+                    let found = match e.kind {
+                        Kind::File { size, hash } => Some(Prior { size, mtime: e.mtime, hash }),
+                        _ => None,
+                    };
+                    self.advance();
+                    return found;
+                }
+                Ordering::Greater => return None,
+            }
+        }
+        None
     }
 }
 
 pub struct Context<'a> {
     pub sources: &'a [Source],
     pub partial: &'a Path,
-    pub previous: Option<&'a Previous<'a>>,
+    /// The newest complete set, whose files may be linked.
+    pub previous: Option<&'a Path>,
     pub hard_links: bool,
     /// The largest file the backup drive can hold, where limited (FAT32: 4 GiB).
     pub max_file_size: Option<u64>,
@@ -153,7 +179,7 @@ fn make_dirs(partial: &Path, dir: &Path) -> std::io::Result<()> {
 /// server may not show a new modified time yet.
 fn try_link(item: &Item, src: &Path, dst: &Path, cx: &Context, buf: &mut [u8]) -> Option<Done> {
     let prev = cx.previous.filter(|_| cx.hard_links)?;
-    let &(size, mtime, hash) = prev.files.get(item.key(cx.sources).as_str())?;
+    let Prior { size, mtime, hash } = item.prior?;
     if size != item.size || mtime != item.mtime {
         return None;
     }
@@ -163,7 +189,7 @@ fn try_link(item: &Item, src: &Path, dst: &Path, cx: &Context, buf: &mut [u8]) -
             return None;
         }
     }
-    std::fs::hard_link(item.set_path(&prev.path, cx.sources), dst).ok()?;
+    std::fs::hard_link(item.set_path(prev, cx.sources), dst).ok()?;
     Some(Done::Linked(Copied { hash, size, mtime }))
 }
 
@@ -214,6 +240,7 @@ mod tests {
             size: 2000,
             mtime: Mtime { secs: 0, nanos: 0 },
             database: false,
+            prior: None,
         };
         match process(&item, &cx, &mut vec![0; 4096]) {
             Done::Problem(ProblemKind::Failed, why) => {

@@ -1,0 +1,171 @@
+//! `manifest.tsv`: what a set holds. A header of `key<TAB>value` lines, one line per entry
+//! (`<blake3><TAB><size><TAB><modified UTC><TAB><path>`) in path order (each folder before what it
+//! holds, names compared byte by byte: see [`path_order`]), and a last line
+//! `end<TAB><count><TAB><blake3 of every byte above>` so a cut or edited manifest is detected.
+//! Directories have `-` and `dir` in the first two columns; symbolic links the BLAKE3 of their
+//! target and `symlink`. Both reading and writing stream, one line at a time, so a manifest of a
+//! million files never sits in memory whole.
+
+mod read;
+mod write;
+
+pub use super::mtime::Mtime;
+use chrono::{DateTime, Utc};
+pub use read::{Reader, Summary, check, read, read_header};
+use std::path::PathBuf;
+pub use write::{EntryWriter, write};
+
+pub const FILE_NAME: &str = "manifest.tsv";
+const MAGIC: &str = "logoff-backup manifest";
+const FORMAT: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
+    File { size: u64, hash: blake3::Hash },
+    Dir,
+    Symlink { target_hash: blake3::Hash },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// Path inside the set, encoded by `pathcode`.
+    pub path: String,
+    pub kind: Kind,
+    pub mtime: Mtime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header {
+    pub set: String,
+    pub computer: String,
+    pub user: String,
+    pub started: DateTime<Utc>,
+    pub finished: DateTime<Utc>,
+    /// `SUCCESS` or `COMPLETED WITH ERRORS`.
+    pub result: String,
+    pub verified: bool,
+    /// Where each part of the set came from: (`data` or `extra/<name>`, original folder).
+    pub sources: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Manifest {
+    pub header: Header,
+    /// In path order.
+    pub entries: Vec<Entry>,
+}
+
+impl Manifest {
+    pub fn file_count(&self) -> u64 {
+        self.entries.iter().filter(|e| matches!(e.kind, Kind::File { .. })).count() as u64
+    }
+
+    pub fn total_bytes(&self) -> u64 {
+        self.entries
+            .iter()
+            .map(|e| match e.kind {
+                Kind::File { size, .. } => size,
+                _ => 0,
+            })
+            .sum()
+    }
+}
+
+/// The order of entries: folder by folder, each folder before what it holds, names within a
+/// folder compared byte by byte (`data` < `data/X-rays` < `data/X-rays 2`). This is the order of
+/// the walk too, except around names with escaped characters (tabs, bytes that are not UTF-8),
+/// where a file may then be copied rather than linked: never wrongly linked.
+pub fn path_order(a: &str, b: &str) -> std::cmp::Ordering {
+    a.split('/').cmp(b.split('/'))
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ManifestError {
+    #[error("cannot read {path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("{path} is damaged at line {line}: {why}")]
+    Damaged { path: PathBuf, line: usize, why: String },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Manifest {
+        let t = DateTime::from_timestamp(1_764_178_205, 0).unwrap();
+        Manifest {
+            header: Header {
+                set: "2026-11-26_173005_RECEPTION1".into(),
+                computer: "RECEPTION1".into(),
+                user: "jane".into(),
+                started: t,
+                finished: t,
+                result: "SUCCESS".into(),
+                verified: true,
+                sources: vec![("data".into(), "\\\\server\\EXACTData".into())],
+            },
+            entries: vec![
+                Entry { path: "data".into(), kind: Kind::Dir, mtime: Mtime { secs: 5, nanos: 0 } },
+                Entry {
+                    path: "data/Practice.db".into(),
+                    kind: Kind::File { size: 3, hash: blake3::hash(b"abc") },
+                    mtime: Mtime { secs: -3, nanos: 123_456_789 },
+                },
+            ],
+        }
+    }
+
+    #[test]
+    fn round_trips() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join(FILE_NAME);
+        write(&p, &sample()).unwrap();
+        assert_eq!(read(&p).unwrap(), sample());
+        assert_eq!(read_header(&p).unwrap(), sample().header);
+        let summary = check(&p).unwrap();
+        assert_eq!((summary.files, summary.bytes, summary.database_bytes), (1, 3, 3));
+    }
+
+    #[test]
+    fn entries_written_one_by_one_make_the_same_manifest() {
+        let dir = tempfile::tempdir().unwrap();
+        let (p, q) = (dir.path().join("a.tsv"), dir.path().join("b.tsv"));
+        write(&p, &sample()).unwrap();
+        let mut w = EntryWriter::create(&dir.path().join("entries")).unwrap();
+        for e in &sample().entries {
+            w.push(e).unwrap();
+        }
+        let mut seen = Vec::new();
+        w.finish(&q, &sample().header, |e| seen.push(e.path.clone())).unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), std::fs::read(&q).unwrap());
+        assert_eq!(seen, ["data", "data/Practice.db"]);
+        assert!(!dir.path().join("entries").exists(), "the entries file is gone");
+    }
+
+    #[test]
+    fn folders_come_before_what_they_hold() {
+        let mut v =
+            ["data/X-rays 2", "data/X-rays/a", "data", "data/X-rays", "extra/Xrays", "data/Practice.db"];
+        v.sort_by(|a, b| path_order(a, b));
+        assert_eq!(
+            v,
+            ["data", "data/Practice.db", "data/X-rays", "data/X-rays/a", "data/X-rays 2", "extra/Xrays"]
+        );
+    }
+
+    #[test]
+    fn cut_or_edited_manifest_is_detected() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join(FILE_NAME);
+        write(&p, &sample()).unwrap();
+        let text = std::fs::read_to_string(&p).unwrap();
+        std::fs::write(&p, text.replace("\t3\t", "\t4\t")).unwrap();
+        assert!(matches!(read(&p), Err(ManifestError::Damaged { .. })));
+        assert!(matches!(check(&p), Err(ManifestError::Damaged { .. })));
+        std::fs::write(&p, &text[..text.len() - 20]).unwrap();
+        assert!(matches!(read(&p), Err(ManifestError::Damaged { .. })));
+        assert!(matches!(check(&p), Err(ManifestError::Damaged { .. })));
+        std::fs::write(&p, format!("{text}more\n")).unwrap();
+        assert!(matches!(read(&p), Err(ManifestError::Damaged { .. })), "nothing after the end line");
+    }
+}

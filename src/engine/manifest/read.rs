@@ -1,0 +1,199 @@
+//! Reading a manifest line by line, checking its format, count and checksum on the way.
+
+use super::{Entry, FORMAT, Header, Kind, MAGIC, Manifest, ManifestError, Mtime};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+
+/// A manifest read one entry at a time. The checksum covers the whole file, so it is known to be
+/// intact only once `next_entry` has returned `Ok(None)`.
+pub struct Reader {
+    lines: BufReader<File>,
+    path: PathBuf,
+    hasher: blake3::Hasher,
+    line_no: usize,
+    count: u64,
+    ended: bool,
+    line: Vec<u8>,
+}
+
+impl Reader {
+    /// Opens a manifest and reads its header.
+    pub fn open(path: &Path) -> Result<(Header, Reader), ManifestError> {
+        let io = |source| ManifestError::Io { path: path.into(), source };
+        let lines = BufReader::with_capacity(1 << 16, File::open(path).map_err(io)?);
+        let mut r = Reader {
+            lines,
+            path: path.into(),
+            hasher: blake3::Hasher::new(),
+            line_no: 0,
+            count: 0,
+            ended: false,
+            line: Vec::new(),
+        };
+        let mut head = Vec::new();
+        loop {
+            if !r.read_line()? {
+                return Err(r.damaged("the header never ends: the manifest was cut short"));
+            }
+            r.hasher.update(&r.line);
+            head.extend_from_slice(&r.line);
+            if r.line.starts_with(b"#") {
+                break;
+            }
+            if head.len() > 1 << 20 {
+                return Err(r.damaged("the header never ends"));
+            }
+        }
+        let header = parse_header(&head).map_err(|(line, why)| r.damaged_at(line, why))?;
+        Ok((header, r))
+    }
+
+    /// The next entry; `Ok(None)` once the end line has been read and the count and checksum agree.
+    pub fn next_entry(&mut self) -> Result<Option<Entry>, ManifestError> {
+        if self.ended {
+            return Ok(None);
+        }
+        if !self.read_line()? {
+            return Err(self.damaged("the last line is missing: the manifest was cut short"));
+        }
+        if let Some(end) = self.line.strip_prefix(b"end\t") {
+            let end = String::from_utf8_lossy(end).trim_end_matches('\n').to_string();
+            let (count, sum) = end.split_once('\t').unwrap_or_default();
+            if self.hasher.finalize().to_hex().as_str() != sum {
+                return Err(self.damaged("the checksum does not match: the manifest was changed"));
+            }
+            if count.parse::<u64>().ok() != Some(self.count) {
+                return Err(self.damaged("the entry count does not match"));
+            }
+            if self.read_line()? {
+                return Err(self.damaged("there is more after the last line"));
+            }
+            self.ended = true;
+            return Ok(None);
+        }
+        self.hasher.update(&self.line);
+        let text = std::str::from_utf8(&self.line).map_err(|e| self.damaged(&format!("not text: {e}")))?;
+        let line = text.trim_end_matches('\n');
+        let entry = parse_entry(line).ok_or_else(|| self.damaged(&format!("bad entry {line:?}")))?;
+        self.count += 1;
+        Ok(Some(entry))
+    }
+
+    /// Reads the next line (with its newline) into `self.line`; false at the end of the file.
+    fn read_line(&mut self) -> Result<bool, ManifestError> {
+        self.line.clear();
+        let n = self
+            .lines
+            .read_until(b'\n', &mut self.line)
+            .map_err(|source| ManifestError::Io { path: self.path.clone(), source })?;
+        self.line_no += usize::from(n > 0);
+        Ok(n > 0)
+    }
+
+    fn damaged(&self, why: &str) -> ManifestError {
+        self.damaged_at(self.line_no, why.to_string())
+    }
+
+    fn damaged_at(&self, line: usize, why: String) -> ManifestError {
+        ManifestError::Damaged { path: self.path.clone(), line, why }
+    }
+}
+
+/// Reads and checks a whole manifest: its format, every line, the count and the checksum.
+pub fn read(path: &Path) -> Result<Manifest, ManifestError> {
+    let (header, mut r) = Reader::open(path)?;
+    let mut entries = Vec::new();
+    while let Some(e) = r.next_entry()? {
+        entries.push(e);
+    }
+    Ok(Manifest { header, entries })
+}
+
+/// What a manifest adds up to, from one pass that holds no entries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    pub header: Header,
+    pub files: u64,
+    pub bytes: u64,
+    /// Bytes in the data folder's top-level files (the database).
+    pub database_bytes: u64,
+}
+
+/// Checks a manifest as `read` does and adds it up, without keeping its entries.
+pub fn check(path: &Path) -> Result<Summary, ManifestError> {
+    let (header, mut r) = Reader::open(path)?;
+    let mut s = Summary { header, files: 0, bytes: 0, database_bytes: 0 };
+    while let Some(e) = r.next_entry()? {
+        if let Kind::File { size, .. } = e.kind {
+            (s.files, s.bytes) = (s.files + 1, s.bytes + size);
+            if e.path.strip_prefix("data/").is_some_and(|rest| !rest.contains('/')) {
+                s.database_bytes += size;
+            }
+        }
+    }
+    Ok(s)
+}
+
+/// Reads only the header, checking nothing beyond it: for listing many sets quickly.
+pub fn read_header(path: &Path) -> Result<Header, ManifestError> {
+    Reader::open(path).map(|(h, _)| h)
+}
+
+pub(super) fn parse_entry(line: &str) -> Option<Entry> {
+    let mut f = line.splitn(4, '\t');
+    let (hash, size, mtime, path) = (f.next()?, f.next()?, f.next()?, f.next()?);
+    let hash_of = |h: &str| blake3::Hash::from_hex(h).ok();
+    let kind = match size {
+        "dir" => Kind::Dir,
+        "symlink" => Kind::Symlink { target_hash: hash_of(hash)? },
+        n => Kind::File { size: n.parse().ok()?, hash: hash_of(hash)? },
+    };
+    super::super::pathcode::decode(path).ok()?;
+    Some(Entry { path: path.to_string(), kind, mtime: Mtime::parse(mtime)? })
+}
+
+/// Parses the header lines (up to and including the `#` line).
+fn parse_header(bytes: &[u8]) -> Result<Header, (usize, String)> {
+    let mut h = Header {
+        set: String::new(),
+        computer: String::new(),
+        user: String::new(),
+        started: DateTime::<Utc>::MIN_UTC,
+        finished: DateTime::<Utc>::MIN_UTC,
+        result: String::new(),
+        verified: false,
+        sources: Vec::new(),
+    };
+    for (i, raw) in bytes.split(|b| *b == b'\n').enumerate() {
+        let line = String::from_utf8_lossy(raw);
+        let mut f = line.split('\t');
+        let key = f.next().unwrap_or_default();
+        let value = f.next().unwrap_or_default().to_string();
+        let time = |v: &str| {
+            NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M:%SZ")
+                .map(|t| t.and_utc())
+                .map_err(|e| (i + 1, e.to_string()))
+        };
+        match key {
+            MAGIC if i == 0 && value != FORMAT.to_string() => {
+                return Err((1, format!("manifest format {value} is newer than this program")));
+            }
+            MAGIC if i == 0 => {}
+            _ if i == 0 => return Err((1, "this is not a logoff-backup manifest".into())),
+            "set" => h.set = value,
+            "computer" => h.computer = value,
+            "user" => h.user = value,
+            "started" => h.started = time(&value)?,
+            "finished" => h.finished = time(&value)?,
+            "result" => h.result = value,
+            "verified" => h.verified = value == "yes",
+            "source" => h.sources.push((value, f.next().unwrap_or_default().to_string())),
+            "files" => {}
+            k if k.starts_with('#') => return Ok(h),
+            _ => {}
+        }
+    }
+    Err((1, "the header never ends: the manifest was cut short".into()))
+}
