@@ -94,8 +94,14 @@ pub fn progress_ui(ui: &mut egui::Ui, m: &ProgressModel, now: f64) {
     ui.heading(heading);
     ui.add_space(6.0);
     // No animation: the window repaints only when the run reports something.
-    ui.add(egui::ProgressBar::new(m.fraction()).show_percentage().desired_height(22.0));
-    if !m.scanned && m.phase == Some(Phase::Copying) {
+    let bar = egui::ProgressBar::new(m.fraction()).desired_height(22.0);
+    let copying_before_totals = !m.scanned && m.phase == Some(Phase::Copying);
+    ui.add(if copying_before_totals {
+        bar.text("still counting the files…")
+    } else {
+        bar.show_percentage()
+    });
+    if copying_before_totals {
         ui.label(format!(
             "{} files · {} so far, still looking for more",
             format::count(m.files_done),
