@@ -5,6 +5,7 @@
 //!   OS error (e.g. `16` EBUSY, to drive the "in use" path that Windows reports as 32 or 33);
 //! - `grow:<suffix>`: the file grows by one byte each time it has been read (it keeps changing);
 //! - `vanish:<suffix>`: the file is deleted just before it is copied;
+//! - `panic:<suffix>`: the copy thread panics on that file (a bug in the engine);
 //! - `corrupt:<suffix>`: the copy's first byte is flipped before it is read back (a failing drive);
 //! - `rename:<count>` / `rename:always`: renaming the finished set fails with access denied;
 //! - `pause:<point>`: at that point the engine creates `<point>.reached` in `LOGOFF_BACKUP_PAUSE_DIR`
@@ -86,6 +87,9 @@ pub fn before_copy(path: &Path) {
     {
         if matching("vanish", path).is_some() {
             let _ = std::fs::remove_file(path);
+        }
+        if matching("panic", path).is_some() {
+            panic!("injected fault: panic while copying {}", path.display());
         }
         let p = path.to_string_lossy();
         let hit = rules().iter().find(|(k, v)| {

@@ -89,6 +89,7 @@ fn a_data_folder_lost_mid_run_fails_once_and_keeps_the_previous_set() {
         local.lines().filter(|l| l.starts_with("  ")).count() < 10,
         "not a flood of file errors: {local}"
     );
+    assert!(local.contains("Files:           47 found"), "what there was to back up is still said: {local}");
     assert_eq!(s.env.sets().len(), 1, "no new set");
     s.next_run_succeeds();
 }
@@ -114,5 +115,21 @@ fn a_copy_that_reads_back_wrong_is_removed_and_named() {
     assert!(set.join("data/Practice.db").exists(), "the rest was backed up");
     let verify = s.env.command().arg("verify").arg(&set).output().unwrap();
     assert_eq!(code(&verify), 0, "what the set holds is good: {}", text(&verify));
+    s.next_run_succeeds();
+}
+
+/// A bug that crashes the copy of one file names that file and ends the run with errors; it never
+/// hangs the run or takes the rest of the backup with it.
+#[test]
+fn a_crash_while_copying_one_file_names_it_and_the_run_still_ends() {
+    let s = Scenario::changed(TestEnv::with_practice(), &["X-rays/2025/today.dcm"]);
+    let out = s.env.backup_with_faults("panic:today.dcm", &[]);
+    s.check(
+        &out,
+        1,
+        &["Result:          COMPLETED WITH ERRORS", "today.dcm: not copied: internal error"],
+        &[],
+    );
+    assert!(s.env.newest_set().join("data/Practice.db").exists(), "the rest was backed up");
     s.next_run_succeeds();
 }

@@ -7,13 +7,15 @@
 use super::copy::{self, Shared};
 use super::failures::{destination_failure, destination_gone, lost_root};
 use super::finish::ensure_room;
-use super::scan::{self, Found, Item, ItemKind};
+use super::scan::{Item, ItemKind};
+use super::walker::{self, Walker};
 use super::work::{self, Done};
 use super::{Failure, FileProblem, ProblemKind, Report, Stop, manifest, parallel};
 use crate::plan::Plan;
 use crate::progress::{Event, Phase, Progress};
-use crossbeam_channel::RecvTimeoutError;
+use crossbeam_channel::{RecvTimeoutError, Sender};
 use std::collections::BTreeMap;
+use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -31,8 +33,8 @@ const WINDOW: usize = 8192;
 /// Where the manifest's entries wait, inside the partial set, for the header.
 const ENTRIES_FILE: &str = ".manifest-entries";
 
-/// What the walk and the copy threads tell the run.
-enum Msg {
+/// What the walks and the copy threads tell the run.
+pub(super) enum Msg {
     Problem(FileProblem),
     /// An item and what became of it; `u64` is its place in the walk.
     Done(u64, Item, Done),
@@ -90,23 +92,44 @@ pub(super) fn fill(
     let mut waiting: BTreeMap<u64, (Item, Done)> = BTreeMap::new();
     let mut next = 0u64;
     let mut fatal: Option<Failure> = None;
-    let (mut errors_in_row, mut copy_problems, mut files_done) = (0u32, 0usize, 0u64);
+    let (mut errors_in_row, mut problems_seen, mut files_done) = (0u32, 0usize, 0u64);
     let mut counts = super::Counts::default();
+    let mut scanned = None;
+    // After a few errors in a row: has the whole share or drive gone?
+    let check_root = |errors_in_row: &mut u32, fatal: &mut Option<Failure>| {
+        if *errors_in_row >= ERRORS_BEFORE_ROOT_CHECK && fatal.is_none() {
+            *errors_in_row = 0;
+            if let Some(f) = lost_root(plan, partial) {
+                *fatal = Some(f);
+                abort.store(true, Ordering::Relaxed);
+            }
+        }
+    };
 
     progress.event(Event::Phase(Phase::Copying));
     std::thread::scope(|scope| {
         let (cx, current) = (&cx, &current);
-        let walker = Walker {
-            plan,
-            cx,
-            previous,
-            max_file_size,
-            jobs: job_tx,
-            msgs: msg_tx.clone(),
-            permits: permit_tx,
+        let walker = Walker { plan, cx, previous, jobs: job_tx, msgs: msg_tx.clone(), permits: permit_tx };
+        let add_up = move |msgs: &Sender<Msg>| {
+            let totals = walker::count(plan, max_file_size, || cx.shared.stopped());
+            if !cx.shared.stopped() {
+                let _ = msgs.send(totals);
+            }
         };
-        let hold = room == Room::Hold;
-        scope.spawn(move || if hold { walker.after_room_check(go_rx) } else { walker.run(true) });
+        if room == Room::Hold {
+            // Room first (older sets may have to go), then the copies.
+            scope.spawn(move || {
+                add_up(&walker.msgs);
+                if go_rx.recv() == Ok(true) {
+                    walker.run();
+                }
+            });
+        } else {
+            // The copy walk waits for the copies, so the totals come from a walk of their own.
+            let msgs = msg_tx.clone();
+            scope.spawn(move || add_up(&msgs));
+            scope.spawn(move || walker.run());
+        }
         for _ in 0..parallel::THREADS {
             let (jobs, msgs) = (job_rx.clone(), msg_tx.clone());
             scope.spawn(move || {
@@ -115,7 +138,12 @@ pub(super) fn fill(
                     if item.kind == ItemKind::File {
                         *current.lock().unwrap_or_else(|p| p.into_inner()) = Some(item.source_path(sources));
                     }
-                    let done = work::process(&item, cx, &mut buf);
+                    // A bug in one file's copy names that file rather than stopping the run.
+                    let done =
+                        std::panic::catch_unwind(AssertUnwindSafe(|| work::process(&item, cx, &mut buf)))
+                            .unwrap_or_else(|_| {
+                                Done::Problem(ProblemKind::Failed, "not copied: internal error".into())
+                            });
                     if msgs.send(Msg::Done(seq, item, done)).is_err() {
                         break;
                     }
@@ -143,10 +171,16 @@ pub(super) fn fill(
             };
             match msg {
                 Msg::Problem(p) => {
+                    // Folders that cannot be listed may be the first sign of a lost share.
+                    if p.kind == ProblemKind::Failed {
+                        (errors_in_row, problems_seen) = (errors_in_row + 1, problems_seen + 1);
+                        check_root(&mut errors_in_row, &mut fatal);
+                    }
                     progress.event(Event::Problem(p.clone()));
                     report.problems.push(p);
                 }
                 Msg::Scanned { files, bytes, storable } => {
+                    scanned = Some((files, bytes));
                     progress.event(Event::Scanned { files, bytes });
                     let fits = match room {
                         Room::Hold => ensure_room(dest, report, storable),
@@ -184,17 +218,11 @@ pub(super) fn fill(
                         }
                     };
                     if let Some(p) = problem {
-                        copy_problems += 1;
+                        problems_seen += 1;
                         progress.event(Event::Problem(p.clone()));
                         report.problems.push(p);
                     }
-                    if errors_in_row >= ERRORS_BEFORE_ROOT_CHECK && fatal.is_none() {
-                        errors_in_row = 0;
-                        if let Some(f) = lost_root(plan, partial) {
-                            fatal = Some(f);
-                            abort.store(true, Ordering::Relaxed);
-                        }
-                    }
+                    check_root(&mut errors_in_row, &mut fatal);
                     files_done += u64::from(item.kind == ItemKind::File);
                     waiting.insert(seq, (item, done));
                     // Everything up to the first item still being copied goes to the manifest.
@@ -214,8 +242,13 @@ pub(super) fn fill(
         }
         tick(files_done, true);
     });
+    // A run that ends early still says how much there was to back up.
+    if let Some((files, bytes)) = scanned.filter(|_| fatal.is_some() || cancel.load(Ordering::Relaxed)) {
+        (counts.files_total, counts.bytes_total) = (files, bytes);
+    }
+    report.counts = counts;
     // Files that failed or vanished near the end may be the first sign of a lost share.
-    if fatal.is_none() && copy_problems > 0 {
+    if fatal.is_none() && problems_seen > 0 {
         fatal = lost_root(plan, partial);
     }
     if let Some(f) = fatal {
@@ -225,7 +258,6 @@ pub(super) fn fill(
     progress.event(Event::Phase(Phase::Flushing));
     crate::platform::flush_tree(partial).map_err(|e| destination_failure(dest, &e))?;
     report.verified = plan.verify;
-    report.counts = counts;
     Ok(entries)
 }
 
@@ -237,95 +269,5 @@ fn count(c: &mut super::Counts, item: &Item, done: &Done) {
         Done::Copied(f) => (c.files_copied, c.bytes_copied) = (c.files_copied + 1, c.bytes_copied + f.size),
         Done::Linked(f) => (c.files_linked, c.bytes_linked) = (c.files_linked + 1, c.bytes_linked + f.size),
         _ => {}
-    }
-}
-
-/// The walking thread: numbers each item, looks it up in the newest set, and hands it to the copy
-/// threads as it is found.
-struct Walker<'a> {
-    plan: &'a Plan,
-    cx: &'a work::Context<'a>,
-    previous: Option<work::Previous>,
-    max_file_size: Option<u64>,
-    jobs: crossbeam_channel::Sender<(u64, Item)>,
-    msgs: crossbeam_channel::Sender<Msg>,
-    permits: crossbeam_channel::Sender<()>,
-}
-
-impl Walker<'_> {
-    /// Walks once only to add up the files, waits for the run to make room for them, then walks
-    /// again to copy (drives without hard links, where older sets may have to go first).
-    fn after_room_check(self, go: crossbeam_channel::Receiver<bool>) {
-        let totals = Totals::default();
-        let totals = std::cell::RefCell::new(totals);
-        scan::walk(
-            self.plan,
-            || self.cx.shared.stopped(),
-            |found| {
-                if let Found::Item(item) = found {
-                    totals.borrow_mut().add(&item, self.max_file_size);
-                }
-            },
-        );
-        if self.cx.shared.stopped() {
-            return;
-        }
-        let _ = self.msgs.send(totals.into_inner().scanned());
-        if go.recv() == Ok(true) {
-            self.run(false);
-        }
-    }
-
-    /// Walks and hands out every item; `report` sends the totals when the walk is done.
-    fn run(mut self, report: bool) {
-        let mut totals = Totals::default();
-        let mut seq = 0u64;
-        let sources = self.plan.sources.as_slice();
-        scan::walk(
-            self.plan,
-            || self.cx.shared.stopped(),
-            |found| match found {
-                Found::Problem(p) => {
-                    let _ = self.msgs.send(Msg::Problem(p));
-                }
-                Found::Item(mut item) => {
-                    totals.add(&item, self.max_file_size);
-                    if item.kind == ItemKind::File
-                        && let Some(previous) = &mut self.previous
-                    {
-                        item.prior = previous.find(&item.key(sources));
-                    }
-                    if self.permits.send(()).is_ok() && self.jobs.send((seq, item)).is_ok() {
-                        seq += 1;
-                    }
-                }
-            },
-        );
-        crate::fault::pause("scanned");
-        if report && !self.cx.shared.stopped() {
-            let _ = self.msgs.send(totals.scanned());
-        }
-    }
-}
-
-#[derive(Default)]
-struct Totals {
-    files: u64,
-    bytes: u64,
-    storable: u64,
-}
-
-impl Totals {
-    fn add(&mut self, item: &Item, max_file_size: Option<u64>) {
-        if item.kind == ItemKind::File {
-            (self.files, self.bytes) = (self.files + 1, self.bytes + item.size);
-            if max_file_size.is_none_or(|max| item.size <= max) {
-                self.storable += item.size;
-            }
-        }
-    }
-
-    fn scanned(&self) -> Msg {
-        Msg::Scanned { files: self.files, bytes: self.bytes, storable: self.storable }
     }
 }

@@ -18,6 +18,7 @@ pub mod scan;
 pub mod sets;
 mod step;
 pub mod verify;
+mod walker;
 mod work;
 
 pub use report::{Counts, Failure, FileProblem, Outcome, ProblemKind, Report};

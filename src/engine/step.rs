@@ -24,7 +24,9 @@ pub(super) fn execute(
     *lock_slot = Some(lock);
     report.notes.extend(sets::clean_leftovers(dest));
     let existing = sets::list(dest).map_err(|e| destination_failure(dest, &e))?;
-    let previous = sets::newest_checked(&existing).map(|(s, _)| work::Previous::open(s.path.clone()));
+    // Files are linked from the newest set only where the drive has hard links.
+    let newest = sets::newest_checked(&existing).filter(|_| report.hard_links);
+    let previous = newest.map(|(s, m)| work::Previous::open(s.path.clone(), m.in_path_order));
 
     let room = match (report.hard_links, &previous) {
         (false, _) => Room::Hold,

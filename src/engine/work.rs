@@ -8,6 +8,7 @@ use super::{FileProblem, ProblemKind};
 use crate::format;
 use crate::plan::Source;
 use std::cmp::Ordering;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -26,19 +27,31 @@ pub enum Done {
 }
 
 /// The newest complete set, whose unchanged files are linked instead of copied. Its manifest is
-/// read alongside the walk (both are in path order), so it is never held in memory whole.
+/// read alongside the walk (both are in path order), so it is never held in memory whole; one from
+/// an earlier version, in another order, is read into a map once instead.
 pub struct Previous {
     pub path: PathBuf,
     reader: Option<Reader>,
     next: Option<Entry>,
+    map: Option<HashMap<String, Prior>>,
 }
 
 impl Previous {
     /// Opens the set's manifest, which must have been checked whole already.
-    pub fn open(path: PathBuf) -> Previous {
+    pub fn open(path: PathBuf, in_path_order: bool) -> Previous {
         let reader = Reader::open(&path.join(manifest::FILE_NAME)).ok().map(|(_, r)| r);
-        let mut p = Previous { path, reader, next: None };
-        p.advance();
+        let mut p = Previous { path, reader, next: None, map: None };
+        if in_path_order {
+            p.advance();
+        } else {
+            let mut map = HashMap::new();
+            while let Some(e) = p.reader.as_mut().and_then(|r| r.next_entry().ok().flatten()) {
+                if let Kind::File { size, hash } = e.kind {
+                    map.insert(e.path, Prior { size, mtime: e.mtime, hash });
+                }
+            }
+            p.map = Some(map);
+        }
         p
     }
 
@@ -52,6 +65,9 @@ impl Previous {
     /// The file at `key` in this set. Keys must be asked for in path order; anything the set holds
     /// before `key` is passed over for good.
     pub fn find(&mut self, key: &str) -> Option<Prior> {
+        if let Some(map) = &self.map {
+            return map.get(key).copied();
+        }
         while let Some(e) = &self.next {
             match manifest::path_order(&e.path, key) {
                 Ordering::Less => self.advance(),
@@ -250,5 +266,38 @@ mod tests {
         }
         assert!(!partial.join("data/big.raw").exists(), "nothing half-written");
         assert_eq!(bytes.into_inner(), 0, "not even read");
+    }
+
+    #[test]
+    fn a_manifest_of_an_earlier_version_in_string_order_still_finds_every_file() {
+        use crate::engine::manifest::{self, Entry, Header, Kind, Manifest};
+        let d = tempfile::tempdir().unwrap();
+        let file = |path: &str, n: u8| Entry {
+            path: path.into(),
+            kind: Kind::File { size: 1, hash: blake3::hash(&[n]) },
+            mtime: Mtime { secs: 1, nanos: 0 },
+        };
+        // Plain string order: ' ' and '.' sort before '/'.
+        let entries = vec![file("data/X-rays 2/b", 1), file("data/X-rays.idx", 2), file("data/X-rays/a", 3)];
+        let header = Header {
+            set: "s".into(),
+            computer: "c".into(),
+            user: "u".into(),
+            started: chrono::DateTime::UNIX_EPOCH,
+            finished: chrono::DateTime::UNIX_EPOCH,
+            result: "SUCCESS".into(),
+            verified: true,
+            sources: vec![],
+        };
+        manifest::write(&d.path().join(manifest::FILE_NAME), &Manifest { header, entries }).unwrap();
+        let summary = manifest::check(&d.path().join(manifest::FILE_NAME)).unwrap();
+        assert!(!summary.in_path_order);
+        let mut prev = Previous::open(d.path().to_path_buf(), summary.in_path_order);
+        // Asked for in the walk's order.
+        let found: Vec<_> = ["data/X-rays/a", "data/X-rays 2/b", "data/X-rays.idx"]
+            .iter()
+            .map(|k| prev.find(k).map(|p| p.hash))
+            .collect();
+        assert_eq!(found, [Some(blake3::hash(&[3])), Some(blake3::hash(&[1])), Some(blake3::hash(&[2]))]);
     }
 }

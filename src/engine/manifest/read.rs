@@ -119,19 +119,28 @@ pub struct Summary {
     pub bytes: u64,
     /// Bytes in the data folder's top-level files (the database).
     pub database_bytes: u64,
+    /// The entries are in path order (manifests of earlier versions were in plain string order).
+    pub in_path_order: bool,
 }
 
 /// Checks a manifest as `read` does and adds it up, without keeping its entries.
 pub fn check(path: &Path) -> Result<Summary, ManifestError> {
     let (header, mut r) = Reader::open(path)?;
-    let mut s = Summary { header, files: 0, bytes: 0, database_bytes: 0 };
+    let mut s = Summary { header, files: 0, bytes: 0, database_bytes: 0, in_path_order: true };
+    let mut last: Option<String> = None;
     while let Some(e) = r.next_entry()? {
+        if let Some(last) = &last
+            && super::path_order(last, &e.path).is_gt()
+        {
+            s.in_path_order = false;
+        }
         if let Kind::File { size, .. } = e.kind {
             (s.files, s.bytes) = (s.files + 1, s.bytes + size);
             if e.path.strip_prefix("data/").is_some_and(|rest| !rest.contains('/')) {
                 s.database_bytes += size;
             }
         }
+        last = Some(e.path);
     }
     Ok(s)
 }

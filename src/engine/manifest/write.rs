@@ -45,8 +45,8 @@ impl EntryWriter {
     }
 
     /// Writes the manifest to `path` (header, the entries, the end line), flushes it to disk and
-    /// removes the entries file. `each` sees every entry on the way.
-    pub fn finish(self, path: &Path, header: &Header, mut each: impl FnMut(&Entry)) -> io::Result<()> {
+    /// removes the entries file. `each_folder` sees every folder's entry on the way.
+    pub fn finish(self, path: &Path, header: &Header, mut each_folder: impl FnMut(&Entry)) -> io::Result<()> {
         let file = self.out.into_inner().map_err(|e| e.into_error())?;
         drop(file);
         let mut out = Hashing::create(path)?;
@@ -59,9 +59,11 @@ impl EntryWriter {
                 break;
             }
             out.write_all(line.as_bytes())?;
-            let entry = super::read::parse_entry(line.trim_end_matches('\n'))
-                .ok_or_else(|| io::Error::other(format!("bad entry written: {line:?}")))?;
-            each(&entry);
+            if line.starts_with("-\tdir\t")
+                && let Some(entry) = super::read::parse_entry(line.trim_end_matches('\n'))
+            {
+                each_folder(&entry);
+            }
         }
         out.finish(self.count)?;
         std::fs::remove_file(&self.path)
