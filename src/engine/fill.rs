@@ -109,7 +109,17 @@ pub(super) fn fill(
     progress.event(Event::Phase(Phase::Copying));
     std::thread::scope(|scope| {
         let (cx, current) = (&cx, &current);
-        let walker = Walker { plan, cx, previous, jobs: job_tx, msgs: msg_tx.clone(), permits: permit_tx };
+        let (count_tx, count_rx) = crossbeam_channel::bounded::<()>(1);
+        let walker = Walker {
+            plan,
+            cx,
+            previous,
+            max_file_size,
+            jobs: job_tx,
+            msgs: msg_tx.clone(),
+            permits: permit_tx,
+            count_now: (room != Room::Hold).then_some(count_tx),
+        };
         let add_up = move |msgs: &Sender<Msg>| {
             let totals = walker::count(plan, max_file_size, || cx.shared.stopped());
             if !cx.shared.stopped() {
@@ -125,9 +135,14 @@ pub(super) fn fill(
                 }
             });
         } else {
-            // The copy walk waits for the copies, so the totals come from a walk of their own.
+            // A big tree's copy walk waits for the copies: its totals then come from a walk of
+            // their own, started when that first happens.
             let msgs = msg_tx.clone();
-            scope.spawn(move || add_up(&msgs));
+            scope.spawn(move || {
+                if count_rx.recv().is_ok() {
+                    add_up(&msgs);
+                }
+            });
             scope.spawn(move || walker.run());
         }
         for _ in 0..parallel::THREADS {
@@ -179,7 +194,7 @@ pub(super) fn fill(
                     progress.event(Event::Problem(p.clone()));
                     report.problems.push(p);
                 }
-                Msg::Scanned { files, bytes, storable } => {
+                Msg::Scanned { files, bytes, storable } if scanned.is_none() => {
                     scanned = Some((files, bytes));
                     progress.event(Event::Scanned { files, bytes });
                     let fits = match room {
@@ -195,6 +210,7 @@ pub(super) fn fill(
                     }
                     let _ = go_tx.try_send(fatal.is_none());
                 }
+                Msg::Scanned { .. } => {}
                 Msg::Done(seq, item, done) => {
                     let problem = match &done {
                         Done::Problem(kind, reason) => {
