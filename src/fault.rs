@@ -66,16 +66,17 @@ pub fn after_read(path: &Path) {
     let _ = path;
 }
 
-/// Called when a fresh copy is about to be read back: may flip its first byte, as a failing drive
-/// would (`corrupt:<suffix>`).
+/// Called when the first piece of a fresh copy is about to be read back: may flip its first byte,
+/// as a failing drive would (`corrupt:<suffix>`).
 pub fn corrupt_copy(copy: &Path) {
     #[cfg(debug_assertions)]
     if matching("corrupt", copy).is_some() {
-        let mut bytes = std::fs::read(copy).expect("corrupt fault");
-        if let Some(b) = bytes.first_mut() {
-            *b ^= 0xff;
-        }
-        std::fs::write(copy, bytes).expect("corrupt fault");
+        use std::io::{Read, Seek, Write};
+        let mut f = std::fs::OpenOptions::new().read(true).write(true).open(copy).expect("corrupt fault");
+        let mut first = [0u8];
+        f.read_exact(&mut first).expect("corrupt fault");
+        f.rewind().expect("corrupt fault");
+        f.write_all(&[first[0] ^ 0xff]).expect("corrupt fault");
     }
     #[cfg(not(debug_assertions))]
     let _ = copy;

@@ -105,7 +105,7 @@ pub fn restore_entries(
                 .map(|_| dirs.push((dst, e.mtime)))
                 .map_err(|e| copy::describe(&e)),
             Kind::Symlink { .. } => copy::copy_symlink(&src, &dst).map(|_| ()),
-            Kind::File { size, hash } => match copy::copy_file(&src, &dst, &mut buf, &shared) {
+            Kind::File { size, hash } => match copy::copy_file(&src, &dst, &mut buf, None, &shared) {
                 Ok(c) if c.hash == *hash && c.size == *size => {
                     out.files += 1;
                     out.bytes += size;

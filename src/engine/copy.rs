@@ -28,6 +28,10 @@ pub enum CopyError {
     Source(io::Error),
     /// Writing the copy failed.
     Destination(io::Error),
+    /// The copy read back differs from what was read from the source.
+    Mismatch,
+    /// The copy could not be read back.
+    ReadBack(io::Error),
     Cancelled,
 }
 
@@ -47,7 +51,15 @@ impl Shared<'_> {
 }
 
 /// Copies `src` to the new file `dst` while hashing, then gives the copy the source's modified time.
-pub fn copy_file(src: &Path, dst: &Path, buf: &mut [u8], shared: &Shared) -> Result<Copied, CopyError> {
+/// With `check` (a buffer as big as `buf`), each piece written is read back from the copy at once
+/// and compared byte for byte with what was read from the source.
+pub fn copy_file(
+    src: &Path,
+    dst: &Path,
+    buf: &mut [u8],
+    mut check: Option<&mut [u8]>,
+    shared: &Shared,
+) -> Result<Copied, CopyError> {
     if let Some(e) = crate::fault::open_error(src) {
         return Err(source_error(e));
     }
@@ -55,6 +67,10 @@ pub fn copy_file(src: &Path, dst: &Path, buf: &mut [u8], shared: &Shared) -> Res
     let before = input.metadata().map_err(source_error)?;
     crate::platform::read_sequentially(&input);
     let mut output = File::create(dst).map_err(CopyError::Destination)?;
+    let mut back = match check {
+        Some(_) => Some(File::open(dst).map_err(CopyError::ReadBack)?),
+        None => None,
+    };
     let mut hasher = blake3::Hasher::new();
     let mut size = 0u64;
     loop {
@@ -69,6 +85,15 @@ pub fn copy_file(src: &Path, dst: &Path, buf: &mut [u8], shared: &Shared) -> Res
         };
         hasher.update(&buf[..n]);
         output.write_all(&buf[..n]).map_err(CopyError::Destination)?;
+        if let (Some(back), Some(check)) = (&mut back, check.as_deref_mut()) {
+            if size == 0 {
+                crate::fault::corrupt_copy(dst);
+            }
+            back.read_exact(&mut check[..n]).map_err(CopyError::ReadBack)?;
+            if check[..n] != buf[..n] {
+                return Err(CopyError::Mismatch);
+            }
+        }
         size += n as u64;
         shared.bytes_done.fetch_add(n as u64, Ordering::Relaxed);
     }

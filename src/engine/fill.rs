@@ -148,7 +148,7 @@ pub(super) fn fill(
         for _ in 0..parallel::THREADS {
             let (jobs, msgs) = (job_rx.clone(), msg_tx.clone());
             scope.spawn(move || {
-                let mut buf = vec![0u8; copy::BUFFER];
+                let mut buf = vec![0u8; 2 * copy::BUFFER];
                 for (seq, item) in jobs {
                     if item.kind == ItemKind::File {
                         *current.lock().unwrap_or_else(|p| p.into_inner()) = Some(item.source_path(sources));

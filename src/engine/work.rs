@@ -99,6 +99,8 @@ pub struct Context<'a> {
     pub shared: Shared<'a>,
 }
 
+/// Backs up one item. `buf` holds two copy buffers (`2 * copy::BUFFER`): what is read, and what is
+/// read back.
 pub fn process(item: &Item, cx: &Context, buf: &mut [u8]) -> Done {
     let src = item.source_path(cx.sources);
     let dst = item.set_path(cx.partial, cx.sources);
@@ -129,15 +131,24 @@ pub fn process(item: &Item, cx: &Context, buf: &mut [u8]) -> Done {
         return Done::Problem(ProblemKind::Failed, why.into());
     }
     crate::fault::before_copy(&src);
+    let (buf, check) = buf.split_at_mut(copy::BUFFER);
     let mut waited = Duration::ZERO;
     for attempt in 0.. {
-        let e = match copy::copy_file(&src, &dst, buf, &cx.shared) {
-            Ok(c) if cx.verify => return check_copy(&dst, c, buf, cx),
+        let check = Some(&mut *check).filter(|_| cx.verify);
+        let e = match copy::copy_file(&src, &dst, buf, check, &cx.shared) {
             Ok(c) => return Done::Copied(c),
             Err(e) => e,
         };
         let _ = std::fs::remove_file(&dst);
         let (trouble, reason) = match e {
+            CopyError::Mismatch => {
+                let why = "the copy on the backup drive differs from the original: the drive may be failing";
+                return Done::Problem(ProblemKind::Failed, why.into());
+            }
+            CopyError::ReadBack(e) => {
+                let why = format!("the copy on the backup drive cannot be read back: {}", copy::describe(&e));
+                return Done::Problem(ProblemKind::Failed, why);
+            }
             CopyError::Vanished => {
                 return Done::Problem(ProblemKind::Vanished, "deleted during the backup".into());
             }
@@ -159,20 +170,6 @@ pub fn process(item: &Item, cx: &Context, buf: &mut [u8]) -> Done {
         }
     }
     unreachable!("the retry loop ends by returning")
-}
-
-/// Reads a fresh copy back from the backup drive and compares it with the hash taken while copying
-/// it. A copy that differs is removed from the set and named.
-fn check_copy(dst: &Path, copied: Copied, buf: &mut [u8], cx: &Context) -> Done {
-    crate::fault::corrupt_copy(dst);
-    let reason = match copy::hash_file(dst, buf, &cx.shared) {
-        Ok(got) if got == (copied.hash, copied.size) => return Done::Copied(copied),
-        Ok(_) => "the copy on the backup drive differs from the original: the drive may be failing".into(),
-        Err(_) if cx.shared.stopped() => return Done::Cancelled,
-        Err(e) => format!("the copy on the backup drive cannot be read back: {}", copy::describe(&e)),
-    };
-    let _ = std::fs::remove_file(dst);
-    Done::Problem(ProblemKind::Failed, reason)
 }
 
 /// Makes `dir` and any missing folders above it, but only inside the partial set: if the set's own
@@ -258,7 +255,7 @@ mod tests {
             database: false,
             prior: None,
         };
-        match process(&item, &cx, &mut vec![0; 4096]) {
+        match process(&item, &cx, &mut vec![0; 2 * copy::BUFFER]) {
             Done::Problem(ProblemKind::Failed, why) => {
                 assert!(why.contains("Format the drive as NTFS or exFAT"), "{why}")
             }
