@@ -78,7 +78,6 @@ pub(super) fn fill(
         sources,
         partial,
         previous: previous_set.as_deref(),
-        hard_links: report.hard_links,
         max_file_size,
         verify: plan.verify,
         shared: Shared { cancel, abort: &abort, bytes_done: &bytes_done },
@@ -95,13 +94,17 @@ pub(super) fn fill(
     let (mut errors_in_row, mut problems_seen, mut files_done) = (0u32, 0usize, 0u64);
     let mut counts = super::Counts::default();
     let mut scanned = None;
+    // The first failure that ends the run is the one reported; the threads stop soon after.
+    let stop_with = |fatal: &mut Option<Failure>, f: Failure| {
+        fatal.get_or_insert(f);
+        abort.store(true, Ordering::Relaxed);
+    };
     // After a few errors in a row: has the whole share or drive gone?
     let check_root = |errors_in_row: &mut u32, fatal: &mut Option<Failure>| {
         if *errors_in_row >= ERRORS_BEFORE_ROOT_CHECK && fatal.is_none() {
             *errors_in_row = 0;
             if let Some(f) = lost_root(plan, partial) {
-                *fatal = Some(f);
-                abort.store(true, Ordering::Relaxed);
+                stop_with(fatal, f);
             }
         }
     };
@@ -205,8 +208,7 @@ pub(super) fn fill(
                         _ => Ok(()),
                     };
                     if let Err(f) = fits {
-                        fatal.get_or_insert(f);
-                        abort.store(true, Ordering::Relaxed);
+                        stop_with(&mut fatal, f);
                     }
                     let _ = go_tx.try_send(fatal.is_none());
                 }
@@ -220,8 +222,7 @@ pub(super) fn fill(
                         Done::DestinationError(e) => {
                             errors_in_row += 1;
                             if let Some(f) = destination_gone(dest, partial, e) {
-                                fatal.get_or_insert(f);
-                                abort.store(true, Ordering::Relaxed);
+                                stop_with(&mut fatal, f);
                                 None
                             } else {
                                 Some(work::problem(&item, sources, ProblemKind::Failed, copy::describe(e)))
@@ -246,10 +247,9 @@ pub(super) fn fill(
                         next += 1;
                         let _ = permit_rx.try_recv();
                         count(&mut counts, &item, &done);
-                        let Some(entry) = work::entry(&item, sources, Some(&done)) else { continue };
+                        let Some(entry) = work::entry(&item, sources, &done) else { continue };
                         if let Err(e) = entries.push(&entry) {
-                            fatal.get_or_insert_with(|| destination_failure(dest, &e));
-                            abort.store(true, Ordering::Relaxed);
+                            stop_with(&mut fatal, destination_failure(dest, &e));
                         }
                     }
                 }

@@ -1,5 +1,6 @@
-//! A small pool of copy threads. Small files dominate a practice's data, so per-file latency, not
-//! bandwidth, is the limit: several files in flight at once hide it.
+//! How many files are worked on at once, and a small pool for checking a set (`verify`). Small files
+//! dominate a practice's data, so per-file latency, not bandwidth, is the limit: several files in
+//! flight at once hide it. A backup's own copy threads are in `fill`.
 
 use crossbeam_channel::RecvTimeoutError;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -89,12 +89,11 @@ impl Previous {
 pub struct Context<'a> {
     pub sources: &'a [Source],
     pub partial: &'a Path,
-    /// The newest complete set, whose files may be linked.
+    /// The newest complete set, whose files may be linked (only on drives with hard links).
     pub previous: Option<&'a Path>,
-    pub hard_links: bool,
     /// The largest file the backup drive can hold, where limited (FAT32: 4 GiB).
     pub max_file_size: Option<u64>,
-    /// Read each copy back and compare it with the hash taken while copying.
+    /// Read each piece of a copy back and compare it with what was read from the source.
     pub verify: bool,
     pub shared: Shared<'a>,
 }
@@ -191,7 +190,7 @@ fn make_dirs(partial: &Path, dir: &Path) -> std::io::Result<()> {
 /// as that set's manifest; a database file must also hash the same, since a file held open on a
 /// server may not show a new modified time yet.
 fn try_link(item: &Item, src: &Path, dst: &Path, cx: &Context, buf: &mut [u8]) -> Option<Done> {
-    let prev = cx.previous.filter(|_| cx.hard_links)?;
+    let prev = cx.previous?;
     let Prior { size, mtime, hash } = item.prior?;
     if size != item.size || mtime != item.mtime {
         return None;
@@ -207,11 +206,11 @@ fn try_link(item: &Item, src: &Path, dst: &Path, cx: &Context, buf: &mut [u8]) -
 }
 
 /// The manifest line for an item that made it.
-pub fn entry(item: &Item, sources: &[Source], done: Option<&Done>) -> Option<Entry> {
+pub fn entry(item: &Item, sources: &[Source], done: &Done) -> Option<Entry> {
     let (kind, mtime) = match (item.kind, done) {
-        (ItemKind::Dir, Some(Done::Dir)) => (Kind::Dir, item.mtime),
-        (_, Some(Done::Copied(c) | Done::Linked(c))) => (Kind::File { size: c.size, hash: c.hash }, c.mtime),
-        (_, Some(Done::Symlink(h, m))) => (Kind::Symlink { target_hash: *h }, *m),
+        (ItemKind::Dir, Done::Dir) => (Kind::Dir, item.mtime),
+        (_, Done::Copied(c) | Done::Linked(c)) => (Kind::File { size: c.size, hash: c.hash }, c.mtime),
+        (_, Done::Symlink(h, m)) => (Kind::Symlink { target_hash: *h }, *m),
         _ => return None,
     };
     Some(Entry { path: item.key(sources), kind, mtime })
@@ -241,7 +240,6 @@ mod tests {
             sources: &sources,
             partial: &partial,
             previous: None,
-            hard_links: false,
             max_file_size: Some(1000), // as FAT32's 4 GiB, scaled down
             verify: true,
             shared: Shared { cancel: &cancel, abort: &abort, bytes_done: &bytes },

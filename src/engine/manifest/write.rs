@@ -8,10 +8,8 @@ use std::path::{Path, PathBuf};
 
 /// Writes the manifest to `path` and flushes it to disk. `entries` must be in path order.
 pub fn write(path: &Path, m: &Manifest) -> io::Result<()> {
-    let files = m.entries.iter().filter(|e| matches!(e.kind, Kind::File { .. }));
-    let bytes = m.total_bytes();
     let mut out = Hashing::create(path)?;
-    write_header(&mut out, &m.header, files.count() as u64, bytes)?;
+    write_header(&mut out, &m.header, m.file_count(), m.total_bytes())?;
     for e in &m.entries {
         write_entry(&mut out, e)?;
     }
