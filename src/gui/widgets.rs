@@ -5,7 +5,8 @@ use crate::validate::{Field, Message, Severity};
 use egui::RichText;
 use std::path::Path;
 
-/// A labelled folder field with a Browse… button. Returns whether the text changed.
+/// A labelled folder field with a Browse… button, which opens at `start` (when not empty). Returns
+/// whether the text changed.
 pub fn folder_row(
     ui: &mut egui::Ui,
     label: &str,
@@ -13,6 +14,7 @@ pub fn folder_row(
     pick: &mut Picker,
     start: Option<&Path>,
 ) -> bool {
+    let start = start.filter(|p| !p.as_os_str().is_empty());
     let mut changed = false;
     ui.horizontal(|ui| {
         let l = ui.label(label);
