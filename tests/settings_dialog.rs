@@ -211,3 +211,26 @@ fn where_the_machine_wide_file_is_writable_save_can_write_it_for_every_user() {
     assert_eq!(Settings::load(&machine).unwrap().destination, env.dest);
     assert!(!env.path("config/settings.ron").exists());
 }
+
+#[test]
+fn an_extra_folder_row_fits_the_window_and_remove_takes_it_out() {
+    let env = TestEnv::with_practice();
+    let (mut h, desk) = harness(&env);
+    let xrays = env.path("Xrays elsewhere");
+    std::fs::create_dir_all(&xrays).unwrap();
+    desk.picks.borrow_mut().push_back(xrays.clone());
+    h.get_by_label("Add…").click();
+    h.step();
+    h.step();
+    assert_eq!(h.get_by_label("Extra folder 1").value().as_deref(), xrays.to_str());
+    assert_eq!(h.state().dialog.draft.extra_folders, [xrays]);
+    for label in ["Remove", "Backup folder"] {
+        let right = h.get_by_label(label).rect().right();
+        assert!(right <= 700.0, "{label} ends at {right}, past the 700-point window");
+    }
+    h.get_by_label("Remove").click();
+    h.step();
+    h.step();
+    assert!(h.query_by_label("Extra folder 1").is_none());
+    assert!(h.state().dialog.draft.extra_folders.is_empty());
+}

@@ -120,7 +120,7 @@ impl HistoryScreen {
 
     fn restore_ui(&mut self, ui: &mut egui::Ui, services: &mut Services) {
         ui.label(RichText::new("Get files back from the chosen backup").strong());
-        widgets::folder_row(ui, "Into folder", &mut self.target, &mut services.pick_folder, None);
+        widgets::folder_row(ui, "Into folder", &mut self.target, &mut services.pick_folder, None, None);
         ui.horizontal(|ui| {
             let l = ui.label("Only (optional)");
             ui.add_space((130.0 - l.rect.width()).max(0.0));

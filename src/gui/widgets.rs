@@ -5,21 +5,24 @@ use crate::validate::{Field, Message, Severity};
 use egui::RichText;
 use std::path::Path;
 
-/// A labelled folder field with a Browse… button, which opens at `start` (when not empty). Returns
-/// whether the text changed.
+/// A labelled folder field with a Browse… button, which opens at `start` (when not empty), and a
+/// Remove button when `remove` is given (set when it is clicked). Returns whether the text changed.
 pub fn folder_row(
     ui: &mut egui::Ui,
     label: &str,
     text: &mut String,
     pick: &mut Picker,
     start: Option<&Path>,
+    remove: Option<&mut bool>,
 ) -> bool {
     let start = start.filter(|p| !p.as_os_str().is_empty());
     let mut changed = false;
     ui.horizontal(|ui| {
         let l = ui.label(label);
         ui.add_space((130.0 - l.rect.width()).max(0.0));
-        let width = (ui.available_width() - 90.0).max(120.0);
+        // Room for the buttons after the field, so the row never runs past the window.
+        let buttons = if remove.is_some() { 170.0 } else { 90.0 };
+        let width = (ui.available_width() - buttons).max(120.0);
         changed |= ui
             .add(egui::TextEdit::singleline(text).id_salt(("folder field", label)).desired_width(width))
             .labelled_by(l.id)
@@ -30,6 +33,9 @@ pub fn folder_row(
         {
             *text = crate::validate::display(&p);
             changed = true;
+        }
+        if let Some(remove) = remove {
+            *remove |= ui.button("Remove").clicked();
         }
     });
     changed

@@ -22,6 +22,7 @@ impl SettingsDialog {
             &mut self.data_text,
             &mut services.pick_folder,
             Some(&self.draft.data_folder),
+            None,
         );
         widgets::show_messages(ui, self.messages(), Field::DataFolder);
         changed |= ui
@@ -38,18 +39,18 @@ impl SettingsDialog {
         ui.label("Extra folders (for example X-rays kept outside the data folder):");
         let mut remove = None;
         for i in 0..self.extra_texts.len() {
-            ui.horizontal(|ui| {
-                changed |= widgets::folder_row(
-                    ui,
-                    &format!("Extra folder {}", i + 1),
-                    &mut self.extra_texts[i],
-                    &mut services.pick_folder,
-                    Some(&self.draft.extra_folders[i]),
-                );
-                if ui.button("Remove").clicked() {
-                    remove = Some(i);
-                }
-            });
+            let mut clicked = false;
+            changed |= widgets::folder_row(
+                ui,
+                &format!("Extra folder {}", i + 1),
+                &mut self.extra_texts[i],
+                &mut services.pick_folder,
+                Some(&self.draft.extra_folders[i]),
+                Some(&mut clicked),
+            );
+            if clicked {
+                remove = Some(i);
+            }
             widgets::show_messages(ui, self.messages(), Field::Extra(i));
         }
         if let Some(i) = remove {
@@ -84,6 +85,7 @@ impl SettingsDialog {
             &mut self.dest_text,
             &mut services.pick_folder,
             Some(&self.draft.destination),
+            None,
         );
         widgets::show_messages(ui, self.messages(), Field::Destination);
         ui.add_space(6.0);
