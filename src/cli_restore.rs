@@ -83,7 +83,7 @@ pub fn drill(
     };
     let log = log
         .or_else(|| s.as_ref().map(|s| crate::plan::default_log_file(&s.data_folder)))
-        .unwrap_or_else(crate::backup_log::fallback_path);
+        .unwrap_or_else(crate::engine::backup_log::fallback_path);
     let d = drill::run(&dest, seed, &log, &crate::platform::computer_name(), &crate::platform::user_name());
     if let Some(e) = &d.error {
         println!("COULD NOT TEST: {e}");

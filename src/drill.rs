@@ -2,7 +2,7 @@
 //! rest into a temporary folder, compare every byte with the manifest, remove the copy, and record
 //! the result in backup.log. Backups are only as good as the restores they allow.
 
-use crate::backup_log;
+use crate::engine::backup_log;
 use crate::engine::manifest::{self, Entry, Kind};
 use crate::engine::sets;
 use crate::format;

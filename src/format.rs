@@ -1,5 +1,6 @@
-//! Numbers for people: sizes, counts, durations.
+//! Numbers and paths for people: sizes, counts, durations, folders.
 
+use std::path::Path;
 use std::time::Duration;
 
 /// `218 MB`, `1.2 GB`, `512 bytes` (decimal units, as Windows Explorer's size column is read aloud).
@@ -43,6 +44,11 @@ pub fn duration(d: Duration) -> String {
     } else {
         format!("{} h {:02} min", s / 3600, s % 3600 / 60)
     }
+}
+
+/// A path as people know it: without Windows' `\\?\` prefix.
+pub fn display(p: &Path) -> String {
+    dunce::simplified(p).display().to_string()
 }
 
 #[cfg(test)]

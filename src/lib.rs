@@ -4,7 +4,6 @@
 //! and the engine writes the backup set and `backup.log`.
 
 pub mod after;
-pub mod backup_log;
 pub mod cli;
 pub mod cli_restore;
 pub mod clock;
@@ -16,7 +15,6 @@ pub mod format;
 pub mod gui;
 pub mod plan;
 pub mod platform;
-pub mod preflight;
 pub mod progress;
 pub mod restore;
 pub mod settings;

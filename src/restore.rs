@@ -43,7 +43,7 @@ fn selected(path: &str, only: Option<&str>) -> bool {
 /// Checks where a restore may go: not the live data folder, and new or empty.
 pub fn check_target(to: &Path, live_data: &[PathBuf]) -> Result<(), RestoreError> {
     for live in live_data.iter().filter(|p| !p.as_os_str().is_empty()) {
-        if crate::preflight::is_within(to, live) || crate::preflight::is_within(live, to) {
+        if crate::engine::preflight::is_within(to, live) || crate::engine::preflight::is_within(live, to) {
             return Err(RestoreError::IntoLiveData(to.to_path_buf()));
         }
     }

@@ -3,7 +3,7 @@
 
 use crate::engine::{Failure, sets};
 use crate::plan::Plan;
-use crate::preflight::{self, Checked};
+use crate::engine::preflight::{self, Checked};
 use chrono::{DateTime, FixedOffset, Local, NaiveDateTime};
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! Checks of settings as they are edited, in plain words next to each field. `quick` needs no
 //! disk access; `check` and `estimate` touch the disk (and the network) and run off the UI thread.
 
-use crate::format;
+use crate::format::{self, display};
 use crate::settings::Settings;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -32,11 +32,6 @@ pub struct Message {
 
 fn msg(field: Field, severity: Severity, text: impl Into<String>) -> Message {
     Message { field, severity, text: text.into() }
-}
-
-/// A path as people know it: without Windows' `\\?\` prefix.
-pub fn display(p: &Path) -> String {
-    dunce::simplified(p).display().to_string()
 }
 
 /// Checks that need no disk access.
@@ -84,7 +79,7 @@ pub fn check(s: &Settings, estimate: Option<(u64, u64)>) -> Vec<Message> {
     let sources =
         std::iter::once(&s.data_folder).chain(&s.extra_folders).filter(|p| !p.as_os_str().is_empty());
     for source in sources {
-        if crate::preflight::is_within(dest, source) {
+        if crate::engine::preflight::is_within(dest, source) {
             out.push(msg(
                 Field::Destination,
                 Severity::Error,
@@ -93,7 +88,7 @@ pub fn check(s: &Settings, estimate: Option<(u64, u64)>) -> Vec<Message> {
                     display(source)
                 ),
             ));
-        } else if crate::preflight::is_within(source, dest) {
+        } else if crate::engine::preflight::is_within(source, dest) {
             out.push(msg(
                 Field::Destination,
                 Severity::Error,

@@ -203,7 +203,7 @@ pub(super) fn fill(
                     let fits = match room {
                         Room::Hold => ensure_room(dest, report, storable),
                         Room::First { free: Some(free) } if free < storable => {
-                            Err(crate::preflight::not_enough_space(dest, free, storable))
+                            Err(super::preflight::not_enough_space(dest, free, storable))
                         }
                         _ => Ok(()),
                     };

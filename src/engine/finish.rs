@@ -84,9 +84,9 @@ fn rename_set(partial: &Path, final_path: &Path, dest: &Path) -> Result<(), Stop
                 return Err(Failure::new(
                     format!(
                         "The finished backup could not be renamed to {} (tried for {}): another program, usually antivirus or cloud sync, is holding a file in it. Ask your IT contact to exclude {} from scanning, then back up again.",
-                        crate::validate::display(final_path),
+                        crate::format::display(final_path),
                         crate::format::duration(waited),
-                        crate::validate::display(&dest.join(".partial-*")),
+                        crate::format::display(&dest.join(".partial-*")),
                     ),
                     e,
                 )
@@ -117,7 +117,7 @@ pub(super) fn ensure_room(dest: &Path, report: &mut Report, bytes: u64) -> Resul
     }
     let free = free();
     if free < bytes {
-        return Err(crate::preflight::not_enough_space(dest, free, bytes));
+        return Err(super::preflight::not_enough_space(dest, free, bytes));
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! The backup engine: scan, copy while hashing, link unchanged files, verify, write the manifest,
 //! make the set visible by one rename, apply retention. Knows nothing of windows or terminals.
 
+pub mod backup_log;
 pub mod copy;
 mod failures;
 mod fill;
@@ -10,6 +11,7 @@ pub mod manifest;
 mod mtime;
 pub(crate) mod parallel;
 pub mod pathcode;
+pub mod preflight;
 mod report;
 pub mod retention;
 pub mod retry;
@@ -75,7 +77,7 @@ pub fn run(plan: &Plan, progress: &dyn Progress, cancel: &AtomicBool) -> Report 
         }
     }
     report.finished = crate::clock::now();
-    let logged = crate::backup_log::append(plan, &report);
+    let logged = backup_log::append(plan, &report);
     report.log_file = Some(logged.path);
     report.notes.extend(logged.note);
     drop(lock);

@@ -72,7 +72,7 @@ pub enum Found {
 fn excluded(plan: &Plan) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for log in [crate::plan::default_log_file(&plan.data_folder), plan.log_file.clone()] {
-        out.push(crate::backup_log::rotated(&log));
+        out.push(super::backup_log::rotated(&log));
         out.push(log);
     }
     out

@@ -16,7 +16,7 @@ pub(super) fn execute(
     report: &mut Report,
     lock_slot: &mut Option<lock::Lock>,
 ) -> Result<(), Stop> {
-    let checked = crate::preflight::check(plan)?;
+    let checked = super::preflight::check(plan)?;
     report.hard_links = checked.hard_links;
     let dest = &plan.destination;
     let lock =

@@ -179,7 +179,7 @@ impl PromptApp {
         if let Err(e) = (self.services.open)(&log) {
             self.log_note = Some(format!(
                 "The log could not be opened ({e}). It is at {}",
-                crate::validate::display(&log)
+                crate::format::display(&log)
             ));
         }
     }

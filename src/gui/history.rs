@@ -5,7 +5,7 @@ use super::services::Services;
 use super::widgets;
 use crate::format;
 use crate::restore::{self, Restored, SetRow};
-use crate::validate::display;
+use crate::format::display;
 use crossbeam_channel::Receiver;
 use egui::RichText;
 use std::path::PathBuf;

@@ -131,7 +131,7 @@ pub fn progress_ui(ui: &mut egui::Ui, m: &ProgressModel, now: f64) {
         ui.weak(timing.join(" · "));
     }
     if let Some(current) = &m.current {
-        ui.weak(shorten_middle(&crate::validate::display(current), 70));
+        ui.weak(shorten_middle(&crate::format::display(current), 70));
     }
     if !m.problems.is_empty() {
         let n = m.problems.len();

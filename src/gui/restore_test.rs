@@ -4,7 +4,7 @@ use super::services::Services;
 use crate::drill::{self, Drill};
 use crate::format;
 use crate::plan::Plan;
-use crate::validate::display;
+use crate::format::display;
 use crossbeam_channel::Receiver;
 use egui::RichText;
 

@@ -4,7 +4,7 @@ use super::app::PromptApp;
 use super::progress;
 use crate::engine::{Outcome, ProblemKind, Report};
 use crate::format;
-use crate::validate::display;
+use crate::format::display;
 use egui::{Color32, RichText};
 
 const GREEN: Color32 = Color32::from_rgb(0x2e, 0x9d, 0x4f);

@@ -156,12 +156,12 @@ impl SettingsDialog {
         for (what, path) in [("Settings file", Some(target)), ("Backup log", log)] {
             let Some(path) = path else { continue };
             ui.horizontal(|ui| {
-                ui.label(format!("{what}: {}", validate::display(&path)));
+                ui.label(format!("{what}: {}", crate::format::display(&path)));
                 let open = egui::Button::new(format!("Open {}", what.to_lowercase()));
                 if ui.add_enabled(path.exists(), open).clicked()
                     && let Err(e) = (services.open)(&path)
                 {
-                    self.save_error = Some(format!("Cannot open {}: {e}", validate::display(&path)));
+                    self.save_error = Some(format!("Cannot open {}: {e}", crate::format::display(&path)));
                 }
             });
         }
@@ -195,5 +195,5 @@ impl SettingsDialog {
 }
 
 fn text_of(p: &Path) -> String {
-    validate::display(p)
+    crate::format::display(p)
 }

@@ -31,7 +31,7 @@ pub fn folder_row(
         if browse.clicked()
             && let Some(p) = pick(start)
         {
-            *text = crate::validate::display(&p);
+            *text = crate::format::display(&p);
             changed = true;
         }
         if let Some(remove) = remove {

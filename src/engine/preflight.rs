@@ -1,7 +1,7 @@
 //! Checks before a byte is copied: sources reachable, destination writable (with a real test file),
 //! hard links possible, no folder inside another, and room for the estimate.
 
-use crate::engine::{Failure, sets};
+use super::{Failure, sets};
 use crate::format;
 use crate::plan::Plan;
 use std::path::{Path, PathBuf};

@@ -1,7 +1,7 @@
 //! `backup.log`: one block per run, appended in one write to `<data folder>/logfiles/backup.log`,
 //! readable by a person and by grep. Rotates at 5 MB to `backup.log.1`.
 
-use crate::engine::{Outcome, Report};
+use super::{Outcome, Report};
 use crate::format;
 use crate::plan::Plan;
 use std::fmt::Write as _;
