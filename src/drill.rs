@@ -140,6 +140,7 @@ mod tests {
             path: path.into(),
             kind: Kind::File { size: 1, hash: blake3::hash(b"x") },
             mtime: Mtime { secs: 0, nanos: 0 },
+            stamp: None,
         }
     }
 

@@ -84,6 +84,49 @@ pub fn start_writeback(file: &std::fs::File) {
     let _ = file;
 }
 
+/// Writes a file's data out to the drive and drops it from the system's memory, so that reading it
+/// again reads what the drive holds (Linux: write and wait, then drop the cached pages; elsewhere:
+/// flush, and `open_uncached` bypasses the cache).
+pub fn write_out_and_forget(file: &std::fs::File) -> std::io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        let fd = file.as_raw_fd();
+        let how = libc::SYNC_FILE_RANGE_WAIT_BEFORE
+            | libc::SYNC_FILE_RANGE_WRITE
+            | libc::SYNC_FILE_RANGE_WAIT_AFTER;
+        // SAFETY: the descriptor is valid for the duration of both calls; they take no pointers.
+        if unsafe { libc::sync_file_range(fd, 0, 0, how) } != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        // SAFETY: as above; this only drops clean cached pages of this file.
+        unsafe { libc::posix_fadvise(fd, 0, 0, libc::POSIX_FADV_DONTNEED) };
+        Ok(())
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        file.sync_data()
+    }
+}
+
+/// Opens a file to read what the drive holds rather than the system's cache (Windows:
+/// `FILE_FLAG_NO_BUFFERING`, which needs reads of whole sectors into an aligned buffer; Linux: a
+/// plain open after `write_out_and_forget`). Falls back to a plain open where that is refused.
+pub fn open_uncached(path: &Path) -> std::io::Result<std::fs::File> {
+    #[cfg(windows)]
+    {
+        use std::os::windows::fs::OpenOptionsExt;
+        let uncached = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(windows_sys::Win32::Storage::FileSystem::FILE_FLAG_NO_BUFFERING)
+            .open(path);
+        if let Ok(f) = uncached {
+            return Ok(f);
+        }
+    }
+    std::fs::File::open(path)
+}
+
 /// Tells the system a file will be read from start to end, so it reads ahead further (Linux).
 pub fn read_sequentially(file: &std::fs::File) {
     #[cfg(target_os = "linux")]

@@ -144,13 +144,18 @@ pub struct SetRow {
     pub files: u64,
     pub bytes: u64,
     pub verified: bool,
+    /// Its recorded start is in the future by this computer's clock (a computer's clock was wrong).
+    pub future: bool,
 }
 
-/// The complete sets at a destination, newest first (partial sets are never listed).
+/// The complete sets at a destination, newest first, in the order they were made (partial sets
+/// are never listed).
 pub fn list(dest: &Path) -> std::io::Result<Vec<SetRow>> {
+    let now = crate::clock::now().to_utc();
     let mut rows: Vec<SetRow> = crate::engine::sets::list(dest)?
         .into_iter()
         .map(|s| {
+            let future = s.is_future(now);
             let (files, bytes) = files_line(&s.path).unwrap_or((0, 0));
             SetRow {
                 name: s.name,
@@ -161,6 +166,7 @@ pub fn list(dest: &Path) -> std::io::Result<Vec<SetRow>> {
                 files,
                 bytes,
                 verified: s.header.verified,
+                future,
             }
         })
         .collect();
@@ -199,6 +205,9 @@ pub fn table(rows: &[SetRow]) -> String {
             if r.verified { "yes" } else { "no" },
             r.name
         ));
+        if r.future {
+            s.push_str("  ^ dated in the future: the clock of the computer that made it was wrong\n");
+        }
     }
     s
 }

@@ -26,6 +26,9 @@ impl TerminalProgress {
         match event {
             Event::Phase(phase) => bar.set_message(match phase {
                 Phase::Checking => "Checking the folders…",
+                Phase::WaitingForLock => {
+                    "Another computer's backup to this folder may still be running: checking (up to 10 minutes)…"
+                }
                 Phase::Copying => "Copying…",
                 Phase::Flushing => "Writing everything to the backup drive…",
             }),

@@ -73,8 +73,7 @@ fn every_unchanged_file_is_found_in_the_previous_manifest_whatever_the_names() {
         env.write(&format!("Forms/many/{}.xml", 3000 - i), b"<form/>");
     }
     let xrays = env.path("Xrays elsewhere");
-    std::fs::create_dir_all(xrays.join("2025")).unwrap();
-    std::fs::write(xrays.join("2025/scan.dcm"), b"x").unwrap();
+    write_aged(&xrays.join("2025/scan.dcm"), b"x");
     let extra = ["--extra-folder", xrays.to_str().unwrap()];
     assert_eq!(code(&env.backup(&extra)), 0);
     let first = env.newest_set();

@@ -22,7 +22,11 @@ fn the_per_user_settings_file_is_used_and_missing_fields_take_defaults() {
     let out = env.command().arg("run").output().unwrap();
     assert_eq!(code(&out), 0, "{}", text(&out));
     let log = env.log();
-    assert!(log.contains("Sub-directories: yes") && log.contains("Verified:        yes"), "{log}");
+    assert!(
+        log.contains("Sub-directories: yes")
+            && log.contains("new copies read back from the backup drive and compared with the originals"),
+        "{log}"
+    );
     assert_eq!(std::fs::read_to_string(file).unwrap(), ron, "run never writes the settings file");
 }
 

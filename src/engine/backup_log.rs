@@ -96,7 +96,9 @@ pub fn block(plan: &Plan, r: &Report) -> String {
         None => writeln!(s, "Backup location: {} (no new backup made)", plan.destination.display()),
     }
     .ok();
-    let _ = writeln!(s, "Verified:        {}", yes_no(r.verified));
+    if r.set.is_some() {
+        let _ = writeln!(s, "Checked:         {}", c.checked(r.verified, r.linked_from.as_deref()));
+    }
     let scanned = c.files_total > 0 || r.set.is_some();
     if scanned {
         let _ = writeln!(s, "Files:           {}", c.summary());

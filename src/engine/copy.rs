@@ -1,5 +1,5 @@
-//! Copying one file while hashing it (each byte read once), linking unchanged files, re-reading
-//! copies to verify them, and plain-words descriptions of what went wrong.
+//! Copying one file while hashing it (each byte read once), reading the copy back from the drive
+//! to check it, and plain-words descriptions of what went wrong.
 
 use super::manifest::Mtime;
 use std::fs::File;
@@ -28,6 +28,8 @@ pub enum CopyError {
     Source(io::Error),
     /// Writing the copy failed.
     Destination(io::Error),
+    /// Something is already at the copy's path (a name the drive takes to be the same): left alone.
+    Taken,
     /// The copy read back differs from what was read from the source.
     Mismatch,
     /// The copy could not be read back.
@@ -50,14 +52,15 @@ impl Shared<'_> {
     }
 }
 
-/// Copies `src` to the new file `dst` while hashing, then gives the copy the source's modified time.
-/// With `check` (a buffer as big as `buf`), each piece written is read back from the copy at once
-/// and compared byte for byte with what was read from the source.
+/// Copies `src` to `dst`, which must not exist yet (a copy never overwrites anything), while
+/// hashing, then gives the copy the source's modified time. With `check` (a buffer as big as
+/// `buf`), the copy is then written out to the drive, dropped from the system's memory, read back
+/// from the drive and its hash compared with the source's.
 pub fn copy_file(
     src: &Path,
     dst: &Path,
     buf: &mut [u8],
-    mut check: Option<&mut [u8]>,
+    check: Option<&mut [u8]>,
     shared: &Shared,
 ) -> Result<Copied, CopyError> {
     if let Some(e) = crate::fault::open_error(src) {
@@ -66,11 +69,9 @@ pub fn copy_file(
     let mut input = File::open(src).map_err(source_error)?;
     let before = input.metadata().map_err(source_error)?;
     crate::platform::read_sequentially(&input);
-    let mut output = File::create(dst).map_err(CopyError::Destination)?;
-    let mut back = match check {
-        Some(_) => Some(File::open(dst).map_err(CopyError::ReadBack)?),
-        None => None,
-    };
+    let mut output = std::fs::OpenOptions::new().write(true).create_new(true).open(dst).map_err(|e| {
+        if e.kind() == io::ErrorKind::AlreadyExists { CopyError::Taken } else { CopyError::Destination(e) }
+    })?;
     let mut hasher = blake3::Hasher::new();
     let mut size = 0u64;
     loop {
@@ -85,15 +86,6 @@ pub fn copy_file(
         };
         hasher.update(&buf[..n]);
         output.write_all(&buf[..n]).map_err(CopyError::Destination)?;
-        if let (Some(back), Some(check)) = (&mut back, check.as_deref_mut()) {
-            if size == 0 {
-                crate::fault::corrupt_copy(dst);
-            }
-            back.read_exact(&mut check[..n]).map_err(CopyError::ReadBack)?;
-            if check[..n] != buf[..n] {
-                return Err(CopyError::Mismatch);
-            }
-        }
         size += n as u64;
         shared.bytes_done.fetch_add(n as u64, Ordering::Relaxed);
     }
@@ -106,12 +98,55 @@ pub fn copy_file(
     let times = filetime::FileTime::from_last_access_time(&before);
     filetime::set_file_handle_times(&output, Some(times), Some(mtime.to_file_time()))
         .map_err(CopyError::Destination)?;
-    if crate::platform::FLUSH_EACH_FILE {
-        output.sync_all().map_err(CopyError::Destination)?;
-    } else {
-        crate::platform::start_writeback(&output);
+    let hash = hasher.finalize();
+    match check {
+        Some(check) => {
+            crate::platform::write_out_and_forget(&output).map_err(CopyError::Destination)?;
+            drop(output);
+            crate::fault::corrupt_copy(dst);
+            read_back(dst, hash, size, check, shared)?;
+        }
+        None if crate::platform::FLUSH_EACH_FILE => output.sync_all().map_err(CopyError::Destination)?,
+        None => crate::platform::start_writeback(&output),
     }
-    Ok(Copied { hash: hasher.finalize(), size, mtime })
+    Ok(Copied { hash, size, mtime })
+}
+
+/// Reads a copy back from the drive, bypassing the system's cache where the platform allows, and
+/// compares its hash and length with the source's. `buf` must be at least 2 × 4096 bytes.
+fn read_back(
+    dst: &Path,
+    hash: blake3::Hash,
+    size: u64,
+    buf: &mut [u8],
+    shared: &Shared,
+) -> Result<(), CopyError> {
+    // Reads that bypass the cache need a buffer aligned to, and a multiple of, the sector size.
+    const SECTOR: usize = 4096;
+    let start = buf.as_ptr().align_offset(SECTOR).min(SECTOR);
+    let len = (buf.len() - start) / SECTOR * SECTOR;
+    let buf = &mut buf[start..start + len];
+    let mut back = crate::platform::open_uncached(dst).map_err(CopyError::ReadBack)?;
+    let mut hasher = blake3::Hasher::new();
+    let mut read = 0u64;
+    loop {
+        if shared.stopped() {
+            return Err(CopyError::Cancelled);
+        }
+        match back.read(buf) {
+            Ok(0) => break,
+            Ok(n) => {
+                hasher.update(&buf[..n]);
+                read += n as u64;
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(CopyError::ReadBack(e)),
+        }
+    }
+    if read != size || hasher.finalize() != hash {
+        return Err(CopyError::Mismatch);
+    }
+    Ok(())
 }
 
 /// Reads a file and returns its BLAKE3 hash and length.

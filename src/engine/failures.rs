@@ -1,11 +1,11 @@
 //! Whole-run failures in plain words: what happened, to which folder, and what to do.
 
-use super::{Failure, copy, lock};
+use super::{Failure, Stop, copy, lock};
 use crate::plan::Plan;
 use std::path::Path;
 
-pub(super) fn lock_failure(dest: &Path, e: lock::LockError) -> Failure {
-    match &e {
+pub(super) fn lock_failure(dest: &Path, e: lock::LockError) -> Stop {
+    let f = match &e {
         lock::LockError::Busy(h) => Failure::new(
             format!(
                 "Another backup to {} is already running: started {} by {} on {}. Wait for it to finish and try again.",
@@ -17,7 +17,20 @@ pub(super) fn lock_failure(dest: &Path, e: lock::LockError) -> Failure {
             e,
         ),
         lock::LockError::Io { source, .. } => destination_failure(dest, source),
-    }
+        lock::LockError::Cancelled => return Stop::Cancelled("cancelled by the user".into()),
+    };
+    Stop::Failed(f)
+}
+
+/// This run's lock was taken over or could not be kept: it stopped before touching anything more.
+pub(super) fn lock_lost(dest: &Path, why: &str) -> Failure {
+    Failure::new(
+        format!(
+            "This backup stopped because {why}. Nothing was changed in {} after that; the other backup carries on. Check the log of the other computer's backup.",
+            dest.display()
+        ),
+        why,
+    )
 }
 
 /// A failure to write to the destination, in words.

@@ -7,6 +7,7 @@
 use super::copy::{self, Shared};
 use super::failures::{destination_failure, destination_gone, lost_root};
 use super::finish::ensure_room;
+use super::names::Fold;
 use super::scan::{Item, ItemKind};
 use super::walker::{self, Walker};
 use super::work::{self, Done};
@@ -56,28 +57,45 @@ pub(super) enum Room {
     Estimated,
 }
 
+/// What stops a run early: the user's Cancel, and the run's lock being taken over.
+pub(super) struct Stops<'a> {
+    pub cancel: &'a AtomicBool,
+    pub lock_lost: &'a AtomicBool,
+}
+
+/// Where a run's copies go and what they start from.
+pub(super) struct Start<'a> {
+    pub partial: &'a Path,
+    pub previous: Option<work::Previous>,
+    pub room: Room,
+    /// Names the backup drive takes to be the same that the sources keep apart.
+    pub fold: Fold,
+}
+
 /// Copies everything into the partial set and returns the manifest entries.
 pub(super) fn fill(
     plan: &Plan,
     progress: &dyn Progress,
-    cancel: &AtomicBool,
+    stops: Stops,
     report: &mut Report,
-    previous: Option<work::Previous>,
-    partial: &Path,
-    room: Room,
+    start: Start,
 ) -> Result<manifest::EntryWriter, Stop> {
+    let Start { partial, previous, room, fold } = start;
+    let (cancel, lock_lost) = (stops.cancel, stops.lock_lost);
     let sources = plan.sources.as_slice();
     let dest = &plan.destination;
     std::fs::create_dir(partial).map_err(|e| destination_failure(dest, &e))?;
     let mut entries = manifest::EntryWriter::create(&partial.join(ENTRIES_FILE))
         .map_err(|e| destination_failure(dest, &e))?;
     let max_file_size = crate::platform::max_file_size(partial);
-    let previous_set = previous.as_ref().map(|p| p.path.clone());
+    let previous_set = previous.as_ref().map(|p| p.set.clone());
+    let damaged = Mutex::new(Vec::new());
     let (abort, bytes_done) = (AtomicBool::new(false), AtomicU64::new(0));
     let cx = work::Context {
         sources,
         partial,
-        previous: previous_set.as_deref(),
+        previous: previous_set.as_ref(),
+        damaged: &damaged,
         max_file_size,
         verify: plan.verify,
         shared: Shared { cancel, abort: &abort, bytes_done: &bytes_done },
@@ -117,6 +135,8 @@ pub(super) fn fill(
             plan,
             cx,
             previous,
+            fold,
+            skipping: None,
             max_file_size,
             jobs: job_tx,
             msgs: msg_tx.clone(),
@@ -179,6 +199,9 @@ pub(super) fn fill(
             }
         };
         loop {
+            if lock_lost.load(Ordering::Relaxed) && fatal.is_none() {
+                stop_with(&mut fatal, Failure::new("lock lost", "the run's lock was taken over"));
+            }
             let msg = match msg_rx.recv_timeout(THROTTLE) {
                 Ok(msg) => msg,
                 Err(RecvTimeoutError::Timeout) => {
@@ -263,6 +286,10 @@ pub(super) fn fill(
         (counts.files_total, counts.bytes_total) = (files, bytes);
     }
     report.counts = counts;
+    let damaged = damaged.into_inner().unwrap_or_else(|e| e.into_inner());
+    if let (Some(set), false) = (&previous_set, damaged.is_empty()) {
+        report.notes.push(damaged_note(&set.name, &damaged));
+    }
     // Files that failed or vanished near the end may be the first sign of a lost share.
     if fatal.is_none() && problems_seen > 0 {
         fatal = lost_root(plan, partial);
@@ -274,7 +301,21 @@ pub(super) fn fill(
     progress.event(Event::Phase(Phase::Flushing));
     crate::platform::flush_tree(partial).map_err(|e| destination_failure(dest, &e))?;
     report.verified = plan.verify;
+    report.linked_from = previous_set.map(|s| s.name).filter(|_| report.counts.files_linked > 0);
     Ok(entries)
+}
+
+/// Names the previous set as damaged: copies in it no longer match its manifest.
+fn damaged_note(set: &str, keys: &[String]) -> String {
+    const SHOWN: usize = 20;
+    let mut list = keys.iter().take(SHOWN).cloned().collect::<Vec<_>>().join(", ");
+    if keys.len() > SHOWN {
+        list.push_str(&format!(" and {} more", keys.len() - SHOWN));
+    }
+    format!(
+        "the older backup {set} is DAMAGED: {} of its copies no longer have the size and time its manifest gives (opened and saved from the backup, or the drive is failing). They were copied again from the data folder into this backup instead of being shared with it. Check it with: logoff-backup verify {set}. The copies: {list}",
+        keys.len()
+    )
 }
 
 fn count(c: &mut super::Counts, item: &Item, done: &Done) {

@@ -10,12 +10,15 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::time::Duration;
 
-/// Writes the manifest, makes the set visible, and applies retention.
+/// Writes the manifest, makes the set visible, and applies retention. `still_ours` fails once the
+/// run's lock has been taken over: nothing outside the partial set is touched after that.
 pub(super) fn finish(
     plan: &Plan,
     report: &mut Report,
     partial: &Path,
     entries: manifest::EntryWriter,
+    sequence: u64,
+    still_ours: &dyn Fn() -> Result<(), Stop>,
 ) -> Result<(), Stop> {
     let dest = &plan.destination;
     let c = &mut report.counts;
@@ -24,6 +27,7 @@ pub(super) fn finish(
             ProblemKind::Failed => c.failed += 1,
             ProblemKind::Skipped => c.skipped += 1,
             ProblemKind::Vanished => c.vanished += 1,
+            ProblemKind::NotAFile => c.not_files += 1,
         }
     }
     let outcome = if c.failed + c.skipped == 0 { Outcome::Success } else { Outcome::CompletedWithErrors };
@@ -35,6 +39,7 @@ pub(super) fn finish(
         started: report.started.to_utc(),
         finished: crate::clock::now().to_utc(),
         result: outcome.label().to_string(),
+        sequence,
         verified: report.verified,
         sources: plan.sources.iter().map(|s| (s.set_dir.clone(), s.root.display().to_string())).collect(),
     };
@@ -49,7 +54,10 @@ pub(super) fn finish(
     entries
         .finish(&partial.join(manifest::FILE_NAME), &header, set_folder_time)
         .map_err(|e| destination_failure(dest, &e))?;
+    // The manifest's entry in the set's folder reaches the disk before the set becomes visible.
+    crate::platform::flush_dir(partial);
     crate::fault::pause("manifest");
+    still_ours()?;
     let final_path = dest.join(&name);
     rename_set(partial, &final_path, dest)?;
     crate::platform::flush_dir(dest);
@@ -57,8 +65,14 @@ pub(super) fn finish(
     report.set = Some(final_path);
 
     if let Ok(all) = sets::list(dest) {
-        let doomed = retention::select(&all, plan.retention);
+        let doomed = retention::select(&all, plan.retention, &name);
         crate::fault::pause("retention");
+        if still_ours().is_err() {
+            report
+                .notes
+                .push("old backups were not removed: another backup took over this one's lock".into());
+            return Ok(());
+        }
         let (removed, notes) = retention::remove(&all, &doomed);
         report.removed_sets.extend(removed);
         report.notes.extend(notes);

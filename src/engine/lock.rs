@@ -1,15 +1,33 @@
 //! `.lock` in the destination: one run at a time per destination, even across workstations.
+//!
+//! The holder rewrites a heartbeat counter in the lock every few seconds. A lock is stale only when
+//! its content has not changed for `stale_after()` as measured on the checker's own clock (never by
+//! comparing one computer's time stamps with another's clock), or when its holder is a process on
+//! this computer that is no longer running. A holder that cannot refresh its lock, or finds that it
+//! is no longer its own (another run took it over while this one was paused), marks itself lost:
+//! the run stops before touching anything more.
 
 use chrono::{DateTime, Local};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 pub const FILE_NAME: &str = ".lock";
-/// A lock is refreshed this often while its run lives.
-const REFRESH: Duration = Duration::from_secs(30);
-/// A lock not refreshed for this long belongs to a run that died.
-const STALE_AFTER: Duration = Duration::from_secs(600);
+
+/// How long a lock's content must stay the same before it counts as left by a dead run
+/// (debug builds: `LOGOFF_BACKUP_LOCK_STALE` seconds, for tests).
+pub fn stale_after() -> Duration {
+    crate::platform::test_override("LOGOFF_BACKUP_LOCK_STALE")
+        .and_then(|s| s.parse::<f64>().ok())
+        .map_or(Duration::from_secs(600), Duration::from_secs_f64)
+}
+
+/// The holder rewrites its heartbeat this often: 60 times within the staleness interval.
+fn refresh_every() -> Duration {
+    stale_after() / 60
+}
 
 /// Who holds a lock.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,13 +36,15 @@ pub struct Holder {
     pub user: String,
     pub pid: u32,
     pub started: String,
+    /// Random, chosen by the holder: tells its own lock from a later one of the same process id.
+    pub token: String,
 }
 
 impl Holder {
-    fn to_text(&self) -> String {
+    fn to_text(&self, beat: u64) -> String {
         format!(
-            "computer\t{}\nuser\t{}\npid\t{}\nstarted\t{}\n",
-            self.computer, self.user, self.pid, self.started
+            "computer\t{}\nuser\t{}\npid\t{}\nstarted\t{}\ntoken\t{}\nbeat\t{beat}\n",
+            self.computer, self.user, self.pid, self.started, self.token
         )
     }
 
@@ -40,6 +60,7 @@ impl Holder {
             user: field("user"),
             pid: field("pid").parse().unwrap_or(0),
             started: field("started"),
+            token: field("token"),
         }
     }
 }
@@ -50,42 +71,65 @@ pub enum LockError {
     Busy(Holder),
     #[error("cannot create the lock file {path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
+    #[error("cancelled while waiting for another backup's lock")]
+    Cancelled,
 }
 
-/// Held while a run lives; dropping it stops the refresh and removes the file.
+/// Held while a run lives; dropping it stops the refresh and removes the file if still ours.
 pub struct Lock {
     path: PathBuf,
     me: Holder,
+    /// Set (with the reason) when the lock stopped being ours.
+    lost: Arc<Mutex<Option<String>>>,
+    /// Set with `lost`, for threads that only poll a flag.
+    lost_flag: Arc<AtomicBool>,
     stop: Option<crossbeam_channel::Sender<()>>,
     refresher: Option<std::thread::JoinHandle<()>>,
 }
 
-pub fn acquire(dest: &Path, computer: &str, user: &str, now: DateTime<Local>) -> Result<Lock, LockError> {
+/// Takes the lock. When another computer holds it (or a process on this computer whose state
+/// cannot be told), watches it: a change means its run is alive (`Busy`); no change for
+/// `stale_after()` means it died, and it is taken over. `waiting` is called once before watching.
+pub fn acquire(
+    dest: &Path,
+    computer: &str,
+    user: &str,
+    now: DateTime<Local>,
+    cancel: &AtomicBool,
+    waiting: &dyn Fn(&Holder),
+) -> Result<Lock, LockError> {
     let path = dest.join(FILE_NAME);
     let me = Holder {
         computer: computer.to_string(),
         user: user.to_string(),
         pid: std::process::id(),
         started: now.format("%Y-%m-%d %H:%M:%S").to_string(),
+        token: format!("{:016x}", fastrand::u64(..)),
     };
     let io = |source| LockError::Io { path: path.clone(), source };
-    for _ in 0..3 {
+    for _ in 0..5 {
         match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
             Ok(mut f) => {
-                f.write_all(me.to_text().as_bytes()).and_then(|_| f.sync_all()).map_err(io)?;
+                f.write_all(me.to_text(0).as_bytes()).and_then(|_| f.sync_all()).map_err(io)?;
                 return Ok(Lock::start(path, me));
             }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                let holder = std::fs::read_to_string(&path).map(|t| Holder::parse(&t));
-                let Ok(holder) = holder else { continue }; // removed meanwhile: try again
-                if !is_stale(&path, &holder, computer) {
-                    return Err(LockError::Busy(holder));
+                let Ok(seen) = std::fs::read_to_string(&path) else { continue }; // removed meanwhile
+                let holder = Holder::parse(&seen);
+                let same_computer = holder.computer == computer;
+                match same_computer.then(|| crate::platform::process_alive(holder.pid)).flatten() {
+                    Some(true) => return Err(LockError::Busy(holder)),
+                    Some(false) => {}
+                    None => {
+                        waiting(&holder);
+                        match watch(&path, &seen, cancel)? {
+                            Watched::Changed => return Err(LockError::Busy(holder)),
+                            Watched::Gone => continue,
+                            Watched::Still => {}
+                        }
+                    }
                 }
-                // Move the stale lock aside; of two runs doing this at once only one succeeds.
-                let aside = dest.join(format!("{FILE_NAME}.stale-{}", std::process::id()));
-                if std::fs::rename(&path, &aside).is_ok() {
-                    let _ = std::fs::remove_file(&aside);
-                }
+                take_over(dest, &path, &seen);
             }
             Err(e) => return Err(io(e)),
         }
@@ -93,30 +137,121 @@ pub fn acquire(dest: &Path, computer: &str, user: &str, now: DateTime<Local>) ->
     Err(io(std::io::Error::other("the lock file keeps changing")))
 }
 
-fn is_stale(path: &Path, holder: &Holder, computer: &str) -> bool {
-    let age = std::fs::metadata(path)
-        .and_then(|m| m.modified())
-        .ok()
-        .and_then(|t| SystemTime::now().duration_since(t).ok())
-        .unwrap_or_default();
-    if age > STALE_AFTER {
-        return true;
+enum Watched {
+    /// The content changed: its run is alive.
+    Changed,
+    /// The lock was removed: its run finished.
+    Gone,
+    /// Unchanged for the whole staleness interval.
+    Still,
+}
+
+/// Reads the lock again and again for `stale_after()` on this computer's monotonic clock.
+fn watch(path: &Path, seen: &str, cancel: &AtomicBool) -> Result<Watched, LockError> {
+    let start = Instant::now();
+    let poll = (stale_after() / 600).clamp(Duration::from_millis(10), Duration::from_secs(1));
+    while start.elapsed() < stale_after() {
+        if cancel.load(Ordering::Relaxed) {
+            return Err(LockError::Cancelled);
+        }
+        std::thread::sleep(poll);
+        match std::fs::read_to_string(path) {
+            Ok(now) if now != seen => return Ok(Watched::Changed),
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Watched::Gone),
+            // Unreadable for a moment (being rewritten): keep watching.
+            Err(_) => {}
+        }
     }
-    holder.computer == computer && crate::platform::process_alive(holder.pid) == Some(false)
+    Ok(Watched::Still)
+}
+
+/// Moves a dead run's lock aside, unless it changed at the last moment (then it is put back).
+fn take_over(dest: &Path, path: &Path, seen: &str) {
+    let aside = dest.join(format!("{FILE_NAME}.stale-{}", std::process::id()));
+    // Of two runs doing this at once only one succeeds.
+    if std::fs::rename(path, &aside).is_err() {
+        return;
+    }
+    if std::fs::read_to_string(&aside).is_ok_and(|t| t == seen) {
+        let _ = std::fs::remove_file(&aside);
+    } else {
+        let _ = std::fs::rename(&aside, path);
+    }
 }
 
 impl Lock {
     fn start(path: PathBuf, me: Holder) -> Lock {
         let (stop, stopped) = crossbeam_channel::bounded::<()>(0);
-        let p = path.clone();
-        // Wakes every REFRESH to touch the lock; ends at once when `stop` is dropped.
+        let lost = Arc::new(Mutex::new(None));
+        let lost_flag = Arc::new(AtomicBool::new(false));
+        let (p, holder, why, flag) = (path.clone(), me.clone(), lost.clone(), lost_flag.clone());
+        // Wakes every `refresh_every()` to rewrite the heartbeat; ends at once when `stop` is dropped.
         let refresher = std::thread::spawn(move || {
-            while let Err(crossbeam_channel::RecvTimeoutError::Timeout) = stopped.recv_timeout(REFRESH) {
-                let _ = filetime::set_file_mtime(&p, filetime::FileTime::now());
+            let mut beat = 0u64;
+            while let Err(crossbeam_channel::RecvTimeoutError::Timeout) =
+                stopped.recv_timeout(refresh_every())
+            {
+                beat += 1;
+                if let Err(reason) = refresh(&p, &holder, beat) {
+                    *why.lock().unwrap_or_else(|e| e.into_inner()) = Some(reason);
+                    flag.store(true, Ordering::SeqCst);
+                    return;
+                }
             }
         });
-        Lock { path, me, stop: Some(stop), refresher: Some(refresher) }
+        Lock { path, me, lost, lost_flag, stop: Some(stop), refresher: Some(refresher) }
     }
+
+    /// Set once the lock is no longer ours: the run must stop.
+    pub fn lost_flag(&self) -> &AtomicBool {
+        &self.lost_flag
+    }
+
+    /// Why the lock is no longer ours, if it is not: from the last refresh, or a fresh look now.
+    pub fn lost(&self) -> Option<String> {
+        if let Some(why) = self.lost.lock().unwrap_or_else(|e| e.into_inner()).clone() {
+            return Some(why);
+        }
+        let why = whose(&self.path, &self.me).err()?;
+        *self.lost.lock().unwrap_or_else(|e| e.into_inner()) = Some(why.clone());
+        self.lost_flag.store(true, Ordering::SeqCst);
+        Some(why)
+    }
+}
+
+/// Ok if the lock at `path` is `me`'s; otherwise why not, in words.
+fn whose(path: &Path, me: &Holder) -> Result<(), String> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => {
+            let holder = Holder::parse(&text);
+            if holder == *me {
+                Ok(())
+            } else {
+                Err(format!(
+                    "another backup (started {} by {} on {}) took over this backup's lock, because this one had stopped responding for {} or more (the computer was asleep, paused or too busy)",
+                    holder.started,
+                    holder.user,
+                    holder.computer,
+                    crate::format::duration(stale_after())
+                ))
+            }
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err("this backup's lock file was removed from the backup folder by someone else".into())
+        }
+        Err(e) => Err(format!("this backup's lock file could not be read: {e}")),
+    }
+}
+
+/// One heartbeat: checks the lock is still ours, then rewrites it with the next count.
+fn refresh(path: &Path, me: &Holder, beat: u64) -> Result<(), String> {
+    whose(path, me)?;
+    let write = || -> std::io::Result<()> {
+        let mut f = std::fs::OpenOptions::new().write(true).truncate(true).open(path)?;
+        f.write_all(me.to_text(beat).as_bytes())
+    };
+    write().map_err(|e| format!("this backup's lock file could not be refreshed: {e}"))
 }
 
 impl Drop for Lock {
@@ -126,8 +261,7 @@ impl Drop for Lock {
             let _ = t.join();
         }
         // Remove only our own lock, never one a later run took over.
-        let ours = std::fs::read_to_string(&self.path).is_ok_and(|t| Holder::parse(&t) == self.me);
-        if ours {
+        if whose(&self.path, &self.me).is_ok() {
             let _ = std::fs::remove_file(&self.path);
         }
     }
@@ -137,37 +271,48 @@ impl Drop for Lock {
 mod tests {
     use super::*;
 
+    fn take(dest: &Path, computer: &str) -> Result<Lock, LockError> {
+        acquire(dest, computer, "me", Local::now(), &AtomicBool::new(false), &|_| {})
+    }
+
     #[test]
     fn second_run_is_refused_and_names_the_first() {
         let d = tempfile::tempdir().unwrap();
-        let now = Local::now();
-        let lock = acquire(d.path(), "RECEPTION1", "jane", now).unwrap();
+        let lock = take(d.path(), "RECEPTION1").unwrap();
         // The same process id is alive, so even "this computer" cannot take it over.
-        match acquire(d.path(), "RECEPTION1", "bob", now) {
+        match take(d.path(), "RECEPTION1") {
             Err(LockError::Busy(h)) => {
-                assert_eq!((h.computer.as_str(), h.user.as_str()), ("RECEPTION1", "jane"))
+                assert_eq!((h.computer.as_str(), h.user.as_str()), ("RECEPTION1", "me"))
             }
             other => panic!("expected busy, got {:?}", other.map(|_| ())),
         }
         drop(lock);
         assert!(!d.path().join(FILE_NAME).exists());
-        acquire(d.path(), "RECEPTION2", "bob", now).unwrap();
+        take(d.path(), "RECEPTION2").unwrap();
     }
 
     #[test]
-    fn stale_locks_are_taken_over() {
+    fn a_dead_process_on_this_computer_is_taken_over_at_once() {
         let d = tempfile::tempdir().unwrap();
         let path = d.path().join(FILE_NAME);
-        // A dead process on this computer.
         std::fs::write(&path, "computer\tHERE\nuser\tx\npid\t4000000\nstarted\tthen\n").unwrap();
-        drop(acquire(d.path(), "HERE", "me", Local::now()).unwrap());
-        // Another computer's lock, not refreshed for 11 minutes.
-        std::fs::write(&path, "computer\tTHERE\nuser\tx\npid\t1\nstarted\tthen\n").unwrap();
-        let old = SystemTime::now() - Duration::from_secs(660);
-        filetime::set_file_mtime(&path, filetime::FileTime::from_system_time(old)).unwrap();
-        drop(acquire(d.path(), "HERE", "me", Local::now()).unwrap());
-        // Another computer's fresh lock is respected.
-        std::fs::write(&path, "computer\tTHERE\nuser\tx\npid\t1\nstarted\tthen\n").unwrap();
-        assert!(matches!(acquire(d.path(), "HERE", "me", Local::now()), Err(LockError::Busy(_))));
+        let start = Instant::now();
+        drop(take(d.path(), "HERE").unwrap());
+        assert!(start.elapsed() < stale_after() / 2, "no waiting");
+    }
+
+    #[test]
+    fn a_lock_whose_holder_lost_it_says_so_and_leaves_the_new_one() {
+        let d = tempfile::tempdir().unwrap();
+        let lock = take(d.path(), "HERE").unwrap();
+        assert_eq!(lock.lost(), None);
+        // Another computer took it over while this run was paused.
+        let theirs = "computer\tTHERE\nuser\tbob\npid\t1\nstarted\tnow\ntoken\tx\nbeat\t0\n";
+        std::fs::write(d.path().join(FILE_NAME), theirs).unwrap();
+        let why = lock.lost().expect("lost");
+        assert!(why.contains("took over") && why.contains("THERE"), "{why}");
+        assert!(lock.lost_flag().load(Ordering::SeqCst));
+        drop(lock);
+        assert_eq!(std::fs::read_to_string(d.path().join(FILE_NAME)).unwrap(), theirs, "theirs kept");
     }
 }

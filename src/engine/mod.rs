@@ -9,6 +9,7 @@ mod finish;
 pub mod lock;
 pub mod manifest;
 mod mtime;
+pub mod names;
 pub(crate) mod parallel;
 pub mod pathcode;
 pub mod preflight;

@@ -43,6 +43,44 @@ impl Mtime {
     }
 }
 
+/// What else tells a changed source file apart, where the platform gives it from the walk: the
+/// change time (which no program can set back, unlike the modified time) and the file's id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    pub change: Mtime,
+    pub id: u64,
+}
+
+impl Stamp {
+    /// The stamp of a file as its metadata gives it (Unix); `None` where the platform's directory
+    /// listing does not carry it (Windows: reading it would mean opening every file on the share).
+    pub fn of(meta: &std::fs::Metadata) -> Option<Stamp> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            Some(Stamp {
+                change: Mtime { secs: meta.ctime(), nanos: meta.ctime_nsec() as u32 },
+                id: meta.ino(),
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = meta;
+            None
+        }
+    }
+
+    /// `2026-11-26T17:30:05.123456789Z/1234567`
+    pub fn to_text(self) -> String {
+        format!("{}/{}", self.change.to_text(), self.id)
+    }
+
+    pub fn parse(text: &str) -> Option<Stamp> {
+        let (change, id) = text.rsplit_once('/')?;
+        Some(Stamp { change: Mtime::parse(change)?, id: id.parse().ok()? })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

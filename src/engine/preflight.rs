@@ -1,6 +1,7 @@
 //! Checks before a byte is copied: sources reachable, destination writable (with a real test file),
 //! hard links possible, no folder inside another, and room for the estimate.
 
+use super::names::{self, Fold};
 use super::{Failure, sets};
 use crate::format;
 use crate::plan::Plan;
@@ -15,6 +16,8 @@ pub struct Checked {
     pub estimate: Option<Estimate>,
     /// Free space at the destination, where the system says.
     pub free: Option<u64>,
+    /// Names the backup drive takes to be the same (capitals, accents) that a source keeps apart.
+    pub fold: Fold,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +53,12 @@ pub fn check(plan: &Plan) -> Result<Checked, Failure> {
         )
     })?;
     let hard_links = test_write(dest)?;
+    let mut source_fold = Fold { case: true, unicode: true };
+    for s in &plan.sources {
+        let f = names::probe_source(&s.root);
+        source_fold = Fold { case: source_fold.case && f.case, unicode: source_fold.unicode && f.unicode };
+    }
+    let fold = names::probe(dest).beyond(source_fold);
     let free = crate::platform::free_space(dest);
     let estimate = estimate(dest, hard_links);
     // Without hard links, older sets may be removed to make room (see `room::make_room`).
@@ -59,7 +68,7 @@ pub fn check(plan: &Plan) -> Result<Checked, Failure> {
     {
         return Err(not_enough_space(dest, room, est.needs));
     }
-    Ok(Checked { hard_links, estimate, free })
+    Ok(Checked { hard_links, estimate, free, fold })
 }
 
 pub fn not_enough_space(dest: &Path, free: u64, needs: u64) -> Failure {

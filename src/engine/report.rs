@@ -54,6 +54,8 @@ pub enum ProblemKind {
     Skipped,
     /// Deleted between the scan and the copy: not an error.
     Vanished,
+    /// A device, pipe or socket: nothing a backup can hold, and not EXACT data. Not an error.
+    NotAFile,
 }
 
 impl ProblemKind {
@@ -62,6 +64,7 @@ impl ProblemKind {
             ProblemKind::Failed => "FAILED",
             ProblemKind::Skipped => "SKIPPED",
             ProblemKind::Vanished => "VANISHED",
+            ProblemKind::NotAFile => "NOT A FILE",
         }
     }
 }
@@ -88,14 +91,20 @@ pub struct Counts {
     pub skipped: u64,
     pub failed: u64,
     pub vanished: u64,
+    /// Devices, pipes and sockets found and noted (not errors).
+    pub not_files: u64,
 }
 
 impl Counts {
     /// "2,977 found: 112 copied, 2,865 unchanged (linked), 0 skipped, 0 failed, 0 vanished"
     pub fn summary(&self) -> String {
         use crate::format::count;
+        let not_files = match self.not_files {
+            0 => String::new(),
+            n => format!(", {} not regular files (noted)", count(n)),
+        };
         format!(
-            "{} found: {} copied, {} unchanged (linked), {} skipped, {} failed, {} vanished",
+            "{} found: {} copied, {} unchanged (linked), {} skipped, {} failed, {} vanished{not_files}",
             count(self.files_total),
             count(self.files_copied),
             count(self.files_linked),
@@ -103,6 +112,29 @@ impl Counts {
             count(self.failed),
             count(self.vanished),
         )
+    }
+
+    /// What was checked, in the words of the log and the Done screen: "12 copies read back from
+    /// the drive and compared with the originals; 2,865 unchanged files linked from <set> (checked
+    /// by size and time)".
+    pub fn checked(&self, read_back: bool, linked_from: Option<&str>) -> String {
+        use crate::format::count;
+        let copies = match (self.files_copied, read_back) {
+            (0, _) => "no new copies".to_string(),
+            (n, true) => format!(
+                "{} new copies read back from the backup drive and compared with the originals",
+                count(n)
+            ),
+            (n, false) => {
+                format!("{} new copies not read back (checking is turned off in Settings)", count(n))
+            }
+        };
+        match (self.files_linked, linked_from) {
+            (0, _) | (_, None) => copies,
+            (n, Some(set)) => {
+                format!("{copies}; {} unchanged files linked from {set} (checked by size and time)", count(n))
+            }
+        }
     }
 }
 
@@ -117,8 +149,10 @@ pub struct Report {
     pub finished: DateTime<Local>,
     pub counts: Counts,
     pub problems: Vec<FileProblem>,
-    /// Whether this run re-read its copies and compared them with the source.
+    /// Whether this run read each new copy back from the drive and compared it with the source.
     pub verified: bool,
+    /// The set unchanged files were linked from, if any were.
+    pub linked_from: Option<String>,
     /// Whether the destination can hold hard links (false on FAT/exFAT drives).
     pub hard_links: bool,
     /// Sets removed by retention.
@@ -140,6 +174,7 @@ impl Report {
             counts: Counts::default(),
             problems: Vec::new(),
             verified: false,
+            linked_from: None,
             hard_links: false,
             removed_sets: Vec::new(),
             notes: Vec::new(),

@@ -1,16 +1,19 @@
 //! Which old sets to remove, like restic's `forget`: keep the union of the newest `last`, the
 //! newest set of each of the last `daily` days, `weekly` weeks and `monthly` months that have one.
-//! Only SUCCESS sets count; the newest SUCCESS set and every set newer than it are always kept.
+//! Only SUCCESS sets count; the newest SUCCESS set, the set the run has just made, and every set
+//! newer than the newest SUCCESS one are always kept. "Newer" is the order sets were made in (see
+//! `sets::list`), so a computer whose clock is wrong cannot make a fresh set look old; the rules'
+//! days, weeks and months are each set's own recorded date.
 
 use super::manifest;
 use super::sets::{DELETING_PREFIX, SetInfo};
 use crate::plan::Retention;
 use chrono::{Datelike, NaiveDateTime};
 
-/// Indexes (into `sets`, oldest first) of the sets the rules let go.
-pub fn select(sets: &[SetInfo], rules: Retention) -> Vec<usize> {
+/// Indexes (into `sets`, oldest first) of the sets the rules let go; never the set named `made_now`.
+pub fn select(sets: &[SetInfo], rules: Retention, made_now: &str) -> Vec<usize> {
     let entries: Vec<(NaiveDateTime, bool)> = sets.iter().map(|s| (s.time, s.is_success())).collect();
-    select_times(&entries, rules)
+    select_times(&entries, rules).into_iter().filter(|&i| sets[i].name != made_now).collect()
 }
 
 /// The rules on (time, success) pairs, oldest first.
@@ -48,17 +51,15 @@ fn keep_by_rules(group: &[usize], sets: &[(NaiveDateTime, bool)], rules: Retenti
     let newest_first = group.iter().rev();
     kept.extend(newest_first.clone().take(rules.last as usize));
     for (count, bucket) in buckets {
-        let mut left = count;
-        let mut last_bucket = None;
+        // The newest set of each day (week, month), newest first; dates need not rise with the
+        // order sets were made in when a computer's clock was wrong, so each period counts once.
+        let mut seen = std::collections::HashSet::new();
         for &i in newest_first.clone() {
-            if left == 0 {
+            if seen.len() == count as usize {
                 break;
             }
-            let b = bucket(&sets[i].0);
-            if last_bucket != Some(b) {
-                last_bucket = Some(b);
+            if seen.insert(bucket(&sets[i].0)) {
                 kept.push(i);
-                left -= 1;
             }
         }
     }
@@ -122,6 +123,17 @@ mod tests {
         // Day 69 is Wed 2026-03-11. Daily: days 69, 68. Weekly: the weeks of Mon 9 March (69)
         // and Mon 2 March (its Sunday, day 66). Monthly: March (69), Feb 28 (58), Jan 31 (30).
         assert_eq!(kept, [30, 58, 66, 68, 69]);
+    }
+
+    #[test]
+    fn a_set_from_a_clock_a_year_behind_counts_as_the_newest_and_its_own_day() {
+        // Made in order: days 0..5, then a set whose computer's clock was a year behind.
+        let mut sets: Vec<_> = (0..5).map(|d| (day(d), true)).collect();
+        sets.push((day(-365), true));
+        // Keep the newest 2: that is the last two made, whatever their dates say.
+        assert_eq!(select_times(&sets, rules(2, 0, 0, 0)), [0, 1, 2, 3]);
+        // Keep 3 days: the newest set of each of the 3 newest-made days, counting the odd one.
+        assert_eq!(select_times(&sets, rules(0, 3, 0, 0)), [0, 1, 2]);
     }
 
     #[test]

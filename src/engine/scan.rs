@@ -1,6 +1,6 @@
 //! Walks the sources (never following links) into the list of things a set will hold.
 
-use super::manifest::{self, Mtime};
+use super::manifest::{self, Mtime, Stamp};
 use super::pathcode;
 use super::{FileProblem, ProblemKind};
 use crate::plan::{Plan, Source};
@@ -27,6 +27,8 @@ pub struct Item {
     pub database: bool,
     /// The same path in the newest complete set, if it was a file there.
     pub prior: Option<Prior>,
+    /// Change time and file id, where the platform gives them (files only).
+    pub stamp: Option<Stamp>,
 }
 
 /// A file as the newest complete set's manifest has it.
@@ -35,6 +37,7 @@ pub struct Prior {
     pub size: u64,
     pub mtime: Mtime,
     pub hash: blake3::Hash,
+    pub stamp: Option<Stamp>,
 }
 
 impl Item {
@@ -117,8 +120,10 @@ pub fn walk(plan: &Plan, stop: impl Fn() -> bool, mut found: impl FnMut(Found)) 
             } else if file_type.is_file() {
                 ItemKind::File
             } else {
-                let reason = "not a regular file (device, pipe or socket)".to_string();
-                found(Found::Problem(FileProblem { path: path.into(), kind: ProblemKind::Skipped, reason }));
+                // Not EXACT data and not something a copy can hold: noted, not an error (as rsync
+                // and robocopy do).
+                let reason = "not a regular file (device, pipe or socket), not backed up".to_string();
+                found(Found::Problem(FileProblem { path: path.into(), kind: ProblemKind::NotAFile, reason }));
                 continue;
             };
             if kind == ItemKind::File && excluded.iter().any(|x| x == path) {
@@ -141,7 +146,8 @@ pub fn walk(plan: &Plan, stop: impl Fn() -> bool, mut found: impl FnMut(Found)) 
             let size = if kind == ItemKind::File { meta.len() } else { 0 };
             let mtime = meta.modified().map(Mtime::from_system_time).unwrap_or(Mtime { secs: 0, nanos: 0 });
             let database = source.is_data_folder && entry.depth() == 1 && kind == ItemKind::File;
-            found(Found::Item(Item { source: index, rel, kind, size, mtime, database, prior: None }));
+            let stamp = if kind == ItemKind::File { Stamp::of(&meta) } else { None };
+            found(Found::Item(Item { source: index, rel, kind, size, mtime, database, prior: None, stamp }));
         }
     }
 }

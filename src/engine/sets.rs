@@ -1,7 +1,7 @@
 //! The backup sets in a destination folder: their names, which are complete, and leftovers.
 
 use super::manifest::{self, Header};
-use chrono::{DateTime, Local, NaiveDateTime};
+use chrono::{DateTime, Local, NaiveDateTime, Utc};
 use std::path::{Path, PathBuf};
 
 /// A run in progress writes here; only the final rename makes it a set.
@@ -23,6 +23,37 @@ impl SetInfo {
     pub fn is_success(&self) -> bool {
         self.header.result == super::Outcome::Success.label()
     }
+
+    /// Whether the set says it was started later than `now` allows: the clock of the computer that
+    /// made it was ahead (or this computer's is behind).
+    pub fn is_future(&self, now: DateTime<Utc>) -> bool {
+        self.header.started > now + FUTURE_TOLERANCE
+    }
+}
+
+/// How far ahead of this computer's clock a set's start may be before it is called "dated in the
+/// future": clocks of a practice's computers differ by minutes, not hours.
+pub const FUTURE_TOLERANCE: chrono::TimeDelta = chrono::TimeDelta::minutes(15);
+
+/// The sequence number for the next set made in a folder holding `sets`.
+pub fn next_sequence(sets: &[SetInfo]) -> u64 {
+    sets.iter().map(|s| s.header.sequence).max().unwrap_or(0).saturating_add(1)
+}
+
+/// Notes on sets dated in the future, for the log: such a set is not taken as newer than one made
+/// now (sets are ordered by when they were made in this folder, not by the times they record).
+pub fn future_notes(sets: &[SetInfo], now: DateTime<Utc>) -> Vec<String> {
+    sets.iter()
+        .filter(|s| s.is_future(now))
+        .map(|s| {
+            format!(
+                "the backup {} says it was started {}, which is in the future by this computer's clock: the clock of {} (or of this computer) was wrong. It is kept, and not taken as newer than backups made after it.",
+                s.name,
+                s.header.started.with_timezone(&Local).format("%Y-%m-%d %H:%M"),
+                s.header.computer
+            )
+        })
+        .collect()
 }
 
 /// `2026-11-26_173005_RECEPTION1`
@@ -49,7 +80,8 @@ pub fn free_name(dest: &Path, base: &str) -> String {
         .expect("an unused name")
 }
 
-/// Every complete set in `dest`, oldest first.
+/// Every complete set in `dest`, in the order they were made: by sequence number (which no clock
+/// can disturb), then, among sets of earlier versions (sequence 0), by recorded start time.
 pub fn list(dest: &Path) -> std::io::Result<Vec<SetInfo>> {
     let mut sets = Vec::new();
     for entry in std::fs::read_dir(dest)? {
@@ -64,7 +96,9 @@ pub fn list(dest: &Path) -> std::io::Result<Vec<SetInfo>> {
             sets.push(SetInfo { name, path, time, header });
         }
     }
-    sets.sort_by(|a, b| (a.header.started, &a.name).cmp(&(b.header.started, &b.name)));
+    sets.sort_by(|a, b| {
+        (a.header.sequence, a.header.started, &a.name).cmp(&(b.header.sequence, b.header.started, &b.name))
+    });
     Ok(sets)
 }
 

@@ -1,12 +1,13 @@
 //! The order of a run: check → lock → clean up → scan and copy (each copy read back) → flush →
 //! manifest → rename → retention. The caller logs and then unlocks.
 
-use super::failures::{destination_failure, lock_failure};
-use super::fill::{Room, fill};
+use super::failures::{destination_failure, lock_failure, lock_lost};
+use super::fill::{Room, Start, Stops, fill};
 use super::finish::finish;
+use super::names::Fold;
 use super::{Report, Stop, lock, sets, work};
 use crate::plan::Plan;
-use crate::progress::Progress;
+use crate::progress::{Event, Phase, Progress};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 pub(super) fn execute(
@@ -19,14 +20,44 @@ pub(super) fn execute(
     let checked = super::preflight::check(plan)?;
     report.hard_links = checked.hard_links;
     let dest = &plan.destination;
-    let lock =
-        lock::acquire(dest, &plan.computer, &plan.user, report.started).map_err(|e| lock_failure(dest, e))?;
-    *lock_slot = Some(lock);
+    let waited = std::cell::Cell::new(false);
+    let waiting = |_: &lock::Holder| {
+        waited.set(true);
+        progress.event(Event::Phase(Phase::WaitingForLock));
+    };
+    let lock = lock::acquire(dest, &plan.computer, &plan.user, report.started, cancel, &waiting)
+        .map_err(|e| lock_failure(dest, e))?;
+    if waited.get() {
+        progress.event(Event::Phase(Phase::Checking));
+    }
+    let lock = &*lock_slot.insert(lock);
+    let result = locked(plan, progress, cancel, report, lock, checked.fold);
+    // A run whose lock was taken over fails for that reason, whatever else went wrong after.
+    match (result, lock.lost()) {
+        (Err(_), Some(why)) => Err(lock_lost(dest, &why).into()),
+        (result, _) => result,
+    }
+}
+
+/// The run's steps while it holds the lock. Each step that changes the backup folder outside this
+/// run's own partial set checks first that the lock is still this run's.
+fn locked(
+    plan: &Plan,
+    progress: &dyn Progress,
+    cancel: &AtomicBool,
+    report: &mut Report,
+    lock: &lock::Lock,
+    fold: Fold,
+) -> Result<(), Stop> {
+    let dest = &plan.destination;
+    // Partial sets left here belong to runs that released or lost the lock: they are gone.
+    still_ours(lock)?;
     report.notes.extend(sets::clean_leftovers(dest));
     let existing = sets::list(dest).map_err(|e| destination_failure(dest, &e))?;
+    report.notes.extend(sets::future_notes(&existing, report.started.to_utc()));
     // Files are linked from the newest set only where the drive has hard links.
     let newest = sets::newest_checked(&existing).filter(|_| report.hard_links);
-    let previous = newest.map(|(s, m)| work::Previous::open(s.path.clone(), m.in_path_order));
+    let previous = newest.map(|(s, m)| work::Previous::open(s, m.in_path_order));
 
     let room = match (report.hard_links, &previous) {
         (false, _) => Room::Hold,
@@ -40,12 +71,25 @@ pub(super) fn execute(
         report.started.format("%Y%m%d%H%M%S"),
         std::process::id()
     ));
-    let result = fill(plan, progress, cancel, report, previous, &partial, room);
-    let result = result.and_then(|entries| finish(plan, report, &partial, entries));
+    let sequence = sets::next_sequence(&existing);
+    let stops = Stops { cancel, lock_lost: lock.lost_flag() };
+    let start = Start { partial: &partial, previous, room, fold };
+    let result = fill(plan, progress, stops, report, start);
+    let result =
+        result.and_then(|entries| finish(plan, report, &partial, entries, sequence, &|| still_ours(lock)));
     if result.is_err() {
         let _ = std::fs::remove_dir_all(&partial);
     }
     result
+}
+
+/// Fails the run if its lock is no longer its own (the step would then touch another run's work).
+fn still_ours(lock: &lock::Lock) -> Result<(), Stop> {
+    // The reason is given by `execute`, which checks the lock once more at the end.
+    match lock.lost() {
+        Some(why) => Err(Stop::Failed(super::Failure::new("lock lost", why))),
+        None => Ok(()),
+    }
 }
 
 pub(super) fn stop_if_cancelled(cancel: &AtomicBool) -> Result<(), Stop> {

@@ -1,11 +1,16 @@
 //! The two walks of a run: the one that hands items to the copy threads (in path order, each
 //! looked up in the newest set's manifest on the way), and the one that only adds up the totals.
 
+use super::ProblemKind;
 use super::fill::Msg;
+use super::names::{self, Fold};
 use super::scan::{self, Found, Item, ItemKind};
-use super::work;
-use crate::plan::Plan;
+use super::work::{self, Done};
+use crate::plan::{Plan, Source};
 use crossbeam_channel::Sender;
+use std::collections::HashMap;
+use std::ffi::OsString;
+use std::path::PathBuf;
 
 /// The walking thread: numbers each item, looks it up in the newest set, and hands it to the copy
 /// threads as it is found. Each item takes a permit, given back once it is in the manifest.
@@ -13,6 +18,10 @@ pub(super) struct Walker<'a> {
     pub plan: &'a Plan,
     pub cx: &'a work::Context<'a>,
     pub previous: Option<work::Previous>,
+    /// Names the backup drive takes to be the same that the sources keep apart.
+    pub fold: Fold,
+    /// A folder whose name collides with another's, and everything in it: named, not copied.
+    pub skipping: Option<(usize, PathBuf, String)>,
     pub max_file_size: Option<u64>,
     pub jobs: Sender<(u64, Item)>,
     pub msgs: Sender<Msg>,
@@ -27,6 +36,8 @@ impl Walker<'_> {
         let mut seq = 0u64;
         let mut totals = Totals::default();
         let sources = self.plan.sources.as_slice();
+        // Folders (source, path below its root) holding names that collide on the drive.
+        let mut clashes = Clashes::new();
         scan::walk(
             self.plan,
             || self.cx.shared.stopped(),
@@ -36,15 +47,30 @@ impl Walker<'_> {
                 }
                 Found::Item(mut item) => {
                     totals.add(&item, self.max_file_size);
-                    if item.kind == ItemKind::File
-                        && let Some(previous) = &mut self.previous
-                    {
-                        item.prior = previous.find(&item.key(sources));
+                    if item.kind == ItemKind::Dir && self.fold.any() {
+                        let found = names::collisions(&item.source_path(sources), self.fold);
+                        if !found.is_empty() {
+                            clashes.insert((item.source, item.rel.clone()), found);
+                        }
                     }
                     if self.permits.is_full()
                         && let Some(count_now) = self.count_now.take()
                     {
                         let _ = count_now.send(());
+                    }
+                    if let Some(why) = clash(&mut self.skipping, sources, &item, &clashes) {
+                        // Named in order with the rest, never copied.
+                        let done = Done::Problem(ProblemKind::Failed, why);
+                        if self.permits.send(()).is_ok() && self.msgs.send(Msg::Done(seq, item, done)).is_ok()
+                        {
+                            seq += 1;
+                        }
+                        return;
+                    }
+                    if item.kind == ItemKind::File
+                        && let Some(previous) = &mut self.previous
+                    {
+                        item.prior = previous.find(&item.key(sources));
                     }
                     if self.permits.send(()).is_ok() && self.jobs.send((seq, item)).is_ok() {
                         seq += 1;
@@ -57,6 +83,40 @@ impl Walker<'_> {
             let _ = self.msgs.send(totals.scanned());
         }
     }
+}
+
+/// Folders (source, path below its root) holding names that collide on the drive, with them.
+type Clashes = HashMap<(usize, PathBuf), HashMap<OsString, Vec<OsString>>>;
+
+/// Why `item` cannot go into the set because of a name collision, if it cannot: its own name
+/// collides with another in its folder, or it is inside a folder (`skipping`) whose name does.
+fn clash(
+    skipping: &mut Option<(usize, PathBuf, String)>,
+    sources: &[Source],
+    item: &Item,
+    clashes: &Clashes,
+) -> Option<String> {
+    if let Some((source, dir, why)) = skipping {
+        if item.source == *source && item.rel.starts_with(&*dir) {
+            return Some(why.clone());
+        }
+        *skipping = None;
+    }
+    let parent = item.rel.parent()?;
+    let others = clashes.get(&(item.source, parent.to_path_buf()))?.get(item.rel.file_name()?)?;
+    let others: Vec<String> = others.iter().map(|o| o.to_string_lossy().into_owned()).collect();
+    let why = format!(
+        "its name and {} differ only in capitals or accents, and the backup drive cannot hold both: rename one of them in the data folder",
+        others.join(", ")
+    );
+    if item.kind == ItemKind::Dir {
+        let inside = format!(
+            "inside the folder {}, which is not backed up: {why}",
+            item.source_path(sources).display()
+        );
+        *skipping = Some((item.source, item.rel.clone(), inside));
+    }
+    Some(why)
 }
 
 /// Walks only to add up the files and bytes to back up. `storable` leaves out files too big for

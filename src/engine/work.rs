@@ -4,12 +4,14 @@ use super::copy::{self, Copied, CopyError, Shared};
 use super::manifest::{self, Entry, Kind, Mtime, Reader};
 use super::retry::{self, Trouble};
 use super::scan::{Item, ItemKind, Prior};
+use super::sets::SetInfo;
 use super::{FileProblem, ProblemKind};
 use crate::format;
 use crate::plan::Source;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::Duration;
 
 /// How an item made it into the set, or why it did not.
@@ -26,11 +28,27 @@ pub enum Done {
     Cancelled,
 }
 
+/// The set unchanged files are linked from.
+#[derive(Debug, Clone)]
+pub struct PreviousSet {
+    pub path: PathBuf,
+    pub name: String,
+    /// A file whose modified time falls in this span (the previous run's start to its end, widened
+    /// by the source clock's granularity) may have changed again within the same tick after that
+    /// run read it: it is not taken as unchanged. The span is in the previous run's clock: where
+    /// that was wrong, it misses (the change time and file id still tell, where the platform has
+    /// them), rather than making every file look changed.
+    pub racy: (Mtime, Mtime),
+}
+
+/// Time stamps on FAT drives and SMB shares are exact to 2 seconds.
+const SOURCE_TIME_GRANULARITY: i64 = 2;
+
 /// The newest complete set, whose unchanged files are linked instead of copied. Its manifest is
 /// read alongside the walk (both are in path order), so it is never held in memory whole; one from
 /// an earlier version, in another order, is read into a map once instead.
 pub struct Previous {
-    pub path: PathBuf,
+    pub set: PreviousSet,
     reader: Option<Reader>,
     next: Option<Entry>,
     map: Option<HashMap<String, Prior>>,
@@ -38,16 +56,23 @@ pub struct Previous {
 
 impl Previous {
     /// Opens the set's manifest, which must have been checked whole already.
-    pub fn open(path: PathBuf, in_path_order: bool) -> Previous {
+    pub fn open(info: &SetInfo, in_path_order: bool) -> Previous {
+        let path = info.path.clone();
         let reader = Reader::open(&path.join(manifest::FILE_NAME)).ok().map(|(_, r)| r);
-        let mut p = Previous { path, reader, next: None, map: None };
+        let (started, finished) = (info.header.started.timestamp(), info.header.finished.timestamp());
+        let racy = (
+            Mtime { secs: started - SOURCE_TIME_GRANULARITY, nanos: 0 },
+            Mtime { secs: finished + SOURCE_TIME_GRANULARITY + 1, nanos: 0 },
+        );
+        let set = PreviousSet { path, name: info.name.clone(), racy };
+        let mut p = Previous { set, reader, next: None, map: None };
         if in_path_order {
             p.advance();
         } else {
             let mut map = HashMap::new();
             while let Some(e) = p.reader.as_mut().and_then(|r| r.next_entry().ok().flatten()) {
                 if let Kind::File { size, hash } = e.kind {
-                    map.insert(e.path, Prior { size, mtime: e.mtime, hash });
+                    map.insert(e.path, Prior { size, mtime: e.mtime, hash, stamp: e.stamp });
                 }
             }
             p.map = Some(map);
@@ -73,7 +98,9 @@ impl Previous {
                 Ordering::Less => self.advance(),
                 Ordering::Equal => {
                     let found = match e.kind {
-                        Kind::File { size, hash } => Some(Prior { size, mtime: e.mtime, hash }),
+                        Kind::File { size, hash } => {
+                            Some(Prior { size, mtime: e.mtime, hash, stamp: e.stamp })
+                        }
                         _ => None,
                     };
                     self.advance();
@@ -90,7 +117,9 @@ pub struct Context<'a> {
     pub sources: &'a [Source],
     pub partial: &'a Path,
     /// The newest complete set, whose files may be linked (only on drives with hard links).
-    pub previous: Option<&'a Path>,
+    pub previous: Option<&'a PreviousSet>,
+    /// Files whose copy in the previous set no longer matches its manifest (set path, in the set).
+    pub damaged: &'a Mutex<Vec<String>>,
     /// The largest file the backup drive can hold, where limited (FAT32: 4 GiB).
     pub max_file_size: Option<u64>,
     /// Read each piece of a copy back and compare it with what was read from the source.
@@ -138,7 +167,10 @@ pub fn process(item: &Item, cx: &Context, buf: &mut [u8]) -> Done {
             Ok(c) => return Done::Copied(c),
             Err(e) => e,
         };
-        let _ = std::fs::remove_file(&dst);
+        // Only a copy this attempt made is removed, never what was there before it.
+        if !matches!(e, CopyError::Taken) {
+            let _ = std::fs::remove_file(&dst);
+        }
         let (trouble, reason) = match e {
             CopyError::Mismatch => {
                 let why = "the copy on the backup drive differs from the original: the drive may be failing";
@@ -152,6 +184,10 @@ pub fn process(item: &Item, cx: &Context, buf: &mut [u8]) -> Done {
                 return Done::Problem(ProblemKind::Vanished, "deleted during the backup".into());
             }
             CopyError::Destination(e) => return Done::DestinationError(e),
+            CopyError::Taken => {
+                let why = "another file with the same name apart from capitals or accents is already in the backup, and the backup drive cannot hold both: rename one of them in the data folder";
+                return Done::Problem(ProblemKind::Failed, why.into());
+            }
             CopyError::Cancelled => return Done::Cancelled,
             CopyError::Changed => (Trouble::Changed, "changed during backup".to_string()),
             CopyError::Source(e) if copy::is_in_use(&e) => {
@@ -186,13 +222,20 @@ fn make_dirs(partial: &Path, dir: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Links an unchanged file from the previous set. Unchanged means the same size and modified time
-/// as that set's manifest; a database file must also hash the same, since a file held open on a
-/// server may not show a new modified time yet.
+/// Links an unchanged file from the previous set. Unchanged means the same size, modified time and
+/// (where the platform tells) change time and file id as that set's manifest, and a modified time
+/// outside that run's span (see `PreviousSet::racy`); a database file must
+/// also hash the same, since a file held open on a server may not show a new modified time yet.
+/// The previous copy itself must still have the size and time its manifest gives (a copy opened
+/// and saved from the backup, or damaged by the drive, is not linked into another set).
 fn try_link(item: &Item, src: &Path, dst: &Path, cx: &Context, buf: &mut [u8]) -> Option<Done> {
     let prev = cx.previous?;
-    let Prior { size, mtime, hash } = item.prior?;
-    if size != item.size || mtime != item.mtime {
+    let Prior { size, mtime, hash, stamp } = item.prior?;
+    let (racy_from, racy_to) = prev.racy;
+    if size != item.size || mtime != item.mtime || (racy_from..racy_to).contains(&item.mtime) {
+        return None;
+    }
+    if stamp.is_some() && item.stamp.is_some() && stamp != item.stamp {
         return None;
     }
     if item.database {
@@ -201,7 +244,15 @@ fn try_link(item: &Item, src: &Path, dst: &Path, cx: &Context, buf: &mut [u8]) -
             return None;
         }
     }
-    std::fs::hard_link(item.set_path(prev, cx.sources), dst).ok()?;
+    let old = item.set_path(&prev.path, cx.sources);
+    let intact = std::fs::symlink_metadata(&old).is_ok_and(|m| {
+        m.is_file() && m.len() == size && m.modified().is_ok_and(|t| Mtime::from_system_time(t) == mtime)
+    });
+    if !intact {
+        cx.damaged.lock().unwrap_or_else(|e| e.into_inner()).push(item.key(cx.sources));
+        return None;
+    }
+    std::fs::hard_link(old, dst).ok()?;
     Some(Done::Linked(Copied { hash, size, mtime }))
 }
 
@@ -213,7 +264,7 @@ pub fn entry(item: &Item, sources: &[Source], done: &Done) -> Option<Entry> {
         (_, Done::Symlink(h, m)) => (Kind::Symlink { target_hash: *h }, *m),
         _ => return None,
     };
-    Some(Entry { path: item.key(sources), kind, mtime })
+    Some(Entry { path: item.key(sources), kind, mtime, stamp: item.stamp })
 }
 
 pub fn problem(item: &Item, sources: &[Source], kind: ProblemKind, reason: String) -> FileProblem {
@@ -240,6 +291,7 @@ mod tests {
             sources: &sources,
             partial: &partial,
             previous: None,
+            damaged: &Mutex::new(Vec::new()),
             max_file_size: Some(1000), // as FAT32's 4 GiB, scaled down
             verify: true,
             shared: Shared { cancel: &cancel, abort: &abort, bytes_done: &bytes },
@@ -252,6 +304,7 @@ mod tests {
             mtime: Mtime { secs: 0, nanos: 0 },
             database: false,
             prior: None,
+            stamp: None,
         };
         match process(&item, &cx, &mut vec![0; 2 * copy::BUFFER]) {
             Done::Problem(ProblemKind::Failed, why) => {
@@ -271,6 +324,7 @@ mod tests {
             path: path.into(),
             kind: Kind::File { size: 1, hash: blake3::hash(&[n]) },
             mtime: Mtime { secs: 1, nanos: 0 },
+            stamp: None,
         };
         // Plain string order: ' ' and '.' sort before '/'.
         let entries = vec![file("data/X-rays 2/b", 1), file("data/X-rays.idx", 2), file("data/X-rays/a", 3)];
@@ -281,13 +335,20 @@ mod tests {
             started: chrono::DateTime::UNIX_EPOCH,
             finished: chrono::DateTime::UNIX_EPOCH,
             result: "SUCCESS".into(),
+            sequence: 0,
             verified: true,
             sources: vec![],
         };
         manifest::write(&d.path().join(manifest::FILE_NAME), &Manifest { header, entries }).unwrap();
         let summary = manifest::check(&d.path().join(manifest::FILE_NAME)).unwrap();
         assert!(!summary.in_path_order);
-        let mut prev = Previous::open(d.path().to_path_buf(), summary.in_path_order);
+        let info = crate::engine::sets::SetInfo {
+            name: "s".into(),
+            path: d.path().to_path_buf(),
+            time: chrono::NaiveDateTime::default(),
+            header: summary.header.clone(),
+        };
+        let mut prev = Previous::open(&info, summary.in_path_order);
         // Asked for in the walk's order.
         let found: Vec<_> = ["data/X-rays/a", "data/X-rays 2/b", "data/X-rays.idx"]
             .iter()

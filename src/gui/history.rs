@@ -4,8 +4,8 @@
 use super::services::Services;
 use super::widgets;
 use crate::format;
-use crate::restore::{self, Restored, SetRow};
 use crate::format::display;
+use crate::restore::{self, Restored, SetRow};
 use crossbeam_channel::Receiver;
 use egui::RichText;
 use std::path::PathBuf;
@@ -103,7 +103,10 @@ impl HistoryScreen {
                 }
                 ui.end_row();
                 for (i, r) in rows.iter().enumerate() {
-                    let when = r.when.format("%a %-d %b %Y %H:%M").to_string();
+                    let mut when = r.when.format("%a %-d %b %Y %H:%M").to_string();
+                    if r.future {
+                        when.push_str(" (future date: wrong clock)");
+                    }
                     ui.radio_value(&mut self.selected, Some(i), when);
                     ui.label(&r.computer);
                     let ok = r.result == "SUCCESS";

@@ -88,6 +88,7 @@ pub fn shorten_middle(text: &str, max_chars: usize) -> String {
 pub fn progress_ui(ui: &mut egui::Ui, m: &ProgressModel, now: f64) {
     let heading = match m.phase {
         None | Some(Phase::Checking) => "Checking the folders…",
+        Some(Phase::WaitingForLock) => "Waiting for another computer's backup to this folder…",
         Some(Phase::Copying) => "Backing up…",
         Some(Phase::Flushing) => "Writing everything to the backup drive…",
     };

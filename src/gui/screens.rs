@@ -179,8 +179,9 @@ fn summary_ui(ui: &mut egui::Ui, r: &Report) {
             if let Some(set) = &r.set {
                 ui.label(format!("Saved in {}", display(set)));
             }
-            if r.verified && r.outcome == Outcome::Success {
-                ui.label("Every copy was read back and matches the original.");
+            if r.set.is_some() {
+                let checked = c.checked(r.verified, r.linked_from.as_deref());
+                ui.label(format!("Checked: {checked}."));
             }
         }
         Outcome::Failed | Outcome::Cancelled => {}

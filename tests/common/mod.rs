@@ -36,10 +36,10 @@ impl TestEnv {
         env
     }
 
+    /// Writes a file in the data folder (see `write_aged`).
     pub fn write(&self, rel: &str, bytes: &[u8]) -> PathBuf {
         let p = self.data.join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(&p, bytes).unwrap();
+        write_aged(&p, bytes);
         p
     }
 
@@ -92,6 +92,16 @@ impl TestEnv {
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.data.join("logfiles").join("backup.log")).unwrap_or_default()
     }
+}
+
+/// Writes a file modified 10 seconds ago: a file modified within 2 seconds of the end of a backup
+/// is copied again by the next backup rather than linked (its time alone cannot tell whether it
+/// changed again within that tick), which tests of linking do not want by chance.
+pub fn write_aged(path: &Path, bytes: &[u8]) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, bytes).unwrap();
+    let before = std::time::SystemTime::now() - std::time::Duration::from_secs(10);
+    filetime::set_file_mtime(path, filetime::FileTime::from_system_time(before)).unwrap();
 }
 
 pub fn pseudo_random(seed: u64, len: usize) -> Vec<u8> {

@@ -1,5 +1,6 @@
 //! `manifest.tsv`: what a set holds. A header of `key<TAB>value` lines, one line per entry
-//! (`<blake3><TAB><size><TAB><modified UTC><TAB><path>`) in path order (each folder before what it
+//! (`<blake3><TAB><size><TAB><modified UTC><TAB><source stamp><TAB><path>`; format 1, of earlier
+//! versions, has no stamp column) in path order (each folder before what it
 //! holds, names compared byte by byte: see [`path_order`]), and a last line
 //! `end<TAB><count><TAB><blake3 of every byte above>` so a cut or edited manifest is detected.
 //! Directories have `-` and `dir` in the first two columns; symbolic links the BLAKE3 of their
@@ -9,7 +10,7 @@
 mod read;
 mod write;
 
-pub use super::mtime::Mtime;
+pub use super::mtime::{Mtime, Stamp};
 use chrono::{DateTime, Utc};
 pub use read::{Reader, Summary, check, read, read_header};
 use std::path::PathBuf;
@@ -17,7 +18,8 @@ pub use write::{EntryWriter, write};
 
 pub const FILE_NAME: &str = "manifest.tsv";
 const MAGIC: &str = "logoff-backup manifest";
-const FORMAT: u32 = 1;
+/// Format 2 added the source stamp column; format 1 manifests are still read.
+const FORMAT: u32 = 2;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Kind {
@@ -32,6 +34,8 @@ pub struct Entry {
     pub path: String,
     pub kind: Kind,
     pub mtime: Mtime,
+    /// The source file's change time and id when it was backed up (files only, where known).
+    pub stamp: Option<Stamp>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,6 +47,10 @@ pub struct Header {
     pub finished: DateTime<Utc>,
     /// `SUCCESS` or `COMPLETED WITH ERRORS`.
     pub result: String,
+    /// The set's place in the order sets were made in this backup folder (1, 2, ...): one more
+    /// than the highest there when it was made, so a computer whose clock is wrong cannot make a
+    /// set look newer or older than it is. 0 in sets of earlier versions.
+    pub sequence: u64,
     pub verified: bool,
     /// Where each part of the set came from: (`data` or `extra/<name>`, original folder).
     pub sources: Vec<(String, String)>,
@@ -101,15 +109,22 @@ mod tests {
                 started: t,
                 finished: t,
                 result: "SUCCESS".into(),
+                sequence: 7,
                 verified: true,
                 sources: vec![("data".into(), "\\\\server\\EXACTData".into())],
             },
             entries: vec![
-                Entry { path: "data".into(), kind: Kind::Dir, mtime: Mtime { secs: 5, nanos: 0 } },
+                Entry {
+                    path: "data".into(),
+                    kind: Kind::Dir,
+                    mtime: Mtime { secs: 5, nanos: 0 },
+                    stamp: None,
+                },
                 Entry {
                     path: "data/Practice.db".into(),
                     kind: Kind::File { size: 3, hash: blake3::hash(b"abc") },
                     mtime: Mtime { secs: -3, nanos: 123_456_789 },
+                    stamp: Some(Stamp { change: Mtime { secs: 9, nanos: 1 }, id: 42 }),
                 },
             ],
         }
@@ -126,7 +141,12 @@ mod tests {
         assert_eq!((summary.files, summary.bytes, summary.database_bytes), (1, 3, 3));
         assert!(summary.in_path_order);
         let mut old = sample();
-        old.entries.push(Entry { path: "Data".into(), kind: Kind::Dir, mtime: Mtime { secs: 1, nanos: 0 } });
+        old.entries.push(Entry {
+            path: "Data".into(),
+            kind: Kind::Dir,
+            mtime: Mtime { secs: 1, nanos: 0 },
+            stamp: None,
+        });
         write(&p, &old).unwrap();
         assert!(!check(&p).unwrap().in_path_order, "as an earlier version's manifest might be");
     }

@@ -1,6 +1,6 @@
 //! Reading a manifest line by line, checking its format, count and checksum on the way.
 
-use super::{Entry, FORMAT, Header, Kind, MAGIC, Manifest, ManifestError, Mtime};
+use super::{Entry, FORMAT, Header, Kind, MAGIC, Manifest, ManifestError, Mtime, Stamp};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use std::fs::File;
 use std::io::{BufRead, BufReader};
@@ -16,6 +16,7 @@ pub struct Reader {
     count: u64,
     ended: bool,
     line: Vec<u8>,
+    format: u32,
 }
 
 impl Reader {
@@ -31,6 +32,7 @@ impl Reader {
             count: 0,
             ended: false,
             line: Vec::new(),
+            format: FORMAT,
         };
         let mut head = Vec::new();
         loop {
@@ -46,7 +48,8 @@ impl Reader {
                 return Err(r.damaged("the header never ends"));
             }
         }
-        let header = parse_header(&head).map_err(|(line, why)| r.damaged_at(line, why))?;
+        let (header, format) = parse_header(&head).map_err(|(line, why)| r.damaged_at(line, why))?;
+        r.format = format;
         Ok((header, r))
     }
 
@@ -76,7 +79,8 @@ impl Reader {
         self.hasher.update(&self.line);
         let text = std::str::from_utf8(&self.line).map_err(|e| self.damaged(&format!("not text: {e}")))?;
         let line = text.trim_end_matches('\n');
-        let entry = parse_entry(line).ok_or_else(|| self.damaged(&format!("bad entry {line:?}")))?;
+        let entry =
+            parse_entry(line, self.format).ok_or_else(|| self.damaged(&format!("bad entry {line:?}")))?;
         self.count += 1;
         Ok(Some(entry))
     }
@@ -150,9 +154,18 @@ pub fn read_header(path: &Path) -> Result<Header, ManifestError> {
     Reader::open(path).map(|(h, _)| h)
 }
 
-pub(super) fn parse_entry(line: &str) -> Option<Entry> {
-    let mut f = line.splitn(4, '\t');
-    let (hash, size, mtime, path) = (f.next()?, f.next()?, f.next()?, f.next()?);
+/// One entry line of a manifest of the given format.
+pub(super) fn parse_entry(line: &str, format: u32) -> Option<Entry> {
+    let mut f = line.splitn(if format >= 2 { 5 } else { 4 }, '\t');
+    let (hash, size, mtime) = (f.next()?, f.next()?, f.next()?);
+    let stamp = match format {
+        1 => None,
+        _ => match f.next()? {
+            "-" => None,
+            s => Some(Stamp::parse(s)?),
+        },
+    };
+    let path = f.next()?;
     let hash_of = |h: &str| blake3::Hash::from_hex(h).ok();
     let kind = match size {
         "dir" => Kind::Dir,
@@ -160,11 +173,12 @@ pub(super) fn parse_entry(line: &str) -> Option<Entry> {
         n => Kind::File { size: n.parse().ok()?, hash: hash_of(hash)? },
     };
     super::super::pathcode::decode(path).ok()?;
-    Some(Entry { path: path.to_string(), kind, mtime: Mtime::parse(mtime)? })
+    Some(Entry { path: path.to_string(), kind, mtime: Mtime::parse(mtime)?, stamp })
 }
 
-/// Parses the header lines (up to and including the `#` line).
-fn parse_header(bytes: &[u8]) -> Result<Header, (usize, String)> {
+/// Parses the header lines (up to and including the `#` line), and tells the format.
+fn parse_header(bytes: &[u8]) -> Result<(Header, u32), (usize, String)> {
+    let mut format = FORMAT;
     let mut h = Header {
         set: String::new(),
         computer: String::new(),
@@ -172,6 +186,7 @@ fn parse_header(bytes: &[u8]) -> Result<Header, (usize, String)> {
         started: DateTime::<Utc>::MIN_UTC,
         finished: DateTime::<Utc>::MIN_UTC,
         result: String::new(),
+        sequence: 0,
         verified: false,
         sources: Vec::new(),
     };
@@ -186,10 +201,10 @@ fn parse_header(bytes: &[u8]) -> Result<Header, (usize, String)> {
                 .map_err(|e| (i + 1, e.to_string()))
         };
         match key {
-            MAGIC if i == 0 && value != FORMAT.to_string() => {
-                return Err((1, format!("manifest format {value} is newer than this program")));
-            }
-            MAGIC if i == 0 => {}
+            MAGIC if i == 0 => match value.parse::<u32>() {
+                Ok(n @ 1..=FORMAT) => format = n,
+                _ => return Err((1, format!("manifest format {value} is newer than this program"))),
+            },
             _ if i == 0 => return Err((1, "this is not a logoff-backup manifest".into())),
             "set" => h.set = value,
             "computer" => h.computer = value,
@@ -197,10 +212,13 @@ fn parse_header(bytes: &[u8]) -> Result<Header, (usize, String)> {
             "started" => h.started = time(&value)?,
             "finished" => h.finished = time(&value)?,
             "result" => h.result = value,
+            "sequence" => {
+                h.sequence = value.parse().map_err(|_| (i + 1, format!("bad sequence {value:?}")))?
+            }
             "verified" => h.verified = value == "yes",
             "source" => h.sources.push((value, f.next().unwrap_or_default().to_string())),
             "files" => {}
-            k if k.starts_with('#') => return Ok(h),
+            k if k.starts_with('#') => return Ok((h, format)),
             _ => {}
         }
     }

@@ -1,6 +1,6 @@
 //! Writing a manifest: whole (from memory), or entry by entry as a run makes them.
 
-use super::{Entry, FORMAT, Header, Kind, MAGIC, Manifest};
+use super::{Entry, FORMAT, Header, Kind, MAGIC, Manifest, Stamp};
 use chrono::{DateTime, Utc};
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Write};
@@ -58,7 +58,7 @@ impl EntryWriter {
             }
             out.write_all(line.as_bytes())?;
             if line.starts_with("-\tdir\t")
-                && let Some(entry) = super::read::parse_entry(line.trim_end_matches('\n'))
+                && let Some(entry) = super::read::parse_entry(line.trim_end_matches('\n'), FORMAT)
             {
                 each_folder(&entry);
             }
@@ -81,12 +81,13 @@ fn write_header(out: &mut impl Write, h: &Header, files: u64, bytes: u64) -> io:
     writeln!(out, "started\t{}", time(&h.started))?;
     writeln!(out, "finished\t{}", time(&h.finished))?;
     writeln!(out, "result\t{}", tsv(&h.result))?;
+    writeln!(out, "sequence\t{}", h.sequence)?;
     writeln!(out, "verified\t{}", if h.verified { "yes" } else { "no" })?;
     for (dir, from) in &h.sources {
         writeln!(out, "source\t{}\t{}", tsv(dir), tsv(from))?;
     }
     writeln!(out, "files\t{files}\t{bytes}")?;
-    out.write_all(b"#blake3\tsize\tmodified\tpath\n")
+    out.write_all(b"#blake3\tsize\tmodified\tsource\tpath\n")
 }
 
 fn write_entry(out: &mut impl Write, e: &Entry) -> io::Result<()> {
@@ -95,7 +96,8 @@ fn write_entry(out: &mut impl Write, e: &Entry) -> io::Result<()> {
         Kind::Dir => out.write_all(b"-\tdir")?,
         Kind::Symlink { target_hash } => write!(out, "{}\tsymlink", target_hash.to_hex())?,
     }
-    writeln!(out, "\t{}\t{}", e.mtime.to_text(), e.path)
+    let stamp = e.stamp.map_or_else(|| "-".to_string(), Stamp::to_text);
+    writeln!(out, "\t{}\t{stamp}\t{}", e.mtime.to_text(), e.path)
 }
 
 /// A buffered file writer that hashes every byte it passes on, for the end line.
