@@ -4,7 +4,7 @@ use crate::engine::{self, Outcome, Report};
 use crate::format;
 use crate::plan::Plan;
 use crate::settings::{self, Settings};
-use crate::terminal::TerminalProgress;
+use crate::terminal::{TerminalProgress, errln, outln};
 use crate::worker;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -178,7 +178,7 @@ fn run(config: Option<PathBuf>, args: RunArgs) -> ExitCode {
     let plan = match plan {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("logoff-backup: {e}");
+            errln!("logoff-backup: {e}");
             return ExitCode::from(EXIT_INVALID_SETTINGS);
         }
     };
@@ -205,7 +205,7 @@ fn run_plan(plan: Plan) -> ExitCode {
 fn after(program: &[std::ffi::OsString], locations: settings::Locations) -> ExitCode {
     if let Err(e) = crate::after::run_and_wait(program) {
         let name = program.first().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();
-        eprintln!("logoff-backup: cannot start {name}: {e}");
+        errln!("logoff-backup: cannot start {name}: {e}");
     }
     let ask = locations.find().and_then(|p| Settings::load(&p).ok()).is_none_or(|s| s.prompt_on_exit);
     if ask { crate::gui::app::run(locations) } else { ExitCode::SUCCESS }
@@ -216,57 +216,57 @@ fn demo(dir: Option<PathBuf>) -> ExitCode {
     let demo = match crate::demo::prepare(&dir) {
         Ok(d) => d,
         Err(e) => {
-            eprintln!("logoff-backup: cannot make the sample practice in {}: {e}", dir.display());
+            errln!("logoff-backup: cannot make the sample practice in {}: {e}", dir.display());
             return ExitCode::from(2);
         }
     };
-    println!("Sample practice: {}", demo.settings.data_folder.display());
-    println!("Backups go to:   {}", demo.settings.destination.display());
-    println!("Settings:        {}", demo.settings_file.display());
+    outln!("Sample practice: {}", demo.settings.data_folder.display());
+    outln!("Backups go to:   {}", demo.settings.destination.display());
+    outln!("Settings:        {}", demo.settings_file.display());
     crate::gui::app::run(settings::Locations::system(Some(&demo.settings_file)))
 }
 
 fn print_report(r: &Report) {
     let c = &r.counts;
-    println!("{}", r.outcome.label());
+    outln!("{}", r.outcome.label());
     if let Some(f) = &r.failure {
-        println!("{}", f.message);
+        outln!("{}", f.message);
     }
     if let Some(set) = &r.set {
-        println!("Backup: {}", set.display());
+        outln!("Backup: {}", set.display());
     }
     if r.outcome != Outcome::Failed {
-        println!("Files: {}. Size: {}", c.summary(), format::bytes(c.bytes_total));
+        outln!("Files: {}. Size: {}", c.summary(), format::bytes(c.bytes_total));
     }
     for p in &r.problems {
-        println!("  {:<9} {}: {}", p.kind.label(), p.path.display(), p.reason);
+        outln!("  {:<9} {}: {}", p.kind.label(), p.path.display(), p.reason);
     }
     for n in &r.notes {
-        println!("Note: {n}");
+        outln!("Note: {n}");
     }
     if let Some(log) = &r.log_file {
-        println!("Log: {}", log.display());
+        outln!("Log: {}", log.display());
     }
 }
 
 fn verify(set: &std::path::Path) -> ExitCode {
     match engine::verify::verify(set) {
         Err(e) => {
-            println!("UNREADABLE: {e}");
+            outln!("UNREADABLE: {e}");
             ExitCode::from(2)
         }
         Ok(v) => {
             for (path, why) in &v.mismatched {
-                println!("MISMATCH  {path}: {why}");
+                outln!("MISMATCH  {path}: {why}");
             }
             for path in &v.missing {
-                println!("MISSING   {path}");
+                outln!("MISSING   {path}");
             }
             for path in &v.extra {
-                println!("EXTRA     {path}");
+                outln!("EXTRA     {path}");
             }
             let verdict = if v.is_match() { "OK" } else { "DOES NOT MATCH" };
-            println!(
+            outln!(
                 "{verdict}: {} files, {} checked against the manifest",
                 format::count(v.files),
                 format::bytes(v.bytes)

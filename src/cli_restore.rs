@@ -1,6 +1,7 @@
 //! The command line's way back: `list`, `restore` and `drill`.
 
 use crate::settings::{self, Settings};
+use crate::terminal::{errln, outln};
 use crate::{drill, format, restore};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -13,7 +14,7 @@ fn settings(config: Option<&Path>) -> Option<Settings> {
 fn destination(config: Option<&Path>, flag: Option<PathBuf>) -> Result<PathBuf, ExitCode> {
     flag.or_else(|| settings(config).map(|s| s.destination).filter(|d| !d.as_os_str().is_empty())).ok_or_else(
         || {
-            eprintln!("logoff-backup: no backup folder: give --destination, or set one in Settings.");
+            errln!("logoff-backup: no backup folder: give --destination, or set one in Settings.");
             ExitCode::from(crate::cli::EXIT_INVALID_SETTINGS)
         },
     )
@@ -26,15 +27,15 @@ pub fn list(config: Option<&Path>, flag: Option<PathBuf>) -> ExitCode {
     };
     match restore::list(&dest) {
         Ok(rows) if rows.is_empty() => {
-            println!("No complete backups in {}.", dest.display());
+            outln!("No complete backups in {}.", dest.display());
             ExitCode::SUCCESS
         }
         Ok(rows) => {
-            print!("{}", restore::table(&rows));
+            outln!("{}", restore::table(&rows).trim_end());
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("logoff-backup: cannot read {}: {e}", dest.display());
+            errln!("logoff-backup: cannot read {}: {e}", dest.display());
             ExitCode::from(2)
         }
     }
@@ -46,19 +47,19 @@ pub fn restore(config: Option<&Path>, set: &Path, to: &Path, only: Option<&str>)
     let mut progress = |files: u64, bytes: u64| {
         if files >= last_print + 1000 {
             last_print = files;
-            eprintln!("{} files, {} restored…", format::count(files), format::bytes(bytes));
+            errln!("{} files, {} restored…", format::count(files), format::bytes(bytes));
         }
     };
     match restore::restore(set, to, only, &live, &mut progress) {
         Err(e) => {
-            eprintln!("logoff-backup: {e}");
+            errln!("logoff-backup: {e}");
             ExitCode::from(2)
         }
         Ok(r) => {
             for (path, why) in &r.bad {
-                println!("NOT RESTORED  {path}: {why}");
+                outln!("NOT RESTORED  {path}: {why}");
             }
-            println!(
+            outln!(
                 "{}: {} files, {} restored into {} and checked against the manifest",
                 if r.bad.is_empty() { "RESTORED" } else { "RESTORED WITH ERRORS" },
                 format::count(r.files),
@@ -86,13 +87,13 @@ pub fn drill(
         .unwrap_or_else(crate::engine::backup_log::fallback_path);
     let d = drill::run(&dest, seed, &log, &crate::platform::computer_name(), &crate::platform::user_name());
     if let Some(e) = &d.error {
-        println!("COULD NOT TEST: {e}");
+        outln!("COULD NOT TEST: {e}");
     }
     for (path, why) in &d.bad {
-        println!("BAD  {path}: {why}");
+        outln!("BAD  {path}: {why}");
     }
     if let Some(set) = &d.set {
-        println!(
+        outln!(
             "{}: {} files, {} of {} restored and compared (seed {})",
             if d.passed() { "PASSED" } else { "FAILED" },
             format::count(d.files),
@@ -102,7 +103,7 @@ pub fn drill(
         );
     }
     if let Some(log) = &d.log_file {
-        println!("Log: {}", log.display());
+        outln!("Log: {}", log.display());
     }
     ExitCode::from(d.exit_code())
 }

@@ -37,7 +37,36 @@ pub fn process_alive(pid: u32) -> Option<bool> {
         }
         Some(std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH))
     }
-    #[cfg(not(unix))]
+    #[cfg(windows)]
+    {
+        use windows_sys::Win32::Foundation::{
+            CloseHandle, ERROR_ACCESS_DENIED, ERROR_INVALID_PARAMETER, GetLastError, STILL_ACTIVE,
+        };
+        use windows_sys::Win32::System::Threading::{
+            GetExitCodeProcess, OpenProcess, PROCESS_QUERY_LIMITED_INFORMATION,
+        };
+        // SAFETY: OpenProcess takes no pointers; it returns a handle we own, or null on failure.
+        let handle = unsafe { OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, 0, pid) };
+        if handle.is_null() {
+            // SAFETY: reads this thread's last error, which the failed OpenProcess just set.
+            return match unsafe { GetLastError() } {
+                ERROR_INVALID_PARAMETER => Some(false), // no process has this id
+                ERROR_ACCESS_DENIED => Some(true),      // it exists, but belongs to someone else
+                _ => None,
+            };
+        }
+        let mut code = 0u32;
+        // SAFETY: the handle is open and ours, `code` outlives the call; the handle is closed once.
+        let read = unsafe {
+            let read = GetExitCodeProcess(handle, &mut code) != 0;
+            CloseHandle(handle);
+            read
+        };
+        // An exited process whose handle someone still holds has its real exit code here. (One
+        // that exited with 259 itself looks alive: then the lock's age decides, as before.)
+        read.then_some(code == STILL_ACTIVE as u32)
+    }
+    #[cfg(not(any(unix, windows)))]
     {
         let _ = pid;
         None
@@ -244,6 +273,18 @@ pub fn test_override(name: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn our_own_process_is_alive_and_a_child_that_has_exited_is_not() {
+        assert_eq!(process_alive(std::process::id()), Some(true));
+        #[cfg(windows)]
+        let mut child = std::process::Command::new("cmd").args(["/c", "exit"]).spawn().unwrap();
+        #[cfg(not(windows))]
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        assert!(child.wait().unwrap().success());
+        // (On Windows `child` still holds a handle, so the id cannot be given to another process.)
+        assert_eq!(process_alive(child.id()), Some(false));
+    }
 
     #[test]
     fn the_mount_holding_a_folder_decides_its_type() {

@@ -1,5 +1,30 @@
-//! The progress bar of a headless `run`, drawn from the same events as the window (on a terminal
-//! only: a scheduled task's output stays plain).
+//! The command line's output: lines that never change a command's exit code, and the progress bar
+//! of a headless `run`, drawn from the same events as the window (on a terminal only: a scheduled
+//! task's output stays plain).
+//!
+//! `println!` panics (exit 101) when its stream is gone, as in `logoff-backup run | head -1`. The
+//! summary comes after the work (the backup is written and logged by then), so the exit code must
+//! be the command's: `outln!` and `errln!` drop what cannot be written. Rust ignores SIGPIPE, so
+//! such a write fails rather than killing the process (keep it so: a killed run has no exit code).
+//! indicatif already ignores failed draws.
+
+/// `println!` that ignores a closed or broken stdout.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
+/// `eprintln!` that ignores a closed or broken stderr.
+macro_rules! errln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
+pub(crate) use {errln, outln};
 
 use crate::format;
 use crate::progress::{Event, Phase};

@@ -2,7 +2,6 @@
 
 mod common;
 use common::*;
-use std::path::Path;
 
 #[test]
 fn first_backup_is_a_byte_identical_tree_with_times() {
@@ -192,7 +191,7 @@ fn symlinks_are_recreated_not_followed() {
     assert_eq!(code(&out), 0, "{}", text(&out));
     let set = env.newest_set();
     assert_eq!(std::fs::read_link(set.join("data/link-out")).unwrap(), outside);
-    assert_eq!(std::fs::read_link(set.join("data/link-loop")).unwrap(), Path::new("link-loop"));
+    assert_eq!(std::fs::read_link(set.join("data/link-loop")).unwrap(), std::path::Path::new("link-loop"));
     assert!(!set.join("data/link-out").symlink_metadata().unwrap().is_dir());
 }
 

@@ -6,6 +6,7 @@ use common::scenario::*;
 use common::*;
 
 /// Row 1: the process is killed (SIGKILL) at a chosen point.
+#[cfg(unix)]
 fn killed_at(point: &str) {
     let s = Scenario::new();
     let mut child = s.env.spawn_with_faults(&format!("pause:{point}"), &["--keep", "1"]);

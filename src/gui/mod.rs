@@ -13,6 +13,7 @@ pub mod settings_dialog;
 mod status_lines;
 mod widgets;
 
+use crate::terminal::errln;
 use std::process::ExitCode;
 
 /// Window options: a small centred window with this title.
@@ -46,7 +47,7 @@ pub fn run_window<A: eframe::App + 'static>(
     match result {
         Ok(()) => ExitCode::from(code.get()),
         Err(e) => {
-            eprintln!("logoff-backup: cannot open a window: {e}");
+            errln!("logoff-backup: cannot open a window: {e}");
             ExitCode::from(2)
         }
     }
