@@ -1,9 +1,9 @@
 //! What the prompt shows before anyone clicks: whether a backup can run now, and how the last ones
 //! went (from the backup folder and the shared log's tail). Runs off the UI thread.
 
+use crate::engine::preflight::{self, Checked};
 use crate::engine::{Failure, sets};
 use crate::plan::Plan;
-use crate::engine::preflight::{self, Checked};
 use chrono::{DateTime, FixedOffset, Local, NaiveDateTime};
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;

@@ -177,10 +177,8 @@ impl PromptApp {
     pub fn open_log(&mut self) {
         let Some(log) = self.progress.report.as_ref().and_then(|r| r.log_file.clone()) else { return };
         if let Err(e) = (self.services.open)(&log) {
-            self.log_note = Some(format!(
-                "The log could not be opened ({e}). It is at {}",
-                crate::format::display(&log)
-            ));
+            self.log_note =
+                Some(format!("The log could not be opened ({e}). It is at {}", crate::format::display(&log)));
         }
     }
 

@@ -4,8 +4,8 @@
 use super::services::Services;
 use super::widgets;
 use crate::format;
-use crate::restore::{self, Restored, SetRow};
 use crate::format::display;
+use crate::restore::{self, Restored, SetRow};
 use crossbeam_channel::Receiver;
 use egui::RichText;
 use std::path::PathBuf;

@@ -3,8 +3,8 @@
 use super::services::Services;
 use crate::drill::{self, Drill};
 use crate::format;
-use crate::plan::Plan;
 use crate::format::display;
+use crate::plan::Plan;
 use crossbeam_channel::Receiver;
 use egui::RichText;
 
