@@ -58,7 +58,7 @@ impl EntryWriter {
             }
             out.write_all(line.as_bytes())?;
             if line.starts_with("-\tdir\t")
-                && let Some(entry) = super::read::parse_entry(line.trim_end_matches('\n'))
+                && let Ok(entry) = super::read::parse_entry(line.trim_end_matches('\n'))
             {
                 each_folder(&entry);
             }
