@@ -2,7 +2,7 @@
 //! checking every file against the manifest as it goes. Never into the live data folder.
 
 use crate::engine::manifest::{self, Entry, Kind, Manifest};
-use crate::engine::{copy, pathcode};
+use crate::engine::{copy, pathcode, verify};
 use crate::format;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64};
@@ -80,6 +80,12 @@ pub fn restore(
 }
 
 /// Copies entries out of a set, hashing each file and comparing it with the manifest.
+///
+/// Nothing is read or written through a symbolic link: each folder on the way to a restored path is
+/// made (or found) one level at a time and must be a real folder in `to`, not a link or a file, and
+/// the path itself must not be there yet. Links are recreated last, only where the manifest lists
+/// them, so a link listed above a file can never take that file out of `to`; a file the backup holds
+/// inside a link is not restored either.
 pub fn restore_entries(
     set: &Path,
     to: &Path,
@@ -90,47 +96,100 @@ pub fn restore_entries(
     let (cancel, abort, done) = (AtomicBool::new(false), AtomicBool::new(false), AtomicU64::new(0));
     let shared = copy::Shared { cancel: &cancel, abort: &abort, bytes_done: &done };
     let mut buf = vec![0u8; copy::BUFFER];
-    let mut dirs = Vec::new();
+    let (mut dirs, mut links) = (Vec::new(), Vec::new());
     for e in entries {
         let Ok(rel) = pathcode::decode(&e.path) else {
             out.bad.push((e.path.clone(), "bad path in the manifest".into()));
             continue;
         };
-        let (src, dst) = (set.join(&rel), to.join(&rel));
-        if let Some(parent) = dst.parent() {
-            let _ = std::fs::create_dir_all(parent);
-        }
         let result = match &e.kind {
-            Kind::Dir => std::fs::create_dir_all(&dst)
-                .map(|_| dirs.push((dst, e.mtime)))
-                .map_err(|e| copy::describe(&e)),
-            Kind::Symlink { .. } => copy::copy_symlink(&src, &dst).map(|_| ()),
-            Kind::File { size, hash } => match copy::copy_file(&src, &dst, &mut buf, None, &shared) {
-                Ok(c) if c.hash == *hash && c.size == *size => {
-                    out.files += 1;
-                    out.bytes += size;
-                    Ok(())
+            Kind::Dir => real_folder(to, &rel).map(|dir| dirs.push((dir, e.mtime))),
+            Kind::Symlink { .. } => {
+                links.push((e, rel));
+                continue;
+            }
+            Kind::File { size, hash } => source_and_destination(set, to, &rel).and_then(|(src, dst)| {
+                match copy::copy_file(&src, &dst, &mut buf, None, &shared) {
+                    Ok(c) if c.hash == *hash && c.size == *size => {
+                        out.files += 1;
+                        out.bytes += size;
+                        Ok(())
+                    }
+                    Ok(_) => {
+                        let _ = std::fs::remove_file(&dst);
+                        Err("differs from the manifest: this copy in the backup is damaged".to_string())
+                    }
+                    Err(err) => Err(match err {
+                        copy::CopyError::Vanished => "missing from the backup".to_string(),
+                        copy::CopyError::Source(e) | copy::CopyError::Destination(e) => copy::describe(&e),
+                        other => format!("{other:?}"),
+                    }),
                 }
-                Ok(_) => {
-                    let _ = std::fs::remove_file(&dst);
-                    Err("differs from the manifest: this copy in the backup is damaged".to_string())
-                }
-                Err(err) => Err(match err {
-                    copy::CopyError::Vanished => "missing from the backup".to_string(),
-                    copy::CopyError::Source(e) | copy::CopyError::Destination(e) => copy::describe(&e),
-                    other => format!("{other:?}"),
-                }),
-            },
+            }),
         };
         if let Err(why) = result {
             out.bad.push((e.path.clone(), why));
         }
         on_progress(out.files, out.bytes);
     }
+    for (e, rel) in links {
+        let made =
+            source_and_destination(set, to, &rel).and_then(|(src, dst)| copy::copy_symlink(&src, &dst));
+        if let Err(why) = made {
+            out.bad.push((e.path.clone(), why));
+        }
+    }
     for (dir, mtime) in dirs.iter().rev() {
-        let _ = filetime::set_file_mtime(dir, mtime.to_file_time());
+        if std::fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir()) {
+            let _ = filetime::set_file_mtime(dir, mtime.to_file_time());
+        }
     }
     out
+}
+
+/// Where the file or link `rel` is read from in `set` and written to in `to`: not from inside a
+/// link in the backup, into real folders of `to` (made as needed), and not over anything.
+fn source_and_destination(set: &Path, to: &Path, rel: &Path) -> Result<(PathBuf, PathBuf), String> {
+    if let Some(link) = verify::link_on_the_way(set, rel) {
+        return Err(format!(
+            "the backup holds it inside the symbolic link {}, where a backup never holds anything: not restored",
+            pathcode::encode(&link)
+        ));
+    }
+    let (Some(folder), Some(name)) = (rel.parent(), rel.file_name()) else {
+        return Err("bad path in the manifest".into());
+    };
+    let dst = real_folder(to, folder)?.join(name);
+    match std::fs::symlink_metadata(&dst) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((set.join(rel), dst)),
+        Ok(_) => Err(format!("{} is already there: not overwritten", dst.display())),
+        Err(e) => Err(copy::describe(&e)),
+    }
+}
+
+/// Makes the folder `rel` inside `to` one level at a time, or finds it there, and returns it. Each
+/// level must be a real folder: a link (or junction) there would lead out of `to`, and is never
+/// followed, whether the manifest listed it or something put it there during the restore.
+fn real_folder(to: &Path, rel: &Path) -> Result<PathBuf, String> {
+    let mut dir = to.to_path_buf();
+    for part in rel.components() {
+        let std::path::Component::Normal(name) = part else {
+            return Err("bad path in the manifest".into());
+        };
+        dir.push(name);
+        match std::fs::symlink_metadata(&dir) {
+            Ok(m) if m.is_dir() => {}
+            Ok(m) if m.is_symlink() => {
+                return Err(format!("{} is a symbolic link: nothing is restored through it", dir.display()));
+            }
+            Ok(_) => return Err(format!("{} is a file, not a folder", dir.display())),
+            // `create_dir` does not follow a link put there meanwhile: it fails.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => std::fs::create_dir(&dir)
+                .map_err(|e| format!("cannot create {}: {}", dir.display(), copy::describe(&e)))?,
+            Err(e) => return Err(copy::describe(&e)),
+        }
+    }
+    Ok(dir)
 }
 
 /// One line per complete set, for `list` and the History screen.
@@ -223,5 +282,57 @@ mod tests {
         assert!(!selected("data/X-rays2/a.dcm", Some("data/X-rays")));
         assert!(selected("anything", None));
         assert!(!selected("data/X-rays2/a.dcm", Some("data/X-rays/")));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn nothing_is_restored_through_a_link_in_the_backup_or_in_the_target() {
+        use crate::engine::manifest::Mtime;
+        let root = tempfile::tempdir().unwrap();
+        let at = |rel: &str| root.path().join(rel);
+        // The set's link leads to `plant` from the set, and to `x/plant` from the folder restored into.
+        let (set, to) = (at("backups/set"), at("x/y/restored"));
+        std::fs::create_dir_all(set.join("data")).unwrap();
+        std::fs::write(set.join("data/a.txt"), b"abc").unwrap();
+        std::os::unix::fs::symlink("../../../plant", set.join("data/evil")).unwrap();
+        std::fs::create_dir_all(at("plant")).unwrap();
+        std::fs::write(at("plant/planted.txt"), b"abc").unwrap();
+        let outside = at("x/plant");
+        std::fs::create_dir_all(&outside).unwrap();
+        let entry = |path: &str, kind: Kind| Entry {
+            path: path.into(),
+            kind,
+            mtime: Mtime { secs: 5, nanos: 0 },
+            stamp: None,
+        };
+        let file = |path: &str| entry(path, Kind::File { size: 3, hash: blake3::hash(b"abc") });
+        let link = entry("data/evil", Kind::Symlink { target_hash: blake3::hash(b"../../../plant") });
+        let (data, a, planted) =
+            (entry("data", Kind::Dir), file("data/a.txt"), file("data/evil/planted.txt"));
+        let bad = |r: &Restored| r.bad.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
+
+        // A file listed inside a link (which the manifest reader refuses), before or after it.
+        for entries in [vec![&data, &a, &link, &planted], vec![&data, &a, &planted, &link]] {
+            let _ = std::fs::remove_dir_all(&to);
+            std::fs::create_dir_all(&to).unwrap();
+            let r = restore_entries(&set, &to, &entries, &mut |_, _| {});
+            assert_eq!(
+                std::fs::read_dir(&outside).unwrap().count(),
+                0,
+                "nothing written outside: {:?}",
+                r.bad
+            );
+            assert!(bad(&r).iter().any(|p| p == "data/evil/planted.txt"), "{:?}", r.bad);
+            assert_eq!((r.files, std::fs::read(to.join("data/a.txt")).unwrap()), (1, b"abc".to_vec()));
+        }
+
+        // A link that appears in the folder restored into, where a folder should be made.
+        let to = at("x/y/other");
+        std::fs::create_dir_all(&to).unwrap();
+        std::os::unix::fs::symlink(&outside, to.join("data")).unwrap();
+        let r = restore_entries(&set, &to, &[&data, &a], &mut |_, _| {});
+        assert_eq!(std::fs::read_dir(&outside).unwrap().count(), 0, "nothing written outside: {:?}", r.bad);
+        assert_eq!(bad(&r), ["data", "data/a.txt"]);
+        assert!(r.bad[1].1.contains("is a symbolic link: nothing is restored through it"), "{:?}", r.bad);
     }
 }

@@ -83,6 +83,41 @@ fn a_damaged_file_in_the_backup_is_named_when_restoring() {
     );
 }
 
+#[cfg(unix)]
+#[test]
+fn a_manifest_listing_a_file_inside_a_link_is_refused_and_nothing_is_written_outside() {
+    let (env, set) = backed_up();
+    let outside = plant_link_in_manifest(&set, true);
+    let to = env.path("x/y/restored");
+    let out = restore(&env, &set, &to, None);
+    assert_eq!(std::fs::read_dir(&outside).unwrap().count(), 0, "nothing written outside: {}", text(&out));
+    assert_eq!(code(&out), 2, "{}", text(&out));
+    let t = text(&out);
+    assert!(t.contains(&set.display().to_string()), "names the set: {t}");
+    assert!(t.contains("data/evil/planted.txt is listed inside the symbolic link data/evil"), "{t}");
+    assert!(t.contains("the manifest was changed"), "{t}");
+    let out = restore(&env, &set, &env.path("x/y/evil only"), Some("data/evil"));
+    assert_eq!(code(&out), 2, "the whole set is refused, whatever part is asked for: {}", text(&out));
+    assert_eq!(std::fs::read_dir(&outside).unwrap().count(), 0);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_listed_before_the_link_it_is_inside_is_not_restored_through_it() {
+    let (env, set) = backed_up();
+    let outside = plant_link_in_manifest(&set, false);
+    let out = restore(&env, &set, &env.path("x/y/restored"), None);
+    assert_eq!(std::fs::read_dir(&outside).unwrap().count(), 0, "nothing written outside: {}", text(&out));
+    assert_eq!(code(&out), 1, "{}", text(&out));
+    assert!(
+        text(&out).contains(
+            "NOT RESTORED  data/evil/planted.txt: the backup holds it inside the symbolic link data/evil"
+        ),
+        "{}",
+        text(&out)
+    );
+}
+
 #[test]
 fn list_shows_every_complete_set_and_no_partial_one() {
     let env = TestEnv::with_practice();
@@ -149,4 +184,21 @@ fn a_restore_test_with_no_backup_says_so() {
     let out = drill(&env, "1");
     assert_eq!(code(&out), 2, "{}", text(&out));
     assert!(text(&out).contains("There is no backup"), "{}", text(&out));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_restore_test_refuses_a_manifest_listing_a_file_inside_a_link() {
+    let (env, set) = backed_up();
+    plant_link_in_manifest(&set, true);
+    let out = drill(&env, "3");
+    assert_eq!(code(&out), 2, "{}", text(&out));
+    let t = text(&out);
+    assert!(t.contains("COULD NOT TEST") && t.contains("listed inside the symbolic link data/evil"), "{t}");
+    let log = env.log();
+    let block = log.rsplit("===== Restore test =====").next().unwrap();
+    assert!(
+        block.contains("Result:          FAILED") && block.contains("the manifest was changed"),
+        "{block}"
+    );
 }

@@ -68,3 +68,25 @@ fn an_edited_or_missing_manifest_makes_the_set_unreadable() {
     std::fs::remove_file(&m).unwrap();
     assert_eq!(verify(&env, &set).0, 2);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_manifest_listing_a_file_inside_a_link_makes_the_set_unreadable() {
+    let (env, set) = backed_up();
+    plant_link_in_manifest(&set, true);
+    let (code, out) = verify(&env, &set);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("UNREADABLE") && out.contains(&set.display().to_string()), "{out}");
+    assert!(out.contains("data/evil/planted.txt is listed inside the symbolic link data/evil"), "{out}");
+    assert!(out.contains("the manifest was changed"), "{out}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_listed_before_the_link_it_is_inside_is_a_mismatch() {
+    let (env, set) = backed_up();
+    plant_link_in_manifest(&set, false);
+    let (code, out) = verify(&env, &set);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("MISMATCH  data/evil/planted.txt: inside the symbolic link data/evil"), "{out}");
+}

@@ -26,7 +26,6 @@ impl Verified {
 pub fn verify(set: &Path) -> Result<Verified, ManifestError> {
     let m = manifest::read(&set.join(manifest::FILE_NAME))?;
     let mut out = Verified::default();
-    let local = |key: &str| pathcode::decode(key).map(|rel| set.join(rel));
     let (cancel, abort, bytes) = (AtomicBool::new(false), AtomicBool::new(false), AtomicU64::new(0));
     let shared = copy::Shared { cancel: &cancel, abort: &abort, bytes_done: &bytes };
     let jobs: Vec<usize> = (0..m.entries.len()).collect();
@@ -36,8 +35,14 @@ pub fn verify(set: &Path) -> Result<Verified, ManifestError> {
         copy::BUFFER,
         |i, buf| {
             let e = &m.entries[i];
-            let Ok(path) = local(&e.path) else { return Some("bad path in manifest".to_string()) };
-            check_entry(&path, &e.kind, buf, &shared).err()
+            let Ok(rel) = pathcode::decode(&e.path) else { return Some("bad path in manifest".to_string()) };
+            if let Some(link) = link_on_the_way(set, &rel) {
+                return Some(format!(
+                    "inside the symbolic link {}, where a backup never holds anything",
+                    pathcode::encode(&link)
+                ));
+            }
+            check_entry(&set.join(rel), &e.kind, buf, &shared).err()
         },
         |i, problem| problems.push((i, problem)),
         || {},
@@ -71,6 +76,19 @@ pub fn verify(set: &Path) -> Result<Verified, ManifestError> {
 }
 
 const MISSING: &str = "missing";
+
+/// The first symbolic link (or junction) among the folders on the way from `root` to `rel`, as a
+/// path relative to `root`. Reading `rel` would go through it, out of `root`.
+pub fn link_on_the_way(root: &Path, rel: &Path) -> Option<PathBuf> {
+    let mut at = PathBuf::new();
+    for part in rel.parent()?.components() {
+        at.push(part);
+        if std::fs::symlink_metadata(root.join(&at)).is_ok_and(|m| m.is_symlink()) {
+            return Some(at);
+        }
+    }
+    None
+}
 
 fn check_entry(path: &PathBuf, kind: &Kind, buf: &mut [u8], shared: &copy::Shared) -> Result<(), String> {
     let meta = std::fs::symlink_metadata(path).map_err(|e| {

@@ -161,6 +161,42 @@ pub fn fingerprint(set: &Path) -> Vec<(PathBuf, String)> {
     tree(set, &[])
 }
 
+/// Rewrites `set`'s manifest as anyone who can write to the backup folder could, its checksum
+/// valid: adds the link `data/evil` to `../../../plant` (made for real in the set) and, listed
+/// inside it, `data/evil/planted.txt`. From the set the link leads to `<set>/../../plant`, where
+/// the planted file is made; from a folder restored into as `<root>/x/y/<name>` it leads to
+/// `<root>/x/plant`, the folder this returns, made empty. With `link_first` false the planted file
+/// is listed before the link, out of the manifest's order.
+#[cfg(unix)]
+pub fn plant_link_in_manifest(set: &Path, link_first: bool) -> PathBuf {
+    use logoff_backup::engine::manifest::{self, Entry, Kind};
+    let (target, planted) = ("../../../plant", b"planted by whoever rewrote the manifest\n");
+    std::os::unix::fs::symlink(target, set.join("data/evil")).unwrap();
+    let root = set.parent().unwrap().parent().unwrap();
+    std::fs::create_dir_all(root.join("plant")).unwrap();
+    std::fs::write(root.join("plant/planted.txt"), planted).unwrap();
+    let outside = root.join("x/plant");
+    std::fs::create_dir_all(&outside).unwrap();
+    let path = set.join(manifest::FILE_NAME);
+    let mut m = manifest::read(&path).unwrap();
+    let mtime = m.entries[0].mtime;
+    m.entries.push(Entry {
+        path: "data/evil".into(),
+        kind: Kind::Symlink { target_hash: blake3::hash(target.as_bytes()) },
+        mtime,
+        stamp: None,
+    });
+    let kind = Kind::File { size: planted.len() as u64, hash: blake3::hash(planted) };
+    m.entries.push(Entry { path: "data/evil/planted.txt".into(), kind, mtime, stamp: None });
+    m.entries.sort_by(|a, b| manifest::path_order(&a.path, &b.path));
+    if !link_first {
+        let at = m.entries.iter().position(|e| e.path == "data/evil").unwrap();
+        m.entries.swap(at, at + 1);
+    }
+    manifest::write(&path, &m).unwrap();
+    outside
+}
+
 #[cfg(unix)]
 pub fn inode(p: &Path) -> u64 {
     use std::os::unix::fs::MetadataExt;

@@ -193,4 +193,54 @@ mod tests {
         std::fs::write(&p, format!("{text}more\n")).unwrap();
         assert!(matches!(read(&p), Err(ManifestError::Damaged { .. })), "nothing after the end line");
     }
+
+    fn entry(path: &str, kind: Kind) -> Entry {
+        Entry { path: path.into(), kind, mtime: Mtime { secs: 5, nanos: 0 }, stamp: None }
+    }
+
+    /// Writes `sample()` with `extra` entries (a valid checksum, as anyone can write) and returns why
+    /// each way of reading it refuses it, or `None` if they all read it.
+    fn refusal(extra: Vec<Entry>) -> Option<String> {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join(FILE_NAME);
+        let mut m = sample();
+        m.entries.extend(extra);
+        write(&p, &m).unwrap();
+        let (read, check) = (read(&p).map(|_| ()), check(&p).map(|_| ()));
+        assert_eq!(read.is_err(), check.is_err());
+        match read.err()? {
+            ManifestError::Damaged { why, .. } => Some(why),
+            other => panic!("{other}"),
+        }
+    }
+
+    #[test]
+    fn an_entry_inside_a_symbolic_link_is_refused() {
+        let link = || entry("data/evil", Kind::Symlink { target_hash: blake3::hash(b"../../outside") });
+        let file = |path: &str| entry(path, Kind::File { size: 3, hash: blake3::hash(b"abc") });
+        for inside in
+            [file("data/evil/planted.txt"), entry("data/evil/sub", Kind::Dir), file("data/evil/sub/x")]
+        {
+            let why = refusal(vec![link(), inside.clone()]).expect("refused");
+            assert!(
+                why.contains(&format!("{} is listed inside the symbolic link data/evil", inside.path)),
+                "{why}"
+            );
+            assert!(why.contains("the manifest was changed"), "{why}");
+        }
+        let beside = vec![link(), file("data/evil 2/x"), file("data/evil.txt"), file("data/evilx/y")];
+        assert_eq!(refusal(beside), None, "names that only start with the link's name are not inside it");
+        assert_eq!(refusal(vec![entry("data/a", Kind::Symlink { target_hash: blake3::hash(b"b") })]), None);
+    }
+
+    #[test]
+    fn a_path_leaving_the_set_is_refused() {
+        for path in
+            ["data/../../outside", "/etc/cron.d/x", "data/./x", "data//x", "data/x/", "..", "data/a\\x2f.."]
+        {
+            let why = refusal(vec![entry(path, Kind::File { size: 3, hash: blake3::hash(b"abc") })])
+                .unwrap_or_else(|| panic!("{path} read"));
+            assert!(why.contains("is not a path inside the set"), "{path}: {why}");
+        }
+    }
 }

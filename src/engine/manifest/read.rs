@@ -2,12 +2,19 @@
 
 use super::{Entry, FORMAT, Header, Kind, MAGIC, Manifest, ManifestError, Mtime, Stamp};
 use chrono::{DateTime, NaiveDateTime, Utc};
+use std::collections::HashSet;
 use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
 /// A manifest read one entry at a time. The checksum covers the whole file, so it is known to be
 /// intact only once `next_entry` has returned `Ok(None)`.
+///
+/// The checksum proves only that nothing was cut or damaged by accident: anyone who can write to
+/// the backup folder can write a new manifest with a valid one. So every entry is checked to be
+/// something a real backup lists: a path inside the set, and nothing inside a symbolic link (links
+/// are recreated, never followed, so a real set holds nothing below one). An entry listed inside a
+/// link would have `restore` write through it, out of the folder restored into.
 pub struct Reader {
     lines: BufReader<File>,
     path: PathBuf,
@@ -17,6 +24,8 @@ pub struct Reader {
     ended: bool,
     line: Vec<u8>,
     format: u32,
+    /// The symbolic links listed so far (not the entries: few sets hold links).
+    links: HashSet<String>,
 }
 
 impl Reader {
@@ -33,6 +42,7 @@ impl Reader {
             ended: false,
             line: Vec::new(),
             format: FORMAT,
+            links: HashSet::new(),
         };
         let mut head = Vec::new();
         loop {
@@ -79,10 +89,29 @@ impl Reader {
         self.hasher.update(&self.line);
         let text = std::str::from_utf8(&self.line).map_err(|e| self.damaged(&format!("not text: {e}")))?;
         let line = text.trim_end_matches('\n');
-        let entry =
-            parse_entry(line, self.format).ok_or_else(|| self.damaged(&format!("bad entry {line:?}")))?;
+        let entry = parse_entry(line, self.format).map_err(|why| self.damaged(&why))?;
+        if let Some(link) = self.link_above(&entry.path) {
+            return Err(self.damaged(&format!(
+                "{} is listed inside the symbolic link {link}, where a backup never holds anything: the manifest was changed",
+                entry.path
+            )));
+        }
+        if matches!(entry.kind, Kind::Symlink { .. }) {
+            self.links.insert(entry.path.clone());
+        }
         self.count += 1;
         Ok(Some(entry))
+    }
+
+    /// The symbolic link listed so far that `path` is inside, if any. Links always come before
+    /// what is below them in a manifest's order (path order, or the plain string order of earlier
+    /// versions), so a link listed after something inside it is not a real set either: `restore`
+    /// and `verify` refuse to go through links on their own for that case.
+    fn link_above<'p>(&self, path: &'p str) -> Option<&'p str> {
+        if self.links.is_empty() {
+            return None;
+        }
+        path.match_indices('/').map(|(i, _)| &path[..i]).find(|folder| self.links.contains(*folder))
     }
 
     /// Reads the next line (with its newline) into `self.line`; false at the end of the file.
@@ -154,26 +183,36 @@ pub fn read_header(path: &Path) -> Result<Header, ManifestError> {
     Reader::open(path).map(|(h, _)| h)
 }
 
-/// One entry line of a manifest of the given format.
-pub(super) fn parse_entry(line: &str, format: u32) -> Option<Entry> {
-    let mut f = line.splitn(if format >= 2 { 5 } else { 4 }, '\t');
-    let (hash, size, mtime) = (f.next()?, f.next()?, f.next()?);
-    let stamp = match format {
-        1 => None,
-        _ => match f.next()? {
-            "-" => None,
-            s => Some(Stamp::parse(s)?),
-        },
+/// One entry line of a manifest of the given format, or why it is not one.
+pub(super) fn parse_entry(line: &str, format: u32) -> Result<Entry, String> {
+    let fields = || {
+        let mut f = line.splitn(if format >= 2 { 5 } else { 4 }, '\t');
+        let (hash, size, mtime) = (f.next()?, f.next()?, f.next()?);
+        let stamp = match format {
+            1 => None,
+            _ => match f.next()? {
+                "-" => None,
+                s => Some(Stamp::parse(s)?),
+            },
+        };
+        let path = f.next()?;
+        let hash_of = |h: &str| blake3::Hash::from_hex(h).ok();
+        let kind = match size {
+            "dir" => Kind::Dir,
+            "symlink" => Kind::Symlink { target_hash: hash_of(hash)? },
+            n => Kind::File { size: n.parse().ok()?, hash: hash_of(hash)? },
+        };
+        Some(Entry { path: path.to_string(), kind, mtime: Mtime::parse(mtime)?, stamp })
     };
-    let path = f.next()?;
-    let hash_of = |h: &str| blake3::Hash::from_hex(h).ok();
-    let kind = match size {
-        "dir" => Kind::Dir,
-        "symlink" => Kind::Symlink { target_hash: hash_of(hash)? },
-        n => Kind::File { size: n.parse().ok()?, hash: hash_of(hash)? },
-    };
-    super::super::pathcode::decode(path).ok()?;
-    Some(Entry { path: path.to_string(), kind, mtime: Mtime::parse(mtime)?, stamp })
+    let entry = fields().ok_or_else(|| format!("bad entry {line:?}"))?;
+    // `decode` refuses empty, `.` and `..` parts (so absolute paths too) and separators in names.
+    match super::super::pathcode::decode(&entry.path) {
+        Ok(_) => Ok(entry),
+        Err(_) => Err(format!(
+            "{:?} is not a path inside the set (an empty, `.` or `..` part, or a bad escape): the manifest was changed",
+            entry.path
+        )),
+    }
 }
 
 /// Parses the header lines (up to and including the `#` line), and tells the format.

@@ -58,7 +58,7 @@ impl EntryWriter {
             }
             out.write_all(line.as_bytes())?;
             if line.starts_with("-\tdir\t")
-                && let Some(entry) = super::read::parse_entry(line.trim_end_matches('\n'), FORMAT)
+                && let Ok(entry) = super::read::parse_entry(line.trim_end_matches('\n'), FORMAT)
             {
                 each_folder(&entry);
             }
