@@ -148,3 +148,43 @@ fn a_held_set_is_renamed_after_retries_or_fails_with_the_cause() {
     );
     s.next_run_succeeds();
 }
+
+/// Names that differ only in capitals fit in the data folder but not on a drive that ignores case
+/// (exFAT here; NTFS and FAT alike): both of each pair are named as not backed up, never merged.
+#[test]
+fn names_differing_only_in_capitals_are_named_not_merged_on_an_exfat_drive() {
+    let env = TestEnv::with_practice();
+    env.write("X-rays/2025/Scan.dcm", b"upper");
+    env.write("X-rays/2025/scan.dcm", b"lower");
+    env.write("Letters/Recall/a.doc", b"a");
+    env.write("Letters/recall/b.doc", b"b");
+    let drive = Mount::exfat(&env.dest, &env.path("usb.img"), 64);
+    let out = env.backup(&[]);
+    assert_eq!(code(&out), 1, "{}", text(&out));
+    let log = env.log();
+    assert!(log.contains("Result:          COMPLETED WITH ERRORS"), "{log}");
+    for p in [
+        "X-rays/2025/Scan.dcm",
+        "X-rays/2025/scan.dcm",
+        "Letters/Recall",
+        "Letters/recall",
+        "Recall/a.doc",
+        "recall/b.doc",
+    ] {
+        let named = log.lines().any(|l| l.trim_start().starts_with("FAILED") && l.contains(p));
+        assert!(named, "{p} is named as not backed up:\n{log}");
+    }
+    assert!(log.contains("differ only in capitals or accents"), "{log}");
+    let set = env.newest_set();
+    let names: Vec<String> = std::fs::read_dir(set.join("data/X-rays/2025"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(!names.iter().any(|n| n.eq_ignore_ascii_case("scan.dcm")), "neither is in the set: {names:?}");
+    assert!(!set.join("data/Letters/Recall").exists(), "neither folder is in the set");
+    assert!(set.join("data/X-rays/2024/Jane Smith.dcm").is_file(), "the rest is");
+    let verify = env.command().arg("verify").arg(&set).output().unwrap();
+    assert_eq!(code(&verify), 0, "{}", text(&verify));
+    drop(drive);
+}

@@ -1,4 +1,4 @@
-//! Whole-run failures in plain words: what happened, to which folder, and what to do.
+//! Whole-run failures and warnings in plain words: what happened, to which folder, and what to do.
 
 use super::{Failure, Stop, copy, lock};
 use crate::plan::Plan;
@@ -80,4 +80,17 @@ pub(super) fn lost_root(plan: &Plan, partial: &Path) -> Option<Failure> {
         return Some(destination_failure(&plan.destination, &e));
     }
     None
+}
+
+/// Names the previous set as damaged: copies in it no longer match its manifest.
+pub(super) fn damaged_note(set: &str, keys: &[String]) -> String {
+    const SHOWN: usize = 20;
+    let mut list = keys.iter().take(SHOWN).cloned().collect::<Vec<_>>().join(", ");
+    if keys.len() > SHOWN {
+        list.push_str(&format!(" and {} more", keys.len() - SHOWN));
+    }
+    format!(
+        "the older backup {set} is DAMAGED: {} of its copies no longer have the size and time its manifest gives (opened and saved from the backup, or the drive is failing). They were copied again from the data folder into this backup instead of being shared with it. Check it with: logoff-backup verify {set}. The copies: {list}",
+        keys.len()
+    )
 }

@@ -269,7 +269,7 @@ pub(super) fn fill(
                     while let Some((item, done)) = waiting.remove(&next) {
                         next += 1;
                         let _ = permit_rx.try_recv();
-                        count(&mut counts, &item, &done);
+                        work::count(&mut counts, &item, &done);
                         let Some(entry) = work::entry(&item, sources, &done) else { continue };
                         if let Err(e) = entries.push(&entry) {
                             stop_with(&mut fatal, destination_failure(dest, &e));
@@ -288,7 +288,7 @@ pub(super) fn fill(
     report.counts = counts;
     let damaged = damaged.into_inner().unwrap_or_else(|e| e.into_inner());
     if let (Some(set), false) = (&previous_set, damaged.is_empty()) {
-        report.notes.push(damaged_note(&set.name, &damaged));
+        report.notes.push(super::failures::damaged_note(&set.name, &damaged));
     }
     // Files that failed or vanished near the end may be the first sign of a lost share.
     if fatal.is_none() && problems_seen > 0 {
@@ -303,28 +303,4 @@ pub(super) fn fill(
     report.verified = plan.verify;
     report.linked_from = previous_set.map(|s| s.name).filter(|_| report.counts.files_linked > 0);
     Ok(entries)
-}
-
-/// Names the previous set as damaged: copies in it no longer match its manifest.
-fn damaged_note(set: &str, keys: &[String]) -> String {
-    const SHOWN: usize = 20;
-    let mut list = keys.iter().take(SHOWN).cloned().collect::<Vec<_>>().join(", ");
-    if keys.len() > SHOWN {
-        list.push_str(&format!(" and {} more", keys.len() - SHOWN));
-    }
-    format!(
-        "the older backup {set} is DAMAGED: {} of its copies no longer have the size and time its manifest gives (opened and saved from the backup, or the drive is failing). They were copied again from the data folder into this backup instead of being shared with it. Check it with: logoff-backup verify {set}. The copies: {list}",
-        keys.len()
-    )
-}
-
-fn count(c: &mut super::Counts, item: &Item, done: &Done) {
-    if item.kind == ItemKind::File {
-        (c.files_total, c.bytes_total) = (c.files_total + 1, c.bytes_total + item.size);
-    }
-    match done {
-        Done::Copied(f) => (c.files_copied, c.bytes_copied) = (c.files_copied + 1, c.bytes_copied + f.size),
-        Done::Linked(f) => (c.files_linked, c.bytes_linked) = (c.files_linked + 1, c.bytes_linked + f.size),
-        _ => {}
-    }
 }

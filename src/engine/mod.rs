@@ -13,6 +13,7 @@ pub mod names;
 pub(crate) mod parallel;
 pub mod pathcode;
 pub mod preflight;
+mod previous;
 mod report;
 pub mod retention;
 pub mod retry;

@@ -1,16 +1,14 @@
 //! What happens to each scanned item: link it, copy it, or name why not.
 
 use super::copy::{self, Copied, CopyError, Shared};
-use super::manifest::{self, Entry, Kind, Mtime, Reader};
+use super::manifest::{Entry, Kind, Mtime};
+pub use super::previous::{Previous, PreviousSet};
 use super::retry::{self, Trouble};
 use super::scan::{Item, ItemKind, Prior};
-use super::sets::SetInfo;
 use super::{FileProblem, ProblemKind};
 use crate::format;
 use crate::plan::Source;
-use std::cmp::Ordering;
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -26,91 +24,6 @@ pub enum Done {
     /// Writing to the destination failed: maybe the whole drive is gone or full.
     DestinationError(std::io::Error),
     Cancelled,
-}
-
-/// The set unchanged files are linked from.
-#[derive(Debug, Clone)]
-pub struct PreviousSet {
-    pub path: PathBuf,
-    pub name: String,
-    /// A file whose modified time falls in this span (the previous run's start to its end, widened
-    /// by the source clock's granularity) may have changed again within the same tick after that
-    /// run read it: it is not taken as unchanged. The span is in the previous run's clock: where
-    /// that was wrong, it misses (the change time and file id still tell, where the platform has
-    /// them), rather than making every file look changed.
-    pub racy: (Mtime, Mtime),
-}
-
-/// Time stamps on FAT drives and SMB shares are exact to 2 seconds.
-const SOURCE_TIME_GRANULARITY: i64 = 2;
-
-/// The newest complete set, whose unchanged files are linked instead of copied. Its manifest is
-/// read alongside the walk (both are in path order), so it is never held in memory whole; one from
-/// an earlier version, in another order, is read into a map once instead.
-pub struct Previous {
-    pub set: PreviousSet,
-    reader: Option<Reader>,
-    next: Option<Entry>,
-    map: Option<HashMap<String, Prior>>,
-}
-
-impl Previous {
-    /// Opens the set's manifest, which must have been checked whole already.
-    pub fn open(info: &SetInfo, in_path_order: bool) -> Previous {
-        let path = info.path.clone();
-        let reader = Reader::open(&path.join(manifest::FILE_NAME)).ok().map(|(_, r)| r);
-        let (started, finished) = (info.header.started.timestamp(), info.header.finished.timestamp());
-        let racy = (
-            Mtime { secs: started - SOURCE_TIME_GRANULARITY, nanos: 0 },
-            Mtime { secs: finished + SOURCE_TIME_GRANULARITY + 1, nanos: 0 },
-        );
-        let set = PreviousSet { path, name: info.name.clone(), racy };
-        let mut p = Previous { set, reader, next: None, map: None };
-        if in_path_order {
-            p.advance();
-        } else {
-            let mut map = HashMap::new();
-            while let Some(e) = p.reader.as_mut().and_then(|r| r.next_entry().ok().flatten()) {
-                if let Kind::File { size, hash } = e.kind {
-                    map.insert(e.path, Prior { size, mtime: e.mtime, hash, stamp: e.stamp });
-                }
-            }
-            p.map = Some(map);
-        }
-        p
-    }
-
-    fn advance(&mut self) {
-        self.next = self.reader.as_mut().and_then(|r| r.next_entry().ok().flatten());
-        if self.next.is_none() {
-            self.reader = None;
-        }
-    }
-
-    /// The file at `key` in this set. Keys must be asked for in path order; anything the set holds
-    /// before `key` is passed over for good.
-    pub fn find(&mut self, key: &str) -> Option<Prior> {
-        if let Some(map) = &self.map {
-            return map.get(key).copied();
-        }
-        while let Some(e) = &self.next {
-            match manifest::path_order(&e.path, key) {
-                Ordering::Less => self.advance(),
-                Ordering::Equal => {
-                    let found = match e.kind {
-                        Kind::File { size, hash } => {
-                            Some(Prior { size, mtime: e.mtime, hash, stamp: e.stamp })
-                        }
-                        _ => None,
-                    };
-                    self.advance();
-                    return found;
-                }
-                Ordering::Greater => return None,
-            }
-        }
-        None
-    }
 }
 
 pub struct Context<'a> {
@@ -271,6 +184,18 @@ pub fn problem(item: &Item, sources: &[Source], kind: ProblemKind, reason: Strin
     FileProblem { path: item.source_path(sources), kind, reason }
 }
 
+/// Adds an item that came back to the run's counts.
+pub fn count(c: &mut super::Counts, item: &Item, done: &Done) {
+    if item.kind == ItemKind::File {
+        (c.files_total, c.bytes_total) = (c.files_total + 1, c.bytes_total + item.size);
+    }
+    match done {
+        Done::Copied(f) => (c.files_copied, c.bytes_copied) = (c.files_copied + 1, c.bytes_copied + f.size),
+        Done::Linked(f) => (c.files_linked, c.bytes_linked) = (c.files_linked + 1, c.bytes_linked + f.size),
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -314,46 +239,5 @@ mod tests {
         }
         assert!(!partial.join("data/big.raw").exists(), "nothing half-written");
         assert_eq!(bytes.into_inner(), 0, "not even read");
-    }
-
-    #[test]
-    fn a_manifest_of_an_earlier_version_in_string_order_still_finds_every_file() {
-        use crate::engine::manifest::{self, Entry, Header, Kind, Manifest};
-        let d = tempfile::tempdir().unwrap();
-        let file = |path: &str, n: u8| Entry {
-            path: path.into(),
-            kind: Kind::File { size: 1, hash: blake3::hash(&[n]) },
-            mtime: Mtime { secs: 1, nanos: 0 },
-            stamp: None,
-        };
-        // Plain string order: ' ' and '.' sort before '/'.
-        let entries = vec![file("data/X-rays 2/b", 1), file("data/X-rays.idx", 2), file("data/X-rays/a", 3)];
-        let header = Header {
-            set: "s".into(),
-            computer: "c".into(),
-            user: "u".into(),
-            started: chrono::DateTime::UNIX_EPOCH,
-            finished: chrono::DateTime::UNIX_EPOCH,
-            result: "SUCCESS".into(),
-            sequence: 0,
-            verified: true,
-            sources: vec![],
-        };
-        manifest::write(&d.path().join(manifest::FILE_NAME), &Manifest { header, entries }).unwrap();
-        let summary = manifest::check(&d.path().join(manifest::FILE_NAME)).unwrap();
-        assert!(!summary.in_path_order);
-        let info = crate::engine::sets::SetInfo {
-            name: "s".into(),
-            path: d.path().to_path_buf(),
-            time: chrono::NaiveDateTime::default(),
-            header: summary.header.clone(),
-        };
-        let mut prev = Previous::open(&info, summary.in_path_order);
-        // Asked for in the walk's order.
-        let found: Vec<_> = ["data/X-rays/a", "data/X-rays 2/b", "data/X-rays.idx"]
-            .iter()
-            .map(|k| prev.find(k).map(|p| p.hash))
-            .collect();
-        assert_eq!(found, [Some(blake3::hash(&[3])), Some(blake3::hash(&[1])), Some(blake3::hash(&[2]))]);
     }
 }

@@ -152,6 +152,23 @@ mod tests {
     }
 
     #[test]
+    fn a_manifest_of_format_1_without_the_source_column_still_reads() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join(FILE_NAME);
+        let hash = blake3::hash(b"abc").to_hex();
+        let body = format!(
+            "logoff-backup manifest\t1\nset\ts\nstarted\t2026-11-26T06:30:05Z\nresult\tSUCCESS\n#blake3\tsize\tmodified\tpath\n-\tdir\t2026-11-26T06:30:05.000000000Z\tdata\n{hash}\t3\t2026-11-26T06:30:05.000000000Z\tdata/Practice.db\n"
+        );
+        std::fs::write(&p, format!("{body}end\t2\t{}\n", blake3::hash(body.as_bytes()).to_hex())).unwrap();
+        let m = read(&p).unwrap();
+        assert_eq!(m.header.sequence, 0, "sets of earlier versions come first");
+        assert_eq!(m.entries[1].path, "data/Practice.db");
+        assert_eq!(m.entries[1].kind, Kind::File { size: 3, hash: blake3::hash(b"abc") });
+        assert_eq!(m.entries[1].stamp, None);
+        assert_eq!(check(&p).unwrap().files, 1);
+    }
+
+    #[test]
     fn entries_written_one_by_one_make_the_same_manifest() {
         let dir = tempfile::tempdir().unwrap();
         let (p, q) = (dir.path().join("a.tsv"), dir.path().join("b.tsv"));

@@ -1,5 +1,9 @@
-//! The little that differs between Windows and the rest: names, flushing, process checks.
+//! The little that differs between Windows and the rest: names, process checks, drives; writing
+//! to and reading from the drive is in `disk`.
 
+mod disk;
+
+pub use disk::*;
 use std::path::Path;
 
 /// This computer's name, as Windows shows it (`RECEPTION1`).
@@ -71,114 +75,6 @@ pub fn process_alive(pid: u32) -> Option<bool> {
         let _ = pid;
         None
     }
-}
-
-/// Flushes everything written under `dir` to the disk. On Linux one `syncfs` covers the whole
-/// file system; elsewhere files are flushed one by one as they are written (see `flush_each_file`).
-pub fn flush_tree(dir: &Path) -> std::io::Result<()> {
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::fd::AsRawFd;
-        let f = std::fs::File::open(dir)?;
-        // SAFETY: the descriptor is valid for the duration of the call.
-        if unsafe { libc::syncfs(f.as_raw_fd()) } != 0 {
-            return Err(std::io::Error::last_os_error());
-        }
-        Ok(())
-    }
-    #[cfg(all(unix, not(target_os = "linux")))]
-    {
-        let _ = dir;
-        // SAFETY: sync takes no arguments and cannot fail.
-        unsafe { libc::sync() };
-        Ok(())
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = dir;
-        Ok(())
-    }
-}
-
-/// Asks the system to start writing a file to disk now, without waiting, so the flush at the end of
-/// the run finds little left to do (Linux; elsewhere nothing).
-pub fn start_writeback(file: &std::fs::File) {
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::fd::AsRawFd;
-        // SAFETY: the descriptor is valid; this only queues writeback of the file's dirty pages.
-        unsafe { libc::sync_file_range(file.as_raw_fd(), 0, 0, libc::SYNC_FILE_RANGE_WRITE) };
-    }
-    #[cfg(not(target_os = "linux"))]
-    let _ = file;
-}
-
-/// Writes a file's data out to the drive and drops it from the system's memory, so that reading it
-/// again reads what the drive holds (Linux: write and wait, then drop the cached pages; elsewhere:
-/// flush, and `open_uncached` bypasses the cache).
-pub fn write_out_and_forget(file: &std::fs::File) -> std::io::Result<()> {
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::fd::AsRawFd;
-        let fd = file.as_raw_fd();
-        let how = libc::SYNC_FILE_RANGE_WAIT_BEFORE
-            | libc::SYNC_FILE_RANGE_WRITE
-            | libc::SYNC_FILE_RANGE_WAIT_AFTER;
-        // SAFETY: the descriptor is valid for the duration of both calls; they take no pointers.
-        if unsafe { libc::sync_file_range(fd, 0, 0, how) } != 0 {
-            return Err(std::io::Error::last_os_error());
-        }
-        // SAFETY: as above; this only drops clean cached pages of this file.
-        unsafe { libc::posix_fadvise(fd, 0, 0, libc::POSIX_FADV_DONTNEED) };
-        Ok(())
-    }
-    #[cfg(not(target_os = "linux"))]
-    {
-        file.sync_data()
-    }
-}
-
-/// Opens a file to read what the drive holds rather than the system's cache (Windows:
-/// `FILE_FLAG_NO_BUFFERING`, which needs reads of whole sectors into an aligned buffer; Linux: a
-/// plain open after `write_out_and_forget`). Falls back to a plain open where that is refused.
-pub fn open_uncached(path: &Path) -> std::io::Result<std::fs::File> {
-    #[cfg(windows)]
-    {
-        use std::os::windows::fs::OpenOptionsExt;
-        let uncached = std::fs::OpenOptions::new()
-            .read(true)
-            .custom_flags(windows_sys::Win32::Storage::FileSystem::FILE_FLAG_NO_BUFFERING)
-            .open(path);
-        if let Ok(f) = uncached {
-            return Ok(f);
-        }
-    }
-    std::fs::File::open(path)
-}
-
-/// Tells the system a file will be read from start to end, so it reads ahead further (Linux).
-pub fn read_sequentially(file: &std::fs::File) {
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::fd::AsRawFd;
-        // SAFETY: the descriptor is valid; this is only advice.
-        unsafe { libc::posix_fadvise(file.as_raw_fd(), 0, 0, libc::POSIX_FADV_SEQUENTIAL) };
-    }
-    #[cfg(not(target_os = "linux"))]
-    let _ = file;
-}
-
-/// Whether each copied file must be flushed on its own (no whole-tree flush on this platform).
-pub const FLUSH_EACH_FILE: bool = cfg!(not(unix));
-
-/// Flushes a directory's entries (a rename inside it) to disk where the platform allows.
-pub fn flush_dir(dir: &Path) {
-    #[cfg(unix)]
-    if let Ok(f) = std::fs::File::open(dir) {
-        let _ = f.sync_all();
-    }
-    #[cfg(not(unix))]
-    let _ = dir;
 }
 
 /// Lets a windowless (GUI-subsystem) program print to the console it was started from.

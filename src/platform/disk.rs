@@ -1,0 +1,154 @@
+//! Writing to the drive and reading back what it holds: flushes, writeback, the page cache.
+
+use std::path::Path;
+
+/// Flushes everything written under `dir` to the disk. On Linux one `syncfs` covers the whole
+/// file system; elsewhere files are flushed one by one as they are written (see `flush_each_file`).
+pub fn flush_tree(dir: &Path) -> std::io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        let f = std::fs::File::open(dir)?;
+        // SAFETY: the descriptor is valid for the duration of the call.
+        if unsafe { libc::syncfs(f.as_raw_fd()) } != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        Ok(())
+    }
+    #[cfg(all(unix, not(target_os = "linux")))]
+    {
+        let _ = dir;
+        // SAFETY: sync takes no arguments and cannot fail.
+        unsafe { libc::sync() };
+        Ok(())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        Ok(())
+    }
+}
+
+/// Asks the system to start writing a file to disk now, without waiting, so the flush at the end of
+/// the run finds little left to do (Linux; elsewhere nothing).
+pub fn start_writeback(file: &std::fs::File) {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        // SAFETY: the descriptor is valid; this only queues writeback of the file's dirty pages.
+        unsafe { libc::sync_file_range(file.as_raw_fd(), 0, 0, libc::SYNC_FILE_RANGE_WRITE) };
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = file;
+}
+
+/// Writes a file's data out to the drive and drops it from the system's memory, so that reading it
+/// again reads what the drive holds (Linux: write and wait, then drop the cached pages; elsewhere:
+/// flush, and `open_uncached` bypasses the cache).
+pub fn write_out_and_forget(file: &std::fs::File) -> std::io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        let fd = file.as_raw_fd();
+        let how = libc::SYNC_FILE_RANGE_WAIT_BEFORE
+            | libc::SYNC_FILE_RANGE_WRITE
+            | libc::SYNC_FILE_RANGE_WAIT_AFTER;
+        // SAFETY: the descriptor is valid for the duration of both calls; they take no pointers.
+        if unsafe { libc::sync_file_range(fd, 0, 0, how) } != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        // SAFETY: as above; this only drops clean cached pages of this file.
+        unsafe { libc::posix_fadvise(fd, 0, 0, libc::POSIX_FADV_DONTNEED) };
+        Ok(())
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        file.sync_data()
+    }
+}
+
+/// Opens a file to read what the drive holds rather than the system's cache (Windows:
+/// `FILE_FLAG_NO_BUFFERING`, which needs reads of whole sectors into an aligned buffer; Linux: a
+/// plain open after `write_out_and_forget`). Falls back to a plain open where that is refused.
+pub fn open_uncached(path: &Path) -> std::io::Result<std::fs::File> {
+    #[cfg(windows)]
+    {
+        use std::os::windows::fs::OpenOptionsExt;
+        let uncached = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(windows_sys::Win32::Storage::FileSystem::FILE_FLAG_NO_BUFFERING)
+            .open(path);
+        if let Ok(f) = uncached {
+            return Ok(f);
+        }
+    }
+    std::fs::File::open(path)
+}
+
+/// Tells the system a file will be read from start to end, so it reads ahead further (Linux).
+pub fn read_sequentially(file: &std::fs::File) {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        // SAFETY: the descriptor is valid; this is only advice.
+        unsafe { libc::posix_fadvise(file.as_raw_fd(), 0, 0, libc::POSIX_FADV_SEQUENTIAL) };
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = file;
+}
+
+/// Whether each copied file must be flushed on its own (no whole-tree flush on this platform).
+pub const FLUSH_EACH_FILE: bool = cfg!(not(unix));
+
+/// Flushes a directory's entries (a rename inside it) to disk where the platform allows.
+pub fn flush_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(f) = std::fs::File::open(dir) {
+        let _ = f.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// How many of a file's pages sit in the page cache (Linux `mincore` on a mapping of it).
+    #[cfg(target_os = "linux")]
+    fn cached_pages(f: &std::fs::File, len: usize) -> usize {
+        use std::os::fd::AsRawFd;
+        let page = 4096;
+        let mut vec = vec![0u8; len.div_ceil(page)];
+        // SAFETY: a read-only shared mapping of a file we hold open, unmapped before returning;
+        // `vec` has one byte per page of the mapping, as mincore requires.
+        unsafe {
+            let map =
+                libc::mmap(std::ptr::null_mut(), len, libc::PROT_READ, libc::MAP_SHARED, f.as_raw_fd(), 0);
+            assert_ne!(map, libc::MAP_FAILED);
+            assert_eq!(libc::mincore(map, len, vec.as_mut_ptr()), 0);
+            libc::munmap(map, len);
+        }
+        vec.iter().filter(|b| **b & 1 == 1).count()
+    }
+
+    /// The read-back of a copy reads the drive: once written out, none of it is left in memory.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_written_out_copy_is_no_longer_in_memory() {
+        use std::io::Write;
+        // On the disk (a tmpfs /tmp would keep its pages: they are its storage).
+        let d = tempfile::tempdir_in(env!("CARGO_MANIFEST_DIR")).unwrap();
+        let len = 4 << 20;
+        let mut f = std::fs::OpenOptions::new()
+            .create_new(true)
+            .read(true)
+            .write(true)
+            .open(d.path().join("copy"))
+            .unwrap();
+        f.write_all(&vec![7u8; len]).unwrap();
+        assert!(cached_pages(&f, len) > 0, "just written: in memory");
+        write_out_and_forget(&f).unwrap();
+        assert_eq!(cached_pages(&f, len), 0, "nothing left for a read to find but the drive");
+    }
+}

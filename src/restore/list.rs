@@ -1,0 +1,84 @@
+//! The complete sets at a destination, as `list` and the History screen show them.
+
+use crate::engine::manifest;
+use crate::format;
+use std::path::{Path, PathBuf};
+
+/// One line per complete set, for `list` and the History screen.
+#[derive(Debug, Clone)]
+pub struct SetRow {
+    pub name: String,
+    pub path: PathBuf,
+    pub when: chrono::NaiveDateTime,
+    pub computer: String,
+    pub result: String,
+    pub files: u64,
+    pub bytes: u64,
+    pub verified: bool,
+    /// Its recorded start is in the future by this computer's clock (a computer's clock was wrong).
+    pub future: bool,
+}
+
+/// The complete sets at a destination, newest first, in the order they were made (partial sets
+/// are never listed).
+pub fn list(dest: &Path) -> std::io::Result<Vec<SetRow>> {
+    let now = crate::clock::now().to_utc();
+    let mut rows: Vec<SetRow> = crate::engine::sets::list(dest)?
+        .into_iter()
+        .map(|s| {
+            let future = s.is_future(now);
+            let (files, bytes) = files_line(&s.path).unwrap_or((0, 0));
+            SetRow {
+                name: s.name,
+                path: s.path,
+                when: s.time,
+                computer: s.header.computer,
+                result: s.header.result,
+                files,
+                bytes,
+                verified: s.header.verified,
+                future,
+            }
+        })
+        .collect();
+    rows.reverse();
+    Ok(rows)
+}
+
+/// The `files <count> <bytes>` header line, read without reading the whole manifest.
+fn files_line(set: &Path) -> Option<(u64, u64)> {
+    use std::io::BufRead;
+    let f = std::fs::File::open(set.join(manifest::FILE_NAME)).ok()?;
+    for line in std::io::BufReader::new(f).lines().take(64) {
+        let line = line.ok()?;
+        if let Some(rest) = line.strip_prefix("files\t") {
+            let (n, b) = rest.split_once('\t')?;
+            return Some((n.parse().ok()?, b.parse().ok()?));
+        }
+    }
+    None
+}
+
+/// The `list` table.
+pub fn table(rows: &[SetRow]) -> String {
+    let mut s = format!(
+        "{:<16}  {:<12}  {:<21}  {:>9}  {:>8}  {}\n",
+        "DATE", "COMPUTER", "RESULT", "FILES", "SIZE", "VERIFIED"
+    );
+    for r in rows {
+        s.push_str(&format!(
+            "{:<16}  {:<12}  {:<21}  {:>9}  {:>8}  {}   {}\n",
+            r.when.format("%Y-%m-%d %H:%M"),
+            r.computer,
+            r.result,
+            format::count(r.files),
+            format::bytes(r.bytes),
+            if r.verified { "yes" } else { "no" },
+            r.name
+        ));
+        if r.future {
+            s.push_str("  ^ dated in the future: the clock of the computer that made it was wrong\n");
+        }
+    }
+    s
+}
