@@ -10,7 +10,7 @@
 //! - `rename:<count>` / `rename:always`: renaming the finished set fails with access denied;
 //! - `pause:<point>`: at that point the engine creates `<point>.reached` in `LOGOFF_BACKUP_PAUSE_DIR`
 //!   and waits until `<point>.continue` appears there. Points: `scanned` (the walk is done;
-//!   copying has already begun), `copy:<suffix>` (before
+//!   copying has already begun), `counted` (the walk that only adds up is done), `copy:<suffix>` (before
 //!   that file), `manifest` (written, before the rename), `retention` (before removing old sets).
 //!
 //! In release builds every function here does nothing.

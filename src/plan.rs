@@ -127,7 +127,8 @@ fn extra_name(folder: &Path, index: usize) -> String {
 }
 
 fn unique_name(name: &str, used: &[String]) -> String {
-    let taken = |n: &str| used.iter().any(|u| u.eq_ignore_ascii_case(n));
+    // Compared as a drive that ignores capitals would (NTFS, exFAT).
+    let taken = |n: &str| used.iter().any(|u| u.to_uppercase() == n.to_uppercase());
     if !taken(name) {
         return name.to_string();
     }

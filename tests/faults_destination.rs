@@ -175,6 +175,10 @@ fn names_differing_only_in_capitals_are_named_not_merged_on_an_exfat_drive() {
         assert!(named, "{p} is named as not backed up:\n{log}");
     }
     assert!(log.contains("differ only in capitals or accents"), "{log}");
+    assert!(
+        log.contains(", 4 failed,") && log.contains("; 2 folders not backed up"),
+        "files and folders counted apart: {log}"
+    );
     let set = env.newest_set();
     let names: Vec<String> = std::fs::read_dir(set.join("data/X-rays/2025"))
         .unwrap()

@@ -101,3 +101,34 @@ fn a_paused_run_is_taken_over_and_stops_without_touching_anything_when_it_wakes(
     assert_eq!(code(&verify), 0, "{}", text(&verify));
     s.next_run_succeeds();
 }
+
+#[test]
+fn a_crashed_runs_lock_whose_process_number_now_belongs_to_another_program_is_taken_over() {
+    let s = Scenario::new();
+    // This computer's run crashed; after a restart its process number went to another program.
+    let lock =
+        "computer\tRECEPTION1\nuser\tjane\npid\t1\nstarted\t2026-11-29 17:00:00\ntoken\tdead\nbeat\t4\n";
+    std::fs::write(s.env.dest.join(".lock"), lock).unwrap();
+    let mut c = s.env.command();
+    c.env("LOGOFF_BACKUP_LOCK_STALE", "2");
+    let out = s.env.run_args(&mut c).output().unwrap();
+    assert_eq!(code(&out), 0, "no heartbeat for 2 s: taken over: {}", text(&out));
+    s.next_run_succeeds();
+}
+
+#[test]
+fn a_backup_drive_pulled_out_mid_run_is_named_as_such_not_as_a_lost_lock() {
+    let s = Scenario::new();
+    let child = s.env.spawn_with_faults("pause:copy:today.dcm", &[]);
+    s.env.wait_for_pause("copy:today.dcm");
+    let away = s.env.path("unplugged");
+    std::fs::rename(&s.env.dest, &away).unwrap();
+    s.env.resume("copy:today.dcm");
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(code(&out), 2, "{}", text(&out));
+    let log = s.env.log();
+    let last = log.rsplit("===== Network backup =====").next().unwrap();
+    assert!(last.contains("Check that the drive is plugged in"), "{last}");
+    assert!(!last.contains("lock"), "{last}");
+    std::fs::rename(&away, &s.env.dest).unwrap();
+}

@@ -16,6 +16,8 @@ pub struct Copied {
     pub hash: blake3::Hash,
     pub size: u64,
     pub mtime: Mtime,
+    /// The copy was read back from the drive itself, not from the computer's memory.
+    pub read_from_drive: bool,
 }
 
 #[derive(Debug)]
@@ -66,12 +68,30 @@ pub fn copy_file(
     if let Some(e) = crate::fault::open_error(src) {
         return Err(source_error(e));
     }
-    let mut input = File::open(src).map_err(source_error)?;
+    let input = File::open(src).map_err(source_error)?;
     let before = input.metadata().map_err(source_error)?;
     crate::platform::read_sequentially(&input);
-    let mut output = std::fs::OpenOptions::new().write(true).create_new(true).open(dst).map_err(|e| {
+    let output = std::fs::OpenOptions::new().write(true).create_new(true).open(dst).map_err(|e| {
         if e.kind() == io::ErrorKind::AlreadyExists { CopyError::Taken } else { CopyError::Destination(e) }
     })?;
+    // From here the copy is this call's own: on any failure it is removed, and only it.
+    let result = fill_copy((input, before), output, (src, dst), buf, check, shared);
+    if result.is_err() {
+        let _ = std::fs::remove_file(dst);
+    }
+    result
+}
+
+/// Copies the opened source (with its metadata when opened) into the new copy, checks the source
+/// did not change meanwhile, and reads the copy back.
+fn fill_copy(
+    (mut input, before): (File, std::fs::Metadata),
+    mut output: File,
+    (src, dst): (&Path, &Path),
+    buf: &mut [u8],
+    check: Option<&mut [u8]>,
+    shared: &Shared,
+) -> Result<Copied, CopyError> {
     let mut hasher = blake3::Hasher::new();
     let mut size = 0u64;
     loop {
@@ -99,17 +119,23 @@ pub fn copy_file(
     filetime::set_file_handle_times(&output, Some(times), Some(mtime.to_file_time()))
         .map_err(CopyError::Destination)?;
     let hash = hasher.finalize();
-    match check {
+    let read_from_drive = match check {
         Some(check) => {
             crate::platform::write_out_and_forget(&output).map_err(CopyError::Destination)?;
             drop(output);
             crate::fault::corrupt_copy(dst);
-            read_back(dst, hash, size, check, shared)?;
+            read_back(dst, hash, size, check, shared)?
         }
-        None if crate::platform::FLUSH_EACH_FILE => output.sync_all().map_err(CopyError::Destination)?,
-        None => crate::platform::start_writeback(&output),
-    }
-    Ok(Copied { hash, size, mtime })
+        None if crate::platform::FLUSH_EACH_FILE => {
+            output.sync_all().map_err(CopyError::Destination)?;
+            false
+        }
+        None => {
+            crate::platform::start_writeback(&output);
+            false
+        }
+    };
+    Ok(Copied { hash, size, mtime, read_from_drive })
 }
 
 /// Reads a copy back from the drive, bypassing the system's cache where the platform allows, and
@@ -120,13 +146,13 @@ fn read_back(
     size: u64,
     buf: &mut [u8],
     shared: &Shared,
-) -> Result<(), CopyError> {
+) -> Result<bool, CopyError> {
     // Reads that bypass the cache need a buffer aligned to, and a multiple of, the sector size.
     const SECTOR: usize = 4096;
     let start = buf.as_ptr().align_offset(SECTOR).min(SECTOR);
     let len = (buf.len() - start) / SECTOR * SECTOR;
     let buf = &mut buf[start..start + len];
-    let mut back = crate::platform::open_uncached(dst).map_err(CopyError::ReadBack)?;
+    let (mut back, mut from_drive) = crate::platform::open_uncached(dst).map_err(CopyError::ReadBack)?;
     let mut hasher = blake3::Hasher::new();
     let mut read = 0u64;
     loop {
@@ -140,13 +166,17 @@ fn read_back(
                 read += n as u64;
             }
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            // A drive that refuses reads bypassing the cache: read through it, and say so.
+            Err(e) if from_drive && read == 0 && e.kind() == io::ErrorKind::InvalidInput => {
+                (back, from_drive) = (File::open(dst).map_err(CopyError::ReadBack)?, false);
+            }
             Err(e) => return Err(CopyError::ReadBack(e)),
         }
     }
     if read != size || hasher.finalize() != hash {
         return Err(CopyError::Mismatch);
     }
-    Ok(())
+    Ok(from_drive)
 }
 
 /// Reads a file and returns its BLAKE3 hash and length.

@@ -38,7 +38,7 @@ const ENTRIES_FILE: &str = ".manifest-entries";
 pub(super) enum Msg {
     Problem(FileProblem),
     /// An item and what became of it; `u64` is its place in the walk.
-    Done(u64, Item, Done),
+    Done(u64, Box<Item>, Done),
     /// The walk is complete. `storable` leaves out files too big for the drive (refused one by one).
     Scanned {
         files: u64,
@@ -60,7 +60,7 @@ pub(super) enum Room {
 /// What stops a run early: the user's Cancel, and the run's lock being taken over.
 pub(super) struct Stops<'a> {
     pub cancel: &'a AtomicBool,
-    pub lock_lost: &'a AtomicBool,
+    pub lock: &'a super::lock::Lock,
 }
 
 /// Where a run's copies go and what they start from.
@@ -81,7 +81,7 @@ pub(super) fn fill(
     start: Start,
 ) -> Result<manifest::EntryWriter, Stop> {
     let Start { partial, previous, room, fold } = start;
-    let (cancel, lock_lost) = (stops.cancel, stops.lock_lost);
+    let (cancel, lock_lost) = (stops.cancel, stops.lock.lost_flag());
     let sources = plan.sources.as_slice();
     let dest = &plan.destination;
     std::fs::create_dir(partial).map_err(|e| destination_failure(dest, &e))?;
@@ -153,7 +153,8 @@ pub(super) fn fill(
             // Room first (older sets may have to go), then the copies.
             scope.spawn(move || {
                 add_up(&walker.msgs);
-                if go_rx.recv() == Ok(true) {
+                // A run stopped while counting sends no totals, so no answer would come.
+                if !cx.shared.stopped() && go_rx.recv() == Ok(true) {
                     walker.run();
                 }
             });
@@ -182,7 +183,7 @@ pub(super) fn fill(
                             .unwrap_or_else(|_| {
                                 Done::Problem(ProblemKind::Failed, "not copied: internal error".into())
                             });
-                    if msgs.send(Msg::Done(seq, item, done)).is_err() {
+                    if msgs.send(Msg::Done(seq, Box::new(item), done)).is_err() {
                         break;
                     }
                 }
@@ -224,7 +225,11 @@ pub(super) fn fill(
                     scanned = Some((files, bytes));
                     progress.event(Event::Scanned { files, bytes });
                     let fits = match room {
-                        Room::Hold => ensure_room(dest, report, storable),
+                        // Older sets are removed only while the lock is certainly this run's.
+                        Room::Hold => match stops.lock.lost() {
+                            Some(why) => Err(Failure::new("lock lost", why)),
+                            None => ensure_room(dest, report, storable),
+                        },
                         Room::First { free: Some(free) } if free < storable => {
                             Err(super::preflight::not_enough_space(dest, free, storable))
                         }
@@ -264,7 +269,7 @@ pub(super) fn fill(
                     }
                     check_root(&mut errors_in_row, &mut fatal);
                     files_done += u64::from(item.kind == ItemKind::File);
-                    waiting.insert(seq, (item, done));
+                    waiting.insert(seq, (*item, done));
                     // Everything up to the first item still being copied goes to the manifest.
                     while let Some((item, done)) = waiting.remove(&next) {
                         next += 1;

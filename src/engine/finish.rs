@@ -28,9 +28,14 @@ pub(super) fn finish(
             ProblemKind::Skipped => c.skipped += 1,
             ProblemKind::Vanished => c.vanished += 1,
             ProblemKind::NotAFile => c.not_files += 1,
+            ProblemKind::FolderFailed => c.folders_failed += 1,
         }
     }
-    let outcome = if c.failed + c.skipped == 0 { Outcome::Success } else { Outcome::CompletedWithErrors };
+    let outcome = if c.failed + c.skipped + c.folders_failed == 0 {
+        Outcome::Success
+    } else {
+        Outcome::CompletedWithErrors
+    };
     let name = sets::free_name(dest, &sets::base_name(report.started, &plan.computer));
     let header = Header {
         set: name.clone(),

@@ -18,11 +18,23 @@ pub struct Fold {
 }
 
 impl Fold {
-    /// The name as the drive sees it. Names that are not Unicode are kept byte for byte.
+    /// The name as the drive sees it. Names that are not Unicode are kept byte for byte. Capitals
+    /// are folded letter by letter to upper case where that is one letter, as NTFS and exFAT do
+    /// (so `ς`, `σ` and `Σ` are one letter, and `ß` stays itself).
     pub fn key(self, name: &OsStr) -> OsString {
         let Some(s) = name.to_str() else { return name.to_os_string() };
         let s: String = if self.unicode { s.nfc().collect() } else { s.to_string() };
-        if self.case { s.to_lowercase().into() } else { s.into() }
+        if !self.case {
+            return s.into();
+        }
+        let upper = |c: char| {
+            let mut u = c.to_uppercase();
+            match (u.next(), u.next()) {
+                (Some(one), None) => one,
+                _ => c,
+            }
+        };
+        s.chars().map(upper).collect::<String>().into()
     }
 
     /// What `self` folds that `source` keeps apart: the folds that can make two source names one.
@@ -35,10 +47,14 @@ impl Fold {
     }
 }
 
-/// The names in `dir` that collide under `fold`, each with the names it collides with.
-pub fn collisions(dir: &Path, fold: Fold) -> HashMap<OsString, Vec<OsString>> {
+/// The names in `dir` that collide under `fold`, each with the names it collides with; with
+/// `files_only`, among its files alone (a source without its sub-directories).
+pub fn collisions(dir: &Path, fold: Fold, files_only: bool) -> HashMap<OsString, Vec<OsString>> {
     let mut groups: HashMap<OsString, Vec<OsString>> = HashMap::new();
     for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        if files_only && !entry.file_type().is_ok_and(|t| t.is_file()) {
+            continue;
+        }
         let name = entry.file_name();
         groups.entry(fold.key(&name)).or_default().push(name);
     }
@@ -65,23 +81,29 @@ pub fn probe(dir: &Path) -> Fold {
     Fold { case: same("a", "A"), unicode: same("\u{e9}", "e\u{301}") }
 }
 
-/// How a source folder compares names, without writing to it: whether its own name, spelt with
-/// other capitals, finds the same folder. Unknown (nothing folded) where the name has no letters.
+/// How a source folder compares names, without writing to it: whether a name in it (or its own
+/// name), spelt with other capitals, finds the same thing. A share's root (`\\server\EXACTData`)
+/// has no name of its own, so its entries are tried first. Unknown (nothing folded) where no
+/// name has letters.
 pub fn probe_source(root: &Path) -> Fold {
-    let Some(name) = root.file_name().and_then(OsStr::to_str) else { return Fold::default() };
-    let swapped: String = name
-        .chars()
-        .map(|c| if c.is_lowercase() { c.to_ascii_uppercase() } else { c.to_ascii_lowercase() })
-        .collect();
-    if swapped == name {
-        return Fold::default();
-    }
-    let other = root.with_file_name(swapped);
-    let same = match (std::fs::canonicalize(root), std::fs::canonicalize(&other)) {
-        (Ok(a), Ok(b)) => a == b || same_file(root, &other),
-        _ => false,
+    let swap = |name: &str| -> Option<String> {
+        let s: String = name
+            .chars()
+            .map(|c| if c.is_ascii_lowercase() { c.to_ascii_uppercase() } else { c.to_ascii_lowercase() })
+            .collect();
+        (s != name).then_some(s)
     };
-    Fold { case: same, unicode: false }
+    let entries = std::fs::read_dir(root).into_iter().flatten().flatten().take(16).map(|e| e.path());
+    for path in entries.chain(std::iter::once(root.to_path_buf())) {
+        let Some(swapped) = path.file_name().and_then(OsStr::to_str).and_then(swap) else { continue };
+        let other = path.with_file_name(swapped);
+        let same = match (std::fs::canonicalize(&path), std::fs::canonicalize(&other)) {
+            (Ok(a), Ok(b)) => a == b || same_file(&path, &other),
+            _ => false,
+        };
+        return Fold { case: same, unicode: false };
+    }
+    Fold::default()
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {
@@ -110,12 +132,17 @@ mod tests {
         for n in ["Scan.dcm", "scan.dcm", "SCAN.DCM", "other.dcm"] {
             std::fs::write(d.path().join(n), b"").unwrap();
         }
-        let c = collisions(d.path(), Fold { case: true, unicode: false });
+        let c = collisions(d.path(), Fold { case: true, unicode: false }, false);
         assert_eq!(c.len(), 3, "{c:?}");
         let mut others = c[OsStr::new("scan.dcm")].clone();
         others.sort();
         assert_eq!(others, ["SCAN.DCM", "Scan.dcm"]);
-        assert!(collisions(d.path(), Fold::default()).is_empty());
+        assert!(collisions(d.path(), Fold::default(), false).is_empty());
+        std::fs::create_dir(d.path().join("OTHER.DCM")).unwrap();
+        let fold = Fold { case: true, unicode: false };
+        assert!(!collisions(d.path(), fold, true).contains_key(OsStr::new("OTHER.DCM")), "files only");
+        assert_eq!(fold.key(OsStr::new("\u{3c2}")), fold.key(OsStr::new("\u{3a3}")), "final sigma");
+        assert_ne!(fold.key(OsStr::new("\u{df}")), fold.key(OsStr::new("SS")), "no letter becomes two");
     }
 
     #[test]

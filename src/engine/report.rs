@@ -56,6 +56,8 @@ pub enum ProblemKind {
     Vanished,
     /// A device, pipe or socket: nothing a backup can hold, and not EXACT data. Not an error.
     NotAFile,
+    /// A folder not backed up because of an error (its files are named one by one too).
+    FolderFailed,
 }
 
 impl ProblemKind {
@@ -65,6 +67,7 @@ impl ProblemKind {
             ProblemKind::Skipped => "SKIPPED",
             ProblemKind::Vanished => "VANISHED",
             ProblemKind::NotAFile => "NOT A FILE",
+            ProblemKind::FolderFailed => "FAILED",
         }
     }
 }
@@ -93,16 +96,23 @@ pub struct Counts {
     pub vanished: u64,
     /// Devices, pipes and sockets found and noted (not errors).
     pub not_files: u64,
+    /// Folders not backed up (their files are counted in `failed`).
+    pub folders_failed: u64,
+    /// Copies read back from the drive itself (the others, if checked, through the system cache).
+    pub read_back_from_drive: u64,
 }
 
 impl Counts {
     /// "2,977 found: 112 copied, 2,865 unchanged (linked), 0 skipped, 0 failed, 0 vanished"
     pub fn summary(&self) -> String {
         use crate::format::count;
-        let not_files = match self.not_files {
+        let mut not_files = match self.not_files {
             0 => String::new(),
             n => format!(", {} not regular files (noted)", count(n)),
         };
+        if self.folders_failed > 0 {
+            not_files.push_str(&format!("; {} folders not backed up", count(self.folders_failed)));
+        }
         format!(
             "{} found: {} copied, {} unchanged (linked), {} skipped, {} failed, {} vanished{not_files}",
             count(self.files_total),
@@ -119,18 +129,26 @@ impl Counts {
     /// by size and time)".
     pub fn checked(&self, read_back: bool, linked_from: Option<&str>) -> String {
         use crate::format::count;
-        let copies = match (self.files_copied, read_back) {
+        let copies =
+            |n: u64| if n == 1 { "1 new copy".to_string() } else { format!("{} new copies", count(n)) };
+        let (n, drive) = (self.files_copied, self.read_back_from_drive);
+        let copies = match (n, read_back) {
             (0, _) => "no new copies".to_string(),
-            (n, true) => format!(
-                "{} new copies read back from the backup drive and compared with the originals",
-                count(n)
-            ),
-            (n, false) => {
-                format!("{} new copies not read back (checking is turned off in Settings)", count(n))
+            (n, true) if drive == n => {
+                format!("{} read back from the backup drive and compared with the originals", copies(n))
             }
+            (n, true) => format!(
+                "{} read back and compared with the originals ({} of them through the computer's memory: the drive allows no reading around it)",
+                copies(n),
+                count(n - drive)
+            ),
+            (n, false) => format!("{} not read back (checking is turned off in Settings)", copies(n)),
         };
         match (self.files_linked, linked_from) {
             (0, _) | (_, None) => copies,
+            (1, Some(set)) => {
+                format!("{copies}; 1 unchanged file linked from {set} (checked by size and time)")
+            }
             (n, Some(set)) => {
                 format!("{copies}; {} unchanged files linked from {set} (checked by size and time)", count(n))
             }

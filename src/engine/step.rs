@@ -72,7 +72,7 @@ fn locked(
         std::process::id()
     ));
     let sequence = sets::next_sequence(&existing);
-    let stops = Stops { cancel, lock_lost: lock.lost_flag() };
+    let stops = Stops { cancel, lock };
     let start = Start { partial: &partial, previous, room, fold };
     let result = fill(plan, progress, stops, report, start);
     let result =

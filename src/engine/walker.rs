@@ -48,7 +48,8 @@ impl Walker<'_> {
                 Found::Item(mut item) => {
                     totals.add(&item, self.max_file_size);
                     if item.kind == ItemKind::Dir && self.fold.any() {
-                        let found = names::collisions(&item.source_path(sources), self.fold);
+                        let files_only = !sources[item.source].recursive;
+                        let found = names::collisions(&item.source_path(sources), self.fold, files_only);
                         if !found.is_empty() {
                             clashes.insert((item.source, item.rel.clone()), found);
                         }
@@ -60,8 +61,14 @@ impl Walker<'_> {
                     }
                     if let Some(why) = clash(&mut self.skipping, sources, &item, &clashes) {
                         // Named in order with the rest, never copied.
-                        let done = Done::Problem(ProblemKind::Failed, why);
-                        if self.permits.send(()).is_ok() && self.msgs.send(Msg::Done(seq, item, done)).is_ok()
+                        let kind = if item.kind == ItemKind::Dir {
+                            ProblemKind::FolderFailed
+                        } else {
+                            ProblemKind::Failed
+                        };
+                        let done = Done::Problem(kind, why);
+                        if self.permits.send(()).is_ok()
+                            && self.msgs.send(Msg::Done(seq, Box::new(item), done)).is_ok()
                         {
                             seq += 1;
                         }
@@ -128,6 +135,7 @@ pub(super) fn count(plan: &Plan, max_file_size: Option<u64>, stop: impl Fn() -> 
             totals.add(&item, max_file_size);
         }
     });
+    crate::fault::pause("counted");
     totals.scanned()
 }
 

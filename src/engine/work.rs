@@ -75,15 +75,11 @@ pub fn process(item: &Item, cx: &Context, buf: &mut [u8]) -> Done {
     let (buf, check) = buf.split_at_mut(copy::BUFFER);
     let mut waited = Duration::ZERO;
     for attempt in 0.. {
-        let check = Some(&mut *check).filter(|_| cx.verify);
+        let check = cx.verify.then_some(&mut *check);
         let e = match copy::copy_file(&src, &dst, buf, check, &cx.shared) {
             Ok(c) => return Done::Copied(c),
             Err(e) => e,
         };
-        // Only a copy this attempt made is removed, never what was there before it.
-        if !matches!(e, CopyError::Taken) {
-            let _ = std::fs::remove_file(&dst);
-        }
         let (trouble, reason) = match e {
             CopyError::Mismatch => {
                 let why = "the copy on the backup drive differs from the original: the drive may be failing";
@@ -135,6 +131,9 @@ fn make_dirs(partial: &Path, dir: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
+/// How far apart, in seconds, a copy's modified time on the backup drive may be from the source's.
+const DRIVE_TIME_GRANULARITY: i64 = 2;
+
 /// Links an unchanged file from the previous set. Unchanged means the same size, modified time and
 /// (where the platform tells) change time and file id as that set's manifest, and a modified time
 /// outside that run's span (see `PreviousSet::racy`); a database file must
@@ -158,15 +157,17 @@ fn try_link(item: &Item, src: &Path, dst: &Path, cx: &Context, buf: &mut [u8]) -
         }
     }
     let old = item.set_path(&prev.path, cx.sources);
+    // The drive may keep times less finely than the source (whole seconds, or 2 s on FAT).
+    let close = |t: Mtime| (t.secs - mtime.secs).abs() <= DRIVE_TIME_GRANULARITY;
     let intact = std::fs::symlink_metadata(&old).is_ok_and(|m| {
-        m.is_file() && m.len() == size && m.modified().is_ok_and(|t| Mtime::from_system_time(t) == mtime)
+        m.is_file() && m.len() == size && m.modified().is_ok_and(|t| close(Mtime::from_system_time(t)))
     });
     if !intact {
         cx.damaged.lock().unwrap_or_else(|e| e.into_inner()).push(item.key(cx.sources));
         return None;
     }
     std::fs::hard_link(old, dst).ok()?;
-    Some(Done::Linked(Copied { hash, size, mtime }))
+    Some(Done::Linked(Copied { hash, size, mtime, read_from_drive: false }))
 }
 
 /// The manifest line for an item that made it.
@@ -190,7 +191,10 @@ pub fn count(c: &mut super::Counts, item: &Item, done: &Done) {
         (c.files_total, c.bytes_total) = (c.files_total + 1, c.bytes_total + item.size);
     }
     match done {
-        Done::Copied(f) => (c.files_copied, c.bytes_copied) = (c.files_copied + 1, c.bytes_copied + f.size),
+        Done::Copied(f) => {
+            (c.files_copied, c.bytes_copied) = (c.files_copied + 1, c.bytes_copied + f.size);
+            c.read_back_from_drive += u64::from(f.read_from_drive);
+        }
         Done::Linked(f) => (c.files_linked, c.bytes_linked) = (c.files_linked + 1, c.bytes_linked + f.size),
         _ => {}
     }
@@ -202,6 +206,39 @@ mod tests {
     use crate::engine::manifest::Mtime;
     use crate::engine::scan::ItemKind;
     use std::sync::atomic::{AtomicBool, AtomicU64};
+
+    #[test]
+    fn a_file_that_cannot_be_read_never_costs_what_is_already_at_its_place_in_the_set() {
+        let d = tempfile::tempdir().unwrap();
+        let (data, partial) = (d.path().join("data"), d.path().join("partial"));
+        std::fs::create_dir_all(&data).unwrap();
+        std::fs::create_dir_all(partial.join("data")).unwrap();
+        // On a drive that ignores capitals, `scan.dcm`'s place is `Scan.dcm`'s finished copy.
+        std::fs::write(partial.join("data/scan.dcm"), b"Scan.dcm's copy").unwrap();
+        let sources = [Source { root: data, set_dir: "data".into(), recursive: true, is_data_folder: true }];
+        let (cancel, abort, bytes) = (AtomicBool::new(false), AtomicBool::new(false), AtomicU64::new(0));
+        let cx = Context {
+            sources: &sources,
+            partial: &partial,
+            previous: None,
+            damaged: &Mutex::new(Vec::new()),
+            max_file_size: None,
+            verify: true,
+            shared: Shared { cancel: &cancel, abort: &abort, bytes_done: &bytes },
+        };
+        let item = Item {
+            source: 0,
+            rel: "scan.dcm".into(), // gone from the data folder: it cannot be opened
+            kind: ItemKind::File,
+            size: 5,
+            mtime: Mtime { secs: 0, nanos: 0 },
+            database: false,
+            prior: None,
+            stamp: None,
+        };
+        assert!(matches!(process(&item, &cx, &mut vec![0; 2 * copy::BUFFER]), Done::Problem(..)));
+        assert_eq!(std::fs::read(partial.join("data/scan.dcm")).unwrap(), b"Scan.dcm's copy");
+    }
 
     #[test]
     fn a_file_over_the_drives_limit_is_refused_by_name_before_copying() {

@@ -151,8 +151,8 @@ impl SettingsDialog {
 
     fn places_ui(&mut self, ui: &mut egui::Ui, services: &Services) {
         let target = self.target();
-        let log = Some(crate::plan::default_log_file(&self.draft.data_folder))
-            .filter(|_| !self.draft.data_folder.as_os_str().is_empty());
+        let log = (!self.draft.data_folder.as_os_str().is_empty())
+            .then(|| crate::plan::default_log_file(&self.draft.data_folder));
         for (what, path) in [("Settings file", Some(target)), ("Backup log", log)] {
             let Some(path) = path else { continue };
             ui.horizontal(|ui| {

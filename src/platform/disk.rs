@@ -69,8 +69,9 @@ pub fn write_out_and_forget(file: &std::fs::File) -> std::io::Result<()> {
 
 /// Opens a file to read what the drive holds rather than the system's cache (Windows:
 /// `FILE_FLAG_NO_BUFFERING`, which needs reads of whole sectors into an aligned buffer; Linux: a
-/// plain open after `write_out_and_forget`). Falls back to a plain open where that is refused.
-pub fn open_uncached(path: &Path) -> std::io::Result<std::fs::File> {
+/// plain open after `write_out_and_forget`). Falls back to a plain open where that is refused, and
+/// says whether the reads bypass the cache.
+pub fn open_uncached(path: &Path) -> std::io::Result<(std::fs::File, bool)> {
     #[cfg(windows)]
     {
         use std::os::windows::fs::OpenOptionsExt;
@@ -79,10 +80,10 @@ pub fn open_uncached(path: &Path) -> std::io::Result<std::fs::File> {
             .custom_flags(windows_sys::Win32::Storage::FileSystem::FILE_FLAG_NO_BUFFERING)
             .open(path);
         if let Ok(f) = uncached {
-            return Ok(f);
+            return Ok((f, true));
         }
     }
-    std::fs::File::open(path)
+    Ok((std::fs::File::open(path)?, cfg!(target_os = "linux")))
 }
 
 /// Tells the system a file will be read from start to end, so it reads ahead further (Linux).

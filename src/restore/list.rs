@@ -62,12 +62,12 @@ fn files_line(set: &Path) -> Option<(u64, u64)> {
 /// The `list` table.
 pub fn table(rows: &[SetRow]) -> String {
     let mut s = format!(
-        "{:<16}  {:<12}  {:<21}  {:>9}  {:>8}  {}\n",
-        "DATE", "COMPUTER", "RESULT", "FILES", "SIZE", "VERIFIED"
+        "{:<16}  {:<12}  {:<21}  {:>9}  {:>8}  {:<9}  {}\n",
+        "DATE", "COMPUTER", "RESULT", "FILES", "SIZE", "READ BACK", "NAME"
     );
     for r in rows {
         s.push_str(&format!(
-            "{:<16}  {:<12}  {:<21}  {:>9}  {:>8}  {}   {}\n",
+            "{:<16}  {:<12}  {:<21}  {:>9}  {:>8}  {:<9}  {}\n",
             r.when.format("%Y-%m-%d %H:%M"),
             r.computer,
             r.result,

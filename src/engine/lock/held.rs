@@ -14,89 +14,145 @@ fn refresh_every() -> Duration {
 
 /// Held while a run lives; dropping it stops the refresh and removes the file if still ours.
 pub struct Lock {
-    path: PathBuf,
-    me: Holder,
-    /// Set (with the reason) when the lock stopped being ours.
-    lost: Arc<Mutex<Option<String>>>,
-    /// Set with `lost`, for threads that only poll a flag.
-    lost_flag: Arc<AtomicBool>,
+    shared: Arc<Shared>,
     stop: Option<crossbeam_channel::Sender<()>>,
     refresher: Option<std::thread::JoinHandle<()>>,
+}
+
+/// What the run and its heartbeat thread share.
+struct Shared {
+    path: PathBuf,
+    me: Holder,
+    /// Held while the lock file is rewritten or read for ownership, so neither sees it half-written.
+    io: Mutex<()>,
+    /// Why the lock is no longer ours, once that is known.
+    lost: Mutex<Option<String>>,
+    /// Set with `lost`, for threads that only poll a flag.
+    lost_flag: AtomicBool,
+}
+
+/// Whose the lock file is, as far as it can be read.
+enum Whose {
+    Ours,
+    /// Another run's (why, in words), or removed while the backup folder is still there.
+    Taken(String),
+    /// Cannot be read just now (a network blip, the drive gone): says nothing about who holds it.
+    Unreadable(String),
 }
 
 impl Lock {
     pub(super) fn start(path: PathBuf, me: Holder) -> Lock {
         let (stop, stopped) = crossbeam_channel::bounded::<()>(0);
-        let lost = Arc::new(Mutex::new(None));
-        let lost_flag = Arc::new(AtomicBool::new(false));
-        let (p, holder, why, flag) = (path.clone(), me.clone(), lost.clone(), lost_flag.clone());
+        let shared = Arc::new(Shared {
+            path,
+            me,
+            io: Mutex::new(()),
+            lost: Mutex::new(None),
+            lost_flag: AtomicBool::new(false),
+        });
+        let s = shared.clone();
         // Wakes every `refresh_every()` to rewrite the heartbeat; ends at once when `stop` is dropped.
+        // A lock that another run holds stops this run at once; one that cannot be rewritten is
+        // tried again until half the staleness interval has passed (a network blip is not a reason
+        // to fail a long backup, and the lock is still far from looking stale to others).
         let refresher = std::thread::spawn(move || {
-            let mut beat = 0u64;
+            let (mut beat, mut failing_since) = (0u64, None::<std::time::Instant>);
             while let Err(crossbeam_channel::RecvTimeoutError::Timeout) =
                 stopped.recv_timeout(refresh_every())
             {
                 beat += 1;
-                if let Err(reason) = refresh(&p, &holder, beat) {
-                    *why.lock().unwrap_or_else(|e| e.into_inner()) = Some(reason);
-                    flag.store(true, Ordering::SeqCst);
-                    return;
+                match s.refresh(beat) {
+                    Ok(()) => failing_since = None,
+                    Err(Whose::Taken(why)) => return s.mark_lost(why),
+                    Err(Whose::Unreadable(why)) => {
+                        let since = *failing_since.get_or_insert_with(std::time::Instant::now);
+                        if since.elapsed() >= stale_after() / 2 {
+                            return s.mark_lost(format!(
+                                "this backup's lock could not be kept up to date for {}: {why}",
+                                crate::format::duration(since.elapsed())
+                            ));
+                        }
+                    }
+                    Err(Whose::Ours) => {}
                 }
             }
         });
-        Lock { path, me, lost, lost_flag, stop: Some(stop), refresher: Some(refresher) }
+        Lock { shared, stop: Some(stop), refresher: Some(refresher) }
     }
 
     /// Set once the lock is no longer ours: the run must stop.
     pub fn lost_flag(&self) -> &AtomicBool {
-        &self.lost_flag
+        &self.shared.lost_flag
     }
 
-    /// Why the lock is no longer ours, if it is not: from the last refresh, or a fresh look now.
+    /// Why the lock is no longer ours, if that is known: from the heartbeat, or a fresh look now.
+    /// A lock that cannot be read just now (the drive gone) is not called lost: the run's own
+    /// error says what happened.
     pub fn lost(&self) -> Option<String> {
-        if let Some(why) = self.lost.lock().unwrap_or_else(|e| e.into_inner()).clone() {
+        if let Some(why) = self.shared.lost.lock().unwrap_or_else(|e| e.into_inner()).clone() {
             return Some(why);
         }
-        let why = whose(&self.path, &self.me).err()?;
-        *self.lost.lock().unwrap_or_else(|e| e.into_inner()) = Some(why.clone());
-        self.lost_flag.store(true, Ordering::SeqCst);
+        let Whose::Taken(why) = self.shared.whose() else { return None };
+        self.shared.mark_lost(why.clone());
         Some(why)
     }
 }
 
-/// Ok if the lock at `path` is `me`'s; otherwise why not, in words.
-fn whose(path: &Path, me: &Holder) -> Result<(), String> {
-    match std::fs::read_to_string(path) {
-        Ok(text) => {
-            let holder = Holder::parse(&text);
-            if holder == *me {
-                Ok(())
-            } else {
-                Err(format!(
-                    "another backup (started {} by {} on {}) took over this backup's lock, because this one had stopped responding for {} or more (the computer was asleep, paused or too busy)",
-                    holder.started,
-                    holder.user,
-                    holder.computer,
+impl Shared {
+    fn mark_lost(&self, why: String) {
+        *self.lost.lock().unwrap_or_else(|e| e.into_inner()) = Some(why);
+        self.lost_flag.store(true, Ordering::SeqCst);
+    }
+
+    fn whose(&self) -> Whose {
+        let _io = self.io.lock().unwrap_or_else(|e| e.into_inner());
+        self.read()
+    }
+
+    fn read(&self) -> Whose {
+        match std::fs::read_to_string(&self.path) {
+            Ok(text) => {
+                let holder = Holder::parse(&text);
+                if holder == self.me {
+                    Whose::Ours
+                } else if holder.token == "?" {
+                    Whose::Unreadable("the lock file is incomplete".into())
+                } else {
+                    Whose::Taken(format!(
+                        "another backup (started {} by {} on {}) took over this backup's lock, because this one had stopped responding for {} or more (the computer was asleep, paused or too busy)",
+                        holder.started,
+                        holder.user,
+                        holder.computer,
+                        crate::format::duration(stale_after())
+                    ))
+                }
+            }
+            Err(e)
+                if e.kind() == std::io::ErrorKind::NotFound
+                    && self.path.parent().is_some_and(Path::is_dir) =>
+            {
+                Whose::Taken(format!(
+                    "this backup's lock was taken away: another backup took it over because this one had stopped responding for {} or more (the computer was asleep, paused or too busy), or it was removed by hand",
                     crate::format::duration(stale_after())
                 ))
             }
+            Err(e) => Whose::Unreadable(e.to_string()),
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(format!(
-            "this backup's lock was taken away: another backup took it over because this one had stopped responding for {} or more (the computer was asleep, paused or too busy), or it was removed by hand",
-            crate::format::duration(stale_after())
-        )),
-        Err(e) => Err(format!("this backup's lock file could not be read: {e}")),
     }
-}
 
-/// One heartbeat: checks the lock is still ours, then rewrites it with the next count.
-fn refresh(path: &Path, me: &Holder, beat: u64) -> Result<(), String> {
-    whose(path, me)?;
-    let write = || -> std::io::Result<()> {
-        let mut f = std::fs::OpenOptions::new().write(true).truncate(true).open(path)?;
-        f.write_all(me.to_text(beat).as_bytes())
-    };
-    write().map_err(|e| format!("this backup's lock file could not be refreshed: {e}"))
+    /// One heartbeat: checks the lock is still ours, then rewrites it with the next count.
+    fn refresh(&self, beat: u64) -> Result<(), Whose> {
+        let _io = self.io.lock().unwrap_or_else(|e| e.into_inner());
+        match self.read() {
+            Whose::Ours => {}
+            other => return Err(other),
+        }
+        let write = || -> std::io::Result<()> {
+            let mut f = std::fs::OpenOptions::new().write(true).truncate(true).open(&self.path)?;
+            f.write_all(self.me.to_text(beat).as_bytes())
+        };
+        write().map_err(|e| Whose::Unreadable(format!("the lock file could not be rewritten: {e}")))
+    }
 }
 
 impl Drop for Lock {
@@ -106,8 +162,8 @@ impl Drop for Lock {
             let _ = t.join();
         }
         // Remove only our own lock, never one a later run took over.
-        if whose(&self.path, &self.me).is_ok() {
-            let _ = std::fs::remove_file(&self.path);
+        if matches!(self.shared.whose(), Whose::Ours) {
+            let _ = std::fs::remove_file(&self.shared.path);
         }
     }
 }

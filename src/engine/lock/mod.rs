@@ -102,16 +102,14 @@ pub fn acquire(
                 let Ok(seen) = std::fs::read_to_string(&path) else { continue }; // removed meanwhile
                 let holder = Holder::parse(&seen);
                 let same_computer = holder.computer == computer;
-                match same_computer.then(|| crate::platform::process_alive(holder.pid)).flatten() {
-                    Some(true) => return Err(LockError::Busy(holder)),
-                    Some(false) => {}
-                    None => {
-                        waiting(&holder);
-                        match watch(&path, &seen, cancel)? {
-                            Watched::Changed => return Err(LockError::Busy(holder)),
-                            Watched::Gone => continue,
-                            Watched::Still => {}
-                        }
+                // A process of that number on this computer may be another program that took the
+                // number over after a crash or restart: only its heartbeat says it is our run.
+                if !(same_computer && crate::platform::process_alive(holder.pid) == Some(false)) {
+                    waiting(&holder);
+                    match watch(&path, &seen, cancel)? {
+                        Watched::Changed => return Err(LockError::Busy(holder)),
+                        Watched::Gone => continue,
+                        Watched::Still => {}
                     }
                 }
                 take_over(dest, &path, &seen);
@@ -131,9 +129,13 @@ enum Watched {
     Still,
 }
 
-/// Reads the lock again and again for `stale_after()` on this computer's monotonic clock.
+/// Reads the lock again and again for `stale_after()` on this computer's monotonic clock. A new
+/// modified time counts as a sign of life too (earlier versions only touched the file), compared
+/// only with the time first seen, never with a clock.
 fn watch(path: &Path, seen: &str, cancel: &AtomicBool) -> Result<Watched, LockError> {
     let start = Instant::now();
+    let modified = || std::fs::metadata(path).and_then(|m| m.modified()).ok();
+    let first_modified = modified();
     let poll = (stale_after() / 600).clamp(Duration::from_millis(10), Duration::from_secs(1));
     while start.elapsed() < stale_after() {
         if cancel.load(Ordering::Relaxed) {
@@ -142,6 +144,7 @@ fn watch(path: &Path, seen: &str, cancel: &AtomicBool) -> Result<Watched, LockEr
         std::thread::sleep(poll);
         match std::fs::read_to_string(path) {
             Ok(now) if now != seen => return Ok(Watched::Changed),
+            Ok(_) if modified() != first_modified => return Ok(Watched::Changed),
             Ok(_) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Watched::Gone),
             // Unreadable for a moment (being rewritten): keep watching.
@@ -160,8 +163,20 @@ fn take_over(dest: &Path, path: &Path, seen: &str) {
     }
     if std::fs::read_to_string(&aside).is_ok_and(|t| t == seen) {
         let _ = std::fs::remove_file(&aside);
-    } else {
-        let _ = std::fs::rename(&aside, path);
+        return;
+    }
+    // Put back without replacing a lock a third run may have made meanwhile (that run keeps it,
+    // and the live one finds its lock gone and stops). Drives without hard links: rename.
+    match std::fs::hard_link(&aside, path) {
+        Ok(()) => {
+            let _ = std::fs::remove_file(&aside);
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            let _ = std::fs::remove_file(&aside);
+        }
+        Err(_) => {
+            let _ = std::fs::rename(&aside, path);
+        }
     }
 }
 
