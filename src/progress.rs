@@ -32,6 +32,9 @@ pub enum Event {
     },
     /// A file that did not make it (or vanished).
     Problem(FileProblem),
+    /// Why the run is waiting, in plain words (whose backup holds the backup folder, and for how
+    /// long this run watches it).
+    Waiting(String),
     Finished(Box<Report>),
 }
 

@@ -54,17 +54,15 @@ pub fn lookup(plan: &Plan) -> Status {
     Status { ready, last_good, last_run, practice: practice(&runs), last_drill }
 }
 
-/// Each computer's newest backup, newest first.
+/// Each computer's newest backup, newest first. "Newest" is the order the log was written in, not
+/// the times it records: a computer whose clock is wrong cannot push the others down the list.
 pub fn practice(runs: &[LoggedRun]) -> Vec<LoggedRun> {
     let mut newest: Vec<LoggedRun> = Vec::new();
     for r in runs.iter().filter(|r| r.kind == RunKind::Backup) {
-        match newest.iter_mut().find(|n| n.computer == r.computer) {
-            Some(n) if n.started <= r.started => *n = r.clone(),
-            Some(_) => {}
-            None => newest.push(r.clone()),
-        }
+        newest.retain(|n| n.computer != r.computer);
+        newest.push(r.clone());
     }
-    newest.sort_by_key(|r| std::cmp::Reverse(r.started));
+    newest.reverse();
     newest
 }
 
@@ -160,6 +158,20 @@ mod tests {
         assert_eq!(who, [("RECEPTION1", "FAILED"), ("RECEPTION2", "SUCCESS")]);
         let drill = runs.iter().rev().find(|r| r.kind == RunKind::RestoreTest).unwrap();
         assert_eq!(drill.result, "PASSED");
+    }
+
+    #[test]
+    fn a_computer_whose_clock_is_ahead_does_not_stay_the_newest() {
+        let block = |t: &str, pc: &str| {
+            format!(
+                "===== Network backup =====\nStarted:         {t} +11:00\nComputer:        {pc}\nResult:          SUCCESS\n\n"
+            )
+        };
+        // RECEPTION2's clock said 2036; RECEPTION1 backed up after it, with the right time.
+        let log =
+            [block("2036-01-01 09:00:00", "RECEPTION2"), block("2026-11-26 18:00:00", "RECEPTION1")].concat();
+        let who: Vec<_> = practice(&parse_runs(&log)).into_iter().map(|r| r.computer).collect();
+        assert_eq!(who, ["RECEPTION1", "RECEPTION2"], "the order the log was written in");
     }
 
     #[test]

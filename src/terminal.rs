@@ -84,6 +84,7 @@ impl TerminalProgress {
             Event::Problem(p) => {
                 bar.println(format!("{:<9} {}: {}", p.kind.label(), p.path.display(), p.reason))
             }
+            Event::Waiting(why) => bar.println(why),
             Event::Finished(_) => bar.finish_and_clear(),
         }
     }

@@ -75,7 +75,7 @@ fn restoring_into_the_live_data_folder_is_refused_on_screen() {
     let (mut h, desk) = prompt(&env);
     wait_for(&mut h, "Last good backup");
     h.get_by_label("History…").click();
-    wait_for(&mut h, "Copies read back"); // the table's last column: the sets are listed
+    wait_for(&mut h, "Read back"); // the table's last column: the sets are listed
     h.get_all_by_role(egui::accesskit::Role::RadioButton).next().unwrap().click();
     desk.picks.borrow_mut().push_back(env.data.join("Restored"));
     h.get_by_label("Browse…").click();

@@ -21,9 +21,16 @@ pub(super) fn execute(
     report.hard_links = checked.hard_links;
     let dest = &plan.destination;
     let waited = std::cell::Cell::new(false);
-    let waiting = |_: &lock::Holder| {
+    let waiting = |h: &lock::Holder| {
         waited.set(true);
         progress.event(Event::Phase(Phase::WaitingForLock));
+        progress.event(Event::Waiting(format!(
+            "{} ({}) started a backup to this folder at {}. If it is still running, this backup stops and says so within seconds. If it has stopped responding for {}, this backup takes over.",
+            h.computer,
+            h.user,
+            h.started,
+            lock::stale_words()
+        )));
     };
     let lock = lock::acquire(dest, &plan.computer, &plan.user, report.started, cancel, &waiting)
         .map_err(|e| lock_failure(dest, e))?;

@@ -98,7 +98,7 @@ impl HistoryScreen {
     fn table_ui(&mut self, ui: &mut egui::Ui, rows: &[SetRow]) {
         egui::ScrollArea::vertical().max_height(180.0).show(ui, |ui| {
             egui::Grid::new("history").striped(true).num_columns(6).spacing([14.0, 4.0]).show(ui, |ui| {
-                for h in ["Backup", "Computer", "Result", "Files", "Size", "Copies read back"] {
+                for h in ["Backup", "Computer", "Result", "Files", "Size", "Read back"] {
                     ui.label(RichText::new(h).strong());
                 }
                 ui.end_row();

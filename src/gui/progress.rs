@@ -19,6 +19,8 @@ pub struct ProgressModel {
     pub report: Option<Report>,
     /// The walk of the sources is complete, so the totals are known.
     pub scanned: bool,
+    /// Why the run waits for another computer's backup, while it does.
+    pub waiting: Option<String>,
 }
 
 impl ProgressModel {
@@ -40,6 +42,7 @@ impl ProgressModel {
                 }
             }
             Event::Problem(p) => self.problems.push(p),
+            Event::Waiting(why) => self.waiting = Some(why),
             Event::Finished(r) => self.report = Some(*r),
         }
     }
@@ -94,6 +97,10 @@ pub fn progress_ui(ui: &mut egui::Ui, m: &ProgressModel, now: f64) {
     };
     ui.heading(heading);
     ui.add_space(6.0);
+    if let (Some(Phase::WaitingForLock), Some(why)) = (m.phase, &m.waiting) {
+        ui.label(why);
+        return;
+    }
     // No animation: the window repaints only when the run reports something.
     let bar = egui::ProgressBar::new(m.fraction()).desired_height(22.0);
     let copying_before_totals = !m.scanned && m.phase == Some(Phase::Copying);

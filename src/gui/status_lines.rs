@@ -19,7 +19,7 @@ pub fn status_ui(app: &PromptApp, ui: &mut egui::Ui) -> bool {
         ui.label(format!("About {} in {} files.", format::bytes(est.bytes), format::count(est.files)));
     }
     let success = Outcome::Success.label();
-    let good = status.practice.iter().filter(|r| r.result == success).max_by_key(|r| r.started);
+    let good = status.practice.iter().find(|r| r.result == success); // newest first, in log order
     match (good, &status.last_good) {
         (Some(r), _) => {
             ui.label(format!(

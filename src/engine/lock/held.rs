@@ -123,7 +123,7 @@ impl Shared {
                         holder.started,
                         holder.user,
                         holder.computer,
-                        crate::format::duration(stale_after())
+                        super::stale_words()
                     ))
                 }
             }
@@ -133,7 +133,7 @@ impl Shared {
             {
                 Whose::Taken(format!(
                     "this backup's lock was taken away: another backup took it over because this one had stopped responding for {} or more (the computer was asleep, paused or too busy), or it was removed by hand",
-                    crate::format::duration(stale_after())
+                    super::stale_words()
                 ))
             }
             Err(e) => Whose::Unreadable(e.to_string()),

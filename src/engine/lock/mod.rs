@@ -26,6 +26,14 @@ pub fn stale_after() -> Duration {
         .map_or(Duration::from_secs(600), Duration::from_secs_f64)
 }
 
+/// The staleness interval in words: "10 minutes".
+pub fn stale_words() -> String {
+    match stale_after().as_secs() {
+        s if s >= 120 && s % 60 == 0 => format!("{} minutes", s / 60),
+        _ => crate::format::duration(stale_after()),
+    }
+}
+
 /// Who holds a lock.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Holder {
