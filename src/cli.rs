@@ -265,13 +265,30 @@ fn verify(set: &std::path::Path) -> ExitCode {
             for path in &v.extra {
                 outln!("EXTRA     {path}");
             }
-            let verdict = if v.is_match() { "OK" } else { "DOES NOT MATCH" };
+            let changing = v.database.is_some_and(|d| !d.quiet);
+            match v.database {
+                Some(d) if d.quiet => outln!(
+                    "DATABASE  {} files copied together, unchanged at {}",
+                    d.files,
+                    d.moment.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M:%S")
+                ),
+                Some(d) => outln!(
+                    "DATABASE  {} files copied while EXACT kept changing them: they may not fit together",
+                    d.files
+                ),
+                None => {}
+            }
+            let verdict = match (v.is_match(), changing) {
+                (true, false) => "OK",
+                (true, true) => "OK BUT THE DATABASE WAS COPIED WHILE CHANGING",
+                (false, _) => "DOES NOT MATCH",
+            };
             outln!(
                 "{verdict}: {} files, {} checked against the manifest",
                 format::count(v.files),
                 format::bytes(v.bytes)
             );
-            ExitCode::from(if v.is_match() { 0 } else { 1 })
+            ExitCode::from(if v.is_match() && !changing { 0 } else { 1 })
         }
     }
 }

@@ -7,6 +7,8 @@
 //! - `vanish:<suffix>`: the file is deleted just before it is copied;
 //! - `panic:<suffix>`: the copy thread panics on that file (a bug in the engine);
 //! - `corrupt:<suffix>`: the copy's first byte is flipped before it is read back (a failing drive);
+//! - `db-change:<name>=<n>` / `db-change:<name>=always`: a database file changes after each of the
+//!   first `n` (or every) passes over the database group;
 //! - `rename:<count>` / `rename:always`: renaming the finished set fails with access denied;
 //! - `pause:<point>`: at that point the engine creates `<point>.reached` in `LOGOFF_BACKUP_PAUSE_DIR`
 //!   and waits until `<point>.continue` appears there. Points: `scanned` (the walk is done;
@@ -102,6 +104,42 @@ pub fn before_copy(path: &Path) {
     }
     #[cfg(not(debug_assertions))]
     let _ = path;
+}
+
+/// Called as a database file is read for the group (`LOGOFF_BACKUP_READ_LOG`: each such read is
+/// appended to that file, so tests can count them).
+pub fn database_read(path: &Path) {
+    #[cfg(debug_assertions)]
+    if let Ok(log) = std::env::var("LOGOFF_BACKUP_READ_LOG") {
+        use std::io::Write;
+        let mut f = std::fs::OpenOptions::new().create(true).append(true).open(log).expect("read log");
+        writeln!(f, "{}", path.display()).expect("read log");
+    }
+    #[cfg(not(debug_assertions))]
+    let _ = path;
+}
+
+/// Called after each pass over the database group: `db-change:<name>=<n>` rewrites the data
+/// folder's top-level file `<name>` after each of the first `n` passes (`always` for every pass),
+/// as a workstation with EXACT open would between the group's first and last file.
+pub fn database_pass(data_folder: &Path) {
+    #[cfg(debug_assertions)]
+    {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static PASSES: AtomicU32 = AtomicU32::new(0);
+        let pass = PASSES.fetch_add(1, Ordering::Relaxed);
+        for (k, v) in rules() {
+            let Some((name, times)) = v.split_once('=').filter(|_| k == "db-change") else { continue };
+            if times == "always" || times.parse::<u32>().is_ok_and(|n| pass < n) {
+                let path = data_folder.join(name);
+                let mut bytes = std::fs::read(&path).expect("db-change fault");
+                bytes.extend_from_slice(format!("+{pass}").as_bytes());
+                std::fs::write(&path, bytes).expect("db-change fault");
+            }
+        }
+    }
+    #[cfg(not(debug_assertions))]
+    let _ = data_folder;
 }
 
 /// An injected error for renaming the finished set (`rename:<count>`: the first `count` attempts

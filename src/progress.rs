@@ -9,6 +9,10 @@ pub enum Phase {
     /// Another run's lock is in the backup folder and its holder is not on this computer: watching
     /// whether it is alive (its heartbeat changes) or dead (no change for 10 minutes).
     WaitingForLock,
+    /// The database files (the data folder's top-level files), first, as one group.
+    Database {
+        files: u64,
+    },
     /// Copying while the sources are still being walked; each copy is read back as it is made.
     Copying,
     /// Waiting for the drive to hold everything written (the operating system's flush).

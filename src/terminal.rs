@@ -50,12 +50,11 @@ impl TerminalProgress {
         let Some(bar) = &self.bar else { return };
         match event {
             Event::Phase(phase) => bar.set_message(match phase {
-                Phase::Checking => "Checking the folders…",
-                Phase::WaitingForLock => {
-                    "Another computer's backup to this folder may still be running: checking (up to 10 minutes)…"
-                }
-                Phase::Copying => "Copying…",
-                Phase::Flushing => "Writing everything to the backup drive…",
+                Phase::Checking => "Checking the folders…".to_string(),
+                Phase::WaitingForLock => "Another computer's backup to this folder may still be running: checking (up to 10 minutes)…".to_string(),
+                Phase::Database { files } => format!("Copying the database ({files} files)…"),
+                Phase::Copying => "Copying…".to_string(),
+                Phase::Flushing => "Writing everything to the backup drive…".to_string(),
             }),
             Event::Scanned { files, bytes } => {
                 self.files_total = *files;

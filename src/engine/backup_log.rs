@@ -98,6 +98,9 @@ pub fn block(plan: &Plan, r: &Report) -> String {
     .ok();
     if r.set.is_some() {
         let _ = writeln!(s, "Checked:         {}", c.checked(r.verified, r.linked_from.as_deref()));
+        if let Some(g) = &r.database {
+            let _ = writeln!(s, "Database:        {}", super::database::words(g));
+        }
     }
     let scanned = c.files_total > 0 || r.set.is_some();
     if scanned {
@@ -115,7 +118,10 @@ pub fn block(plan: &Plan, r: &Report) -> String {
         let _ = writeln!(s, "Cause:           {}", f.message);
         let _ = writeln!(s, "Detail:          {}", f.detail);
     }
-    if r.outcome == Outcome::CompletedWithErrors {
+    if let Some(g) = r.database.as_ref().filter(|g| !g.quiet && r.set.is_some()) {
+        let _ = writeln!(s, "What to do:      {}", super::database::changing_words(g));
+    }
+    if r.outcome == Outcome::CompletedWithErrors && !r.problems.is_empty() {
         let _ = writeln!(
             s,
             "What to do:      The files below are NOT in this backup. Close EXACT on every computer and run the backup again; if it happens again, call your IT contact."

@@ -5,6 +5,7 @@
 //! walk stays at most `WINDOW` items ahead of them, so memory stays the same however big the tree.
 
 use super::copy::{self, Shared};
+use super::database;
 use super::failures::{destination_failure, destination_gone, lost_root};
 use super::finish::ensure_room;
 use super::names::Fold;
@@ -16,6 +17,7 @@ use crate::plan::Plan;
 use crate::progress::{Event, Phase, Progress};
 use crossbeam_channel::{RecvTimeoutError, Sender};
 use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -37,6 +39,10 @@ const ENTRIES_FILE: &str = ".manifest-entries";
 /// What the walks and the copy threads tell the run.
 pub(super) enum Msg {
     Problem(FileProblem),
+    /// The database group (this many files) is being copied.
+    DatabaseStarted(u64),
+    /// The database group is done (`None`: the data folder has no files at its top).
+    DatabaseDone(Option<database::Group>),
     /// An item and what became of it; `u64` is its place in the walk.
     Done(u64, Box<Item>, Done),
     /// The walk is complete. `storable` leaves out files too big for the drive (refused one by one).
@@ -70,6 +76,8 @@ pub(super) struct Start<'a> {
     pub room: Room,
     /// Names the backup drive takes to be the same that the sources keep apart.
     pub fold: Fold,
+    /// The newest set's database files (linked when unchanged).
+    pub database: HashMap<String, super::scan::Prior>,
 }
 
 /// Copies everything into the partial set and returns the manifest entries.
@@ -80,7 +88,7 @@ pub(super) fn fill(
     report: &mut Report,
     start: Start,
 ) -> Result<manifest::EntryWriter, Stop> {
-    let Start { partial, previous, room, fold } = start;
+    let Start { partial, previous, room, fold, database: database_priors } = start;
     let (cancel, lock_lost) = (stops.cancel, stops.lock.lost_flag());
     let sources = plan.sources.as_slice();
     let dest = &plan.destination;
@@ -127,7 +135,6 @@ pub(super) fn fill(
         }
     };
 
-    progress.event(Event::Phase(Phase::Copying));
     std::thread::scope(|scope| {
         let (cx, current) = (&cx, &current);
         let (count_tx, count_rx) = crossbeam_channel::bounded::<()>(1);
@@ -135,6 +142,7 @@ pub(super) fn fill(
             plan,
             cx,
             previous,
+            database: database_priors,
             fold,
             skipping: None,
             max_file_size,
@@ -241,6 +249,11 @@ pub(super) fn fill(
                     let _ = go_tx.try_send(fatal.is_none());
                 }
                 Msg::Scanned { .. } => {}
+                Msg::DatabaseStarted(files) => progress.event(Event::Phase(Phase::Database { files })),
+                Msg::DatabaseDone(group) => {
+                    report.database = group;
+                    progress.event(Event::Phase(Phase::Copying));
+                }
                 Msg::Done(seq, item, done) => {
                     let problem = match &done {
                         Done::Problem(kind, reason) => {

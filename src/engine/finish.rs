@@ -31,7 +31,8 @@ pub(super) fn finish(
             ProblemKind::FolderFailed => c.folders_failed += 1,
         }
     }
-    let outcome = if c.failed + c.skipped + c.folders_failed == 0 {
+    let database_changing = report.database.as_ref().is_some_and(|g| !g.quiet);
+    let outcome = if c.failed + c.skipped + c.folders_failed == 0 && !database_changing {
         Outcome::Success
     } else {
         Outcome::CompletedWithErrors
@@ -44,6 +45,11 @@ pub(super) fn finish(
         started: report.started.to_utc(),
         finished: crate::clock::now().to_utc(),
         result: outcome.label().to_string(),
+        database: report.database.as_ref().map(|g| manifest::DatabaseMark {
+            files: g.files,
+            moment: g.moment.to_utc(),
+            quiet: g.quiet,
+        }),
         sequence,
         verified: report.verified,
         sources: plan.sources.iter().map(|s| (s.set_dir.clone(), s.root.display().to_string())).collect(),

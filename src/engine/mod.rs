@@ -3,6 +3,7 @@
 
 pub mod backup_log;
 pub mod copy;
+pub mod database;
 mod failures;
 mod fill;
 mod finish;

@@ -119,6 +119,7 @@ mod tests {
             sequence: 0,
             verified: true,
             sources: vec![],
+            database: None,
         };
         manifest::write(&d.path().join(manifest::FILE_NAME), &Manifest { header, entries }).unwrap();
         let summary = manifest::check(&d.path().join(manifest::FILE_NAME)).unwrap();

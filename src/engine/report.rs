@@ -171,6 +171,8 @@ pub struct Report {
     pub verified: bool,
     /// The set unchanged files were linked from, if any were.
     pub linked_from: Option<String>,
+    /// How the database group went, where the data folder has files at its top.
+    pub database: Option<super::database::Group>,
     /// Whether the destination can hold hard links (false on FAT/exFAT drives).
     pub hard_links: bool,
     /// Sets removed by retention.
@@ -193,6 +195,7 @@ impl Report {
             problems: Vec::new(),
             verified: false,
             linked_from: None,
+            database: None,
             hard_links: false,
             removed_sets: Vec::new(),
             notes: Vec::new(),

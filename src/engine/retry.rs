@@ -39,18 +39,23 @@ fn scaled(d: Duration) -> Duration {
 /// Waits before attempt `attempt + 1`. Returns the time waited, or `None` when there are no
 /// attempts left or the run was stopped meanwhile.
 pub fn wait(trouble: Trouble, attempt: usize, shared: &Shared) -> Option<Duration> {
-    let d = scaled(*delays(trouble).get(attempt)?);
+    let d = *delays(trouble).get(attempt)?;
+    sleep(d, shared).then_some(scaled(d))
+}
+
+/// Waits `d` (scaled in tests), waking early when the run is stopped: false then.
+pub fn sleep(d: Duration, shared: &Shared) -> bool {
     let step = Duration::from_millis(50);
-    let mut left = d;
+    let mut left = scaled(d);
     while !left.is_zero() {
         if shared.stopped() {
-            return None;
+            return false;
         }
         let nap = left.min(step);
         std::thread::sleep(nap);
         left -= nap;
     }
-    Some(d)
+    true
 }
 
 #[cfg(test)]

@@ -72,7 +72,7 @@ pub enum Found {
 }
 
 /// Files that belong to logoff-backup itself and are never copied into a set.
-fn excluded(plan: &Plan) -> Vec<PathBuf> {
+pub(super) fn excluded(plan: &Plan) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for log in [crate::plan::default_log_file(&plan.data_folder), plan.log_file.clone()] {
         out.push(super::backup_log::rotated(&log));

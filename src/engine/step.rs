@@ -64,7 +64,8 @@ fn locked(
     report.notes.extend(sets::future_notes(&existing, report.started.to_utc()));
     // Files are linked from the newest set only where the drive has hard links.
     let newest = sets::newest_checked(&existing).filter(|_| report.hard_links);
-    let previous = newest.map(|(s, m)| work::Previous::open(s, m.in_path_order));
+    let previous = newest.as_ref().map(|(s, m)| work::Previous::open(s, m.in_path_order));
+    let database = newest.map(|(_, m)| super::database::priors(&m.database)).unwrap_or_default();
 
     let room = match (report.hard_links, &previous) {
         (false, _) => Room::Hold,
@@ -80,7 +81,7 @@ fn locked(
     ));
     let sequence = sets::next_sequence(&existing);
     let stops = Stops { cancel, lock };
-    let start = Start { partial: &partial, previous, room, fold };
+    let start = Start { partial: &partial, previous, room, fold, database };
     let result = fill(plan, progress, stops, report, start);
     let result =
         result.and_then(|entries| finish(plan, report, &partial, entries, sequence, &|| still_ours(lock)));

@@ -2,9 +2,10 @@
 //! looked up in the newest set's manifest on the way), and the one that only adds up the totals.
 
 use super::ProblemKind;
+use super::database;
 use super::fill::Msg;
 use super::names::{self, Fold};
-use super::scan::{self, Found, Item, ItemKind};
+use super::scan::{self, Found, Item, ItemKind, Prior};
 use super::work::{self, Done};
 use crate::plan::{Plan, Source};
 use crossbeam_channel::Sender;
@@ -18,6 +19,8 @@ pub(super) struct Walker<'a> {
     pub plan: &'a Plan,
     pub cx: &'a work::Context<'a>,
     pub previous: Option<work::Previous>,
+    /// The newest set's database files, for the database group.
+    pub database: HashMap<String, Prior>,
     /// Names the backup drive takes to be the same that the sources keep apart.
     pub fold: Fold,
     /// A folder whose name collides with another's, and everything in it: named, not copied.
@@ -36,6 +39,19 @@ impl Walker<'_> {
         let mut seq = 0u64;
         let mut totals = Totals::default();
         let sources = self.plan.sources.as_slice();
+        // The database first, as one group; its files take their places in the walk below.
+        let excluded = scan::excluded(self.plan);
+        let mut buf = vec![0u8; 2 * super::copy::BUFFER];
+        let started = |files| {
+            let _ = self.msgs.send(Msg::DatabaseStarted(files));
+        };
+        let (mut group_done, group) =
+            database::copy(self.cx, &excluded, &self.database, &mut buf, started).unzip();
+        drop(buf);
+        if self.msgs.send(Msg::DatabaseDone(group)).is_err() {
+            return;
+        }
+        let mut group_done = group_done.take().unwrap_or_default();
         // Folders (source, path below its root) holding names that collide on the drive.
         let mut clashes = Clashes::new();
         scan::walk(
@@ -58,6 +74,15 @@ impl Walker<'_> {
                         && let Some(count_now) = self.count_now.take()
                     {
                         let _ = count_now.send(());
+                    }
+                    if let Some(done) = item.database.then(|| group_done.remove(&item.rel)).flatten() {
+                        // Copied with the database group already.
+                        if self.permits.send(()).is_ok()
+                            && self.msgs.send(Msg::Done(seq, Box::new(item), done)).is_ok()
+                        {
+                            seq += 1;
+                        }
+                        return;
                     }
                     if let Some(why) = clash(&mut self.skipping, sources, &item, &clashes) {
                         // Named in order with the rest, never copied.

@@ -97,8 +97,8 @@ impl HistoryScreen {
 
     fn table_ui(&mut self, ui: &mut egui::Ui, rows: &[SetRow]) {
         egui::ScrollArea::vertical().max_height(180.0).show(ui, |ui| {
-            egui::Grid::new("history").striped(true).num_columns(6).spacing([14.0, 4.0]).show(ui, |ui| {
-                for h in ["Backup", "Computer", "Result", "Files", "Size", "Read back"] {
+            egui::Grid::new("history").striped(true).num_columns(7).spacing([14.0, 4.0]).show(ui, |ui| {
+                for h in ["Backup", "Computer", "Result", "Files", "Size", "Read back", "Database at"] {
                     ui.label(RichText::new(h).strong());
                 }
                 ui.end_row();
@@ -115,6 +115,7 @@ impl HistoryScreen {
                     ui.label(format::count(r.files));
                     ui.label(format::bytes(r.bytes));
                     ui.label(if r.verified { "yes" } else { "no" });
+                    ui.label(r.database_words());
                     ui.end_row();
                 }
             });

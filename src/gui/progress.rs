@@ -89,11 +89,12 @@ pub fn shorten_middle(text: &str, max_chars: usize) -> String {
 }
 
 pub fn progress_ui(ui: &mut egui::Ui, m: &ProgressModel, now: f64) {
-    let heading = match m.phase {
-        None | Some(Phase::Checking) => "Checking the folders…",
-        Some(Phase::WaitingForLock) => "Waiting for another computer's backup to this folder…",
-        Some(Phase::Copying) => "Backing up…",
-        Some(Phase::Flushing) => "Writing everything to the backup drive…",
+    let heading: String = match m.phase {
+        None | Some(Phase::Checking) => "Checking the folders…".into(),
+        Some(Phase::WaitingForLock) => "Waiting for another computer's backup to this folder…".into(),
+        Some(Phase::Database { files }) => format!("Copying the database ({files} files)…"),
+        Some(Phase::Copying) => "Backing up…".into(),
+        Some(Phase::Flushing) => "Writing everything to the backup drive…".into(),
     };
     ui.heading(heading);
     ui.add_space(6.0);

@@ -116,8 +116,12 @@ pub fn running_ui(app: &mut PromptApp, ui: &mut egui::Ui, now: f64) {
 
 pub fn finished_ui(app: &mut PromptApp, ui: &mut egui::Ui, now: f64) {
     let Some(report) = app.progress.report.clone() else { return };
+    let changing = report.database.as_ref().is_some_and(|g| !g.quiet);
     let (color, title) = match report.outcome {
         Outcome::Success => (GREEN, "Backup complete"),
+        Outcome::CompletedWithErrors if report.problems.is_empty() && changing => {
+            (ui.visuals().warn_fg_color, "Backup finished, but the database was in use")
+        }
         Outcome::CompletedWithErrors => {
             (ui.visuals().warn_fg_color, "Backup finished, but some files are missing")
         }
@@ -182,6 +186,9 @@ fn summary_ui(ui: &mut egui::Ui, r: &Report) {
             if r.set.is_some() {
                 let checked = c.checked(r.verified, r.linked_from.as_deref());
                 ui.label(format!("Checked: {checked}."));
+                if let Some(g) = &r.database {
+                    ui.label(format!("Database: {}.", crate::engine::database::words(g)));
+                }
             }
         }
         Outcome::Failed | Outcome::Cancelled => {}
@@ -189,7 +196,10 @@ fn summary_ui(ui: &mut egui::Ui, r: &Report) {
     if let Some(f) = &r.failure {
         ui.label(RichText::new(&f.message).strong());
     }
-    if r.outcome == Outcome::CompletedWithErrors {
+    if let Some(g) = r.database.as_ref().filter(|g| !g.quiet && r.set.is_some()) {
+        ui.label(RichText::new(crate::engine::database::changing_words(g)).strong());
+    }
+    if r.outcome == Outcome::CompletedWithErrors && !r.problems.is_empty() {
         ui.label(
             "The files below are NOT in this backup. Close EXACT on every computer and press Retry. If it keeps happening, call your IT contact.",
         );

@@ -111,12 +111,11 @@ pub fn flush_dir(dir: &Path) {
     let _ = dir;
 }
 
-#[cfg(test)]
+#[cfg(all(test, target_os = "linux"))]
 mod tests {
     use super::*;
 
     /// How many of a file's pages sit in the page cache (Linux `mincore` on a mapping of it).
-    #[cfg(target_os = "linux")]
     fn cached_pages(f: &std::fs::File, len: usize) -> usize {
         use std::os::fd::AsRawFd;
         let page = 4096;
@@ -134,7 +133,6 @@ mod tests {
     }
 
     /// The read-back of a copy reads the drive: once written out, none of it is left in memory.
-    #[cfg(target_os = "linux")]
     #[test]
     fn a_written_out_copy_is_no_longer_in_memory() {
         use std::io::Write;

@@ -17,6 +17,19 @@ pub struct SetRow {
     pub verified: bool,
     /// Its recorded start is in the future by this computer's clock (a computer's clock was wrong).
     pub future: bool,
+    /// How its database files were copied.
+    pub database: Option<manifest::DatabaseMark>,
+}
+
+impl SetRow {
+    /// "17:04:05" (the moment the database held still), "CHANGING", or "-" (sets without the mark).
+    pub fn database_words(&self) -> String {
+        match self.database {
+            Some(d) if d.quiet => d.moment.with_timezone(&chrono::Local).format("%H:%M:%S").to_string(),
+            Some(_) => "CHANGING".into(),
+            None => "-".into(),
+        }
+    }
 }
 
 /// The complete sets at a destination, newest first, in the order they were made (partial sets
@@ -38,6 +51,7 @@ pub fn list(dest: &Path) -> std::io::Result<Vec<SetRow>> {
                 bytes,
                 verified: s.header.verified,
                 future,
+                database: s.header.database,
             }
         })
         .collect();
@@ -62,18 +76,19 @@ fn files_line(set: &Path) -> Option<(u64, u64)> {
 /// The `list` table.
 pub fn table(rows: &[SetRow]) -> String {
     let mut s = format!(
-        "{:<16}  {:<12}  {:<21}  {:>9}  {:>8}  {:<9}  {}\n",
-        "DATE", "COMPUTER", "RESULT", "FILES", "SIZE", "READ BACK", "NAME"
+        "{:<16}  {:<12}  {:<21}  {:>9}  {:>8}  {:<9}  {:<8}  {}\n",
+        "DATE", "COMPUTER", "RESULT", "FILES", "SIZE", "READ BACK", "DATABASE", "NAME"
     );
     for r in rows {
         s.push_str(&format!(
-            "{:<16}  {:<12}  {:<21}  {:>9}  {:>8}  {:<9}  {}\n",
+            "{:<16}  {:<12}  {:<21}  {:>9}  {:>8}  {:<9}  {:<8}  {}\n",
             r.when.format("%Y-%m-%d %H:%M"),
             r.computer,
             r.result,
             format::count(r.files),
             format::bytes(r.bytes),
             if r.verified { "yes" } else { "no" },
+            r.database_words(),
             r.name
         ));
         if r.future {

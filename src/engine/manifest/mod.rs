@@ -54,6 +54,19 @@ pub struct Header {
     pub verified: bool,
     /// Where each part of the set came from: (`data` or `extra/<name>`, original folder).
     pub sources: Vec<(String, String)>,
+    /// How the database files (the data folder's top-level files) were copied, where they were.
+    pub database: Option<DatabaseMark>,
+}
+
+/// The database files as one group: copied back to back, then checked unchanged together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DatabaseMark {
+    pub files: u64,
+    /// When the check found every file of the group as it was when the group began (or, when it
+    /// never did, when the last attempt ended).
+    pub moment: DateTime<Utc>,
+    /// False: the files kept changing, attempt after attempt ("copied while changing").
+    pub quiet: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,6 +125,7 @@ mod tests {
                 sequence: 7,
                 verified: true,
                 sources: vec![("data".into(), "\\\\server\\EXACTData".into())],
+                database: None,
             },
             entries: vec![
                 Entry {

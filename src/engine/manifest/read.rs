@@ -1,6 +1,6 @@
 //! Reading a manifest line by line, checking its format, count and checksum on the way.
 
-use super::{Entry, FORMAT, Header, Kind, MAGIC, Manifest, ManifestError, Mtime, Stamp};
+use super::{DatabaseMark, Entry, FORMAT, Header, Kind, MAGIC, Manifest, ManifestError, Mtime, Stamp};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use std::collections::HashSet;
 use std::fs::File;
@@ -152,6 +152,8 @@ pub struct Summary {
     pub bytes: u64,
     /// Bytes in the data folder's top-level files (the database).
     pub database_bytes: u64,
+    /// The data folder's top-level files (the database), as this set holds them.
+    pub database: Vec<Entry>,
     /// The entries are in path order (manifests of earlier versions were in plain string order).
     pub in_path_order: bool,
 }
@@ -159,7 +161,8 @@ pub struct Summary {
 /// Checks a manifest as `read` does and adds it up, without keeping its entries.
 pub fn check(path: &Path) -> Result<Summary, ManifestError> {
     let (header, mut r) = Reader::open(path)?;
-    let mut s = Summary { header, files: 0, bytes: 0, database_bytes: 0, in_path_order: true };
+    let mut s =
+        Summary { header, files: 0, bytes: 0, database_bytes: 0, database: Vec::new(), in_path_order: true };
     let mut last: Option<String> = None;
     while let Some(e) = r.next_entry()? {
         if let Some(last) = &last
@@ -171,6 +174,7 @@ pub fn check(path: &Path) -> Result<Summary, ManifestError> {
             (s.files, s.bytes) = (s.files + 1, s.bytes + size);
             if e.path.strip_prefix("data/").is_some_and(|rest| !rest.contains('/')) {
                 s.database_bytes += size;
+                s.database.push(e.clone());
             }
         }
         last = Some(e.path);
@@ -228,6 +232,7 @@ fn parse_header(bytes: &[u8]) -> Result<(Header, u32), (usize, String)> {
         sequence: 0,
         verified: false,
         sources: Vec::new(),
+        database: None,
     };
     for (i, raw) in bytes.split(|b| *b == b'\n').enumerate() {
         let line = String::from_utf8_lossy(raw);
@@ -256,6 +261,16 @@ fn parse_header(bytes: &[u8]) -> Result<(Header, u32), (usize, String)> {
             }
             "verified" => h.verified = value == "yes",
             "source" => h.sources.push((value, f.next().unwrap_or_default().to_string())),
+            "database" => {
+                let quiet = match f.next() {
+                    Some("quiet") => true,
+                    Some("changing") => false,
+                    other => return Err((i + 1, format!("bad database mark {other:?}"))),
+                };
+                let files =
+                    f.next().and_then(|n| n.parse().ok()).ok_or((i + 1, "bad database file count".into()))?;
+                h.database = Some(DatabaseMark { files, moment: time(&value)?, quiet });
+            }
             "files" => {}
             k if k.starts_with('#') => return Ok((h, format)),
             _ => {}

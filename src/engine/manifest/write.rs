@@ -86,6 +86,10 @@ fn write_header(out: &mut impl Write, h: &Header, files: u64, bytes: u64) -> io:
     for (dir, from) in &h.sources {
         writeln!(out, "source\t{}\t{}", tsv(dir), tsv(from))?;
     }
+    if let Some(d) = &h.database {
+        let how = if d.quiet { "quiet" } else { "changing" };
+        writeln!(out, "database\t{}\t{how}\t{}", time(&d.moment), d.files)?;
+    }
     writeln!(out, "files\t{files}\t{bytes}")?;
     out.write_all(b"#blake3\tsize\tmodified\tsource\tpath\n")
 }

@@ -1,0 +1,161 @@
+//! The database files (the data folder's top-level files) as one group. Every workstation with
+//! EXACT open reads and writes them, so each file can copy cleanly and still not fit the others (an
+//! index from 17:02 beside a database from 17:04). They are copied first, back to back, and then
+//! checked together: each must still have the size, modified time (and, where the system gives
+//! them, change time and file id) it had when the group began. If any changed, the whole group is
+//! copied again, up to `PASSES` times with waits between them; a group that never holds still is
+//! kept from its last pass and marked "copied while changing".
+
+use super::manifest::{Entry, Kind, Mtime, Stamp};
+use super::scan::{Item, ItemKind, Prior};
+use super::work::{self, Context, Done};
+use crate::plan::Source;
+use chrono::{DateTime, Local};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Attempts at a quiet copy of the whole group.
+pub const PASSES: usize = 4;
+/// The waits before the second, third and fourth attempts (about 7 s in all).
+const WAITS: [Duration; PASSES - 1] =
+    [Duration::from_secs(1), Duration::from_secs(2), Duration::from_secs(4)];
+
+/// How the group went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    pub files: u64,
+    /// When the check after the last attempt was made.
+    pub moment: DateTime<Local>,
+    /// Every file held still over the last attempt.
+    pub quiet: bool,
+    /// Attempts made (1 when the database was quiet at once).
+    pub passes: usize,
+}
+
+/// What a source file looks like now, to tell whether it changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Look {
+    size: u64,
+    mtime: Mtime,
+    stamp: Option<Stamp>,
+}
+
+fn look(path: &Path) -> Option<Look> {
+    let m = std::fs::symlink_metadata(path).ok()?;
+    let mtime = m.modified().map(Mtime::from_system_time).ok()?;
+    Some(Look { size: m.len(), mtime, stamp: Stamp::of(&m) })
+}
+
+/// The data folder's top-level files, in the walk's order, with what the previous set holds of them.
+fn members(source: usize, sources: &[Source], previous: &HashMap<String, Prior>) -> Vec<Item> {
+    let root = &sources[source].root;
+    let mut names: Vec<_> = std::fs::read_dir(root)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| e.file_name())
+        .collect();
+    names.sort();
+    names
+        .into_iter()
+        .filter_map(|name| {
+            let l = look(&root.join(&name))?;
+            let mut item = Item {
+                source,
+                rel: PathBuf::from(name),
+                kind: ItemKind::File,
+                size: l.size,
+                mtime: l.mtime,
+                database: true,
+                prior: None,
+                stamp: l.stamp,
+            };
+            item.prior = previous.get(&item.key(sources)).copied();
+            Some(item)
+        })
+        .collect()
+}
+
+/// The previous set's database entries, by their path in the set.
+pub fn priors(entries: &[Entry]) -> HashMap<String, Prior> {
+    let prior = |e: &Entry| match e.kind {
+        Kind::File { size, hash } => {
+            Some((e.path.clone(), Prior { size, mtime: e.mtime, hash, stamp: e.stamp }))
+        }
+        _ => None,
+    };
+    entries.iter().filter_map(prior).collect()
+}
+
+/// Copies the group into the partial set until it holds still (or the attempts run out). Returns
+/// each member's result, by its path below the data folder, and how the group went; `None` where
+/// there is no data folder among the sources or it has no files at its top.
+pub fn copy(
+    cx: &Context,
+    excluded: &[PathBuf],
+    previous: &HashMap<String, Prior>,
+    buf: &mut [u8],
+    started: impl FnOnce(u64),
+) -> Option<(HashMap<PathBuf, Done>, Group)> {
+    let source = cx.sources.iter().position(|s| s.is_data_folder)?;
+    let mut items = members(source, cx.sources, previous);
+    items.retain(|i| !excluded.contains(&i.source_path(cx.sources)));
+    if items.is_empty() {
+        return None;
+    }
+    started(items.len() as u64);
+    let mut results = HashMap::new();
+    let mut passes = 0;
+    let quiet = loop {
+        passes += 1;
+        let before: Vec<_> = items.iter().map(|i| look(&i.source_path(cx.sources))).collect();
+        for (item, l) in items.iter_mut().zip(&before) {
+            if let Some(l) = l {
+                (item.size, item.mtime, item.stamp) = (l.size, l.mtime, l.stamp);
+            }
+            let _ = std::fs::remove_file(item.set_path(cx.partial, cx.sources));
+            crate::fault::database_read(&item.source_path(cx.sources));
+            results.insert(item.rel.clone(), work::process(item, cx, buf));
+        }
+        crate::fault::database_pass(cx.sources[source].root.as_path());
+        let after: Vec<_> = items.iter().map(|i| look(&i.source_path(cx.sources))).collect();
+        if before == after || cx.shared.stopped() {
+            break before == after;
+        }
+        let Some(wait) = WAITS.get(passes - 1) else { break false };
+        if !super::retry::sleep(*wait, &cx.shared) {
+            break false;
+        }
+    };
+    let group = Group { files: items.len() as u64, moment: crate::clock::now(), quiet, passes };
+    Some((results, group))
+}
+
+/// The group in one line, for the log and the window.
+pub fn words(g: &Group) -> String {
+    match g.quiet {
+        true => format!(
+            "{} files copied together and checked unchanged at {}{}",
+            g.files,
+            g.moment.format("%H:%M:%S"),
+            if g.passes > 1 {
+                format!(" (after {} attempts: it was in use)", g.passes)
+            } else {
+                String::new()
+            }
+        ),
+        false => format!("{} files copied WHILE CHANGING (EXACT was in use)", g.files),
+    }
+}
+
+/// The plain words for a group that never held still, for the log and the window.
+pub fn changing_words(g: &Group) -> String {
+    format!(
+        "The database was in use and kept changing during the backup: its {} files were copied {} times over about {} and never all held still, so in this backup they may not fit together. The backup was made anyway. Close EXACT on every computer (this program cannot see where it is open) and run the backup again; lunchtime or the end of the day is best.",
+        g.files,
+        g.passes,
+        crate::format::duration(WAITS.iter().take(g.passes - 1).sum())
+    )
+}
