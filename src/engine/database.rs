@@ -1,6 +1,6 @@
 //! The database files (the data folder's top-level files) as one group. Every workstation with
 //! EXACT open reads and writes them, so each file can copy cleanly and still not fit the others (an
-//! index from 17:02 beside a database from 17:04). They are copied first, back to back, and then
+//! index from 17:02 beside a database from 17:04). They are copied first, all at once, and then
 //! checked together: each must still have the size, modified time (and, where the system gives
 //! them, change time and file id) it had when the group began. If any changed, the whole group is
 //! copied again, up to `PASSES` times with waits between them; a group that never holds still is
@@ -9,6 +9,7 @@
 use super::manifest::{Entry, Kind, Mtime, Stamp};
 use super::scan::{Item, ItemKind, Prior};
 use super::work::{self, Context, Done};
+use super::{copy, parallel};
 use crate::plan::Source;
 use chrono::{DateTime, Local};
 use std::collections::HashMap;
@@ -96,7 +97,6 @@ pub fn copy(
     cx: &Context,
     excluded: &[PathBuf],
     previous: &HashMap<String, Prior>,
-    buf: &mut [u8],
     started: impl FnOnce(u64),
 ) -> Option<(HashMap<PathBuf, Done>, Group)> {
     let source = cx.sources.iter().position(|s| s.is_data_folder)?;
@@ -116,9 +116,17 @@ pub fn copy(
                 (item.size, item.mtime, item.stamp) = (l.size, l.mtime, l.stamp);
             }
             let _ = std::fs::remove_file(item.set_path(cx.partial, cx.sources));
-            crate::fault::database_read(&item.source_path(cx.sources));
-            results.insert(item.rel.clone(), work::process(item, cx, buf));
         }
+        // All members at once (a big database file alongside its small indexes).
+        let jobs: Vec<usize> = (0..items.len()).collect();
+        let copy_one = |i: usize, buf: &mut [u8]| {
+            crate::fault::database_read(&items[i].source_path(cx.sources));
+            work::process(&items[i], cx, buf)
+        };
+        let keep = |i: usize, done| {
+            results.insert(items[i].rel.clone(), done);
+        };
+        parallel::for_each(&jobs, 2 * copy::BUFFER, copy_one, keep, || {}, Duration::from_millis(200));
         crate::fault::database_pass(cx.sources[source].root.as_path());
         let after: Vec<_> = items.iter().map(|i| look(&i.source_path(cx.sources))).collect();
         if before == after || cx.shared.stopped() {

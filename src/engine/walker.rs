@@ -41,13 +41,10 @@ impl Walker<'_> {
         let sources = self.plan.sources.as_slice();
         // The database first, as one group; its files take their places in the walk below.
         let excluded = scan::excluded(self.plan);
-        let mut buf = vec![0u8; 2 * super::copy::BUFFER];
         let started = |files| {
             let _ = self.msgs.send(Msg::DatabaseStarted(files));
         };
-        let (mut group_done, group) =
-            database::copy(self.cx, &excluded, &self.database, &mut buf, started).unzip();
-        drop(buf);
+        let (mut group_done, group) = database::copy(self.cx, &excluded, &self.database, started).unzip();
         if self.msgs.send(Msg::DatabaseDone(group)).is_err() {
             return;
         }

@@ -105,12 +105,17 @@ pub fn progress_ui(ui: &mut egui::Ui, m: &ProgressModel, now: f64) {
     // No animation: the window repaints only when the run reports something.
     let bar = egui::ProgressBar::new(m.fraction()).desired_height(22.0);
     let copying_before_totals = !m.scanned && m.phase == Some(Phase::Copying);
-    ui.add(if copying_before_totals {
+    let database = matches!(m.phase, Some(Phase::Database { .. }));
+    ui.add(if database {
+        bar.text("the database first, then everything else")
+    } else if copying_before_totals {
         bar.text("still counting the files…")
     } else {
         bar.show_percentage()
     });
-    if copying_before_totals {
+    if database {
+        ui.label(format!("{} copied so far", format::bytes(m.bytes_done)));
+    } else if copying_before_totals {
         ui.label(format!(
             "{} files · {} so far, still looking for more",
             format::count(m.files_done),
