@@ -207,74 +207,65 @@ mod tests {
     use crate::engine::scan::ItemKind;
     use std::sync::atomic::{AtomicBool, AtomicU64};
 
-    #[test]
-    fn a_file_that_cannot_be_read_never_costs_what_is_already_at_its_place_in_the_set() {
+    /// A data folder and a partial set in a temp folder, and a copy context over them.
+    fn with_context(max_file_size: Option<u64>, test: impl FnOnce(&Context, &Path, &Path, &AtomicU64)) {
         let d = tempfile::tempdir().unwrap();
         let (data, partial) = (d.path().join("data"), d.path().join("partial"));
         std::fs::create_dir_all(&data).unwrap();
         std::fs::create_dir_all(partial.join("data")).unwrap();
-        // On a drive that ignores capitals, `scan.dcm`'s place is `Scan.dcm`'s finished copy.
-        std::fs::write(partial.join("data/scan.dcm"), b"Scan.dcm's copy").unwrap();
-        let sources = [Source { root: data, set_dir: "data".into(), recursive: true, is_data_folder: true }];
+        let sources =
+            [Source { root: data.clone(), set_dir: "data".into(), recursive: true, is_data_folder: true }];
         let (cancel, abort, bytes) = (AtomicBool::new(false), AtomicBool::new(false), AtomicU64::new(0));
         let cx = Context {
             sources: &sources,
             partial: &partial,
             previous: None,
             damaged: &Mutex::new(Vec::new()),
-            max_file_size: None,
+            max_file_size,
             verify: true,
             shared: Shared { cancel: &cancel, abort: &abort, bytes_done: &bytes },
         };
-        let item = Item {
+        test(&cx, &data, &partial, &bytes);
+    }
+
+    fn file(rel: &str, size: u64) -> Item {
+        Item {
             source: 0,
-            rel: "scan.dcm".into(), // gone from the data folder: it cannot be opened
+            rel: rel.into(),
             kind: ItemKind::File,
-            size: 5,
+            size,
             mtime: Mtime { secs: 0, nanos: 0 },
             database: false,
             prior: None,
             stamp: None,
-        };
-        assert!(matches!(process(&item, &cx, &mut vec![0; 2 * copy::BUFFER]), Done::Problem(..)));
-        assert_eq!(std::fs::read(partial.join("data/scan.dcm")).unwrap(), b"Scan.dcm's copy");
+        }
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_read_never_costs_what_is_already_at_its_place_in_the_set() {
+        with_context(None, |cx, _, partial, _| {
+            // On a drive that ignores capitals, `scan.dcm`'s place is `Scan.dcm`'s finished copy.
+            std::fs::write(partial.join("data/scan.dcm"), b"Scan.dcm's copy").unwrap();
+            // Gone from the data folder: it cannot be opened.
+            let done = process(&file("scan.dcm", 5), cx, &mut vec![0; 2 * copy::BUFFER]);
+            assert!(matches!(done, Done::Problem(..)));
+            assert_eq!(std::fs::read(partial.join("data/scan.dcm")).unwrap(), b"Scan.dcm's copy");
+        });
     }
 
     #[test]
     fn a_file_over_the_drives_limit_is_refused_by_name_before_copying() {
-        let d = tempfile::tempdir().unwrap();
-        let (data, partial) = (d.path().join("data"), d.path().join("partial"));
-        std::fs::create_dir_all(&data).unwrap();
-        std::fs::create_dir_all(partial.join("data")).unwrap();
-        std::fs::write(data.join("big.raw"), vec![0u8; 2000]).unwrap();
-        let sources = [Source { root: data, set_dir: "data".into(), recursive: true, is_data_folder: true }];
-        let (cancel, abort, bytes) = (AtomicBool::new(false), AtomicBool::new(false), AtomicU64::new(0));
-        let cx = Context {
-            sources: &sources,
-            partial: &partial,
-            previous: None,
-            damaged: &Mutex::new(Vec::new()),
-            max_file_size: Some(1000), // as FAT32's 4 GiB, scaled down
-            verify: true,
-            shared: Shared { cancel: &cancel, abort: &abort, bytes_done: &bytes },
-        };
-        let item = Item {
-            source: 0,
-            rel: "big.raw".into(),
-            kind: ItemKind::File,
-            size: 2000,
-            mtime: Mtime { secs: 0, nanos: 0 },
-            database: false,
-            prior: None,
-            stamp: None,
-        };
-        match process(&item, &cx, &mut vec![0; 2 * copy::BUFFER]) {
-            Done::Problem(ProblemKind::Failed, why) => {
-                assert!(why.contains("Format the drive as NTFS or exFAT"), "{why}")
+        // As FAT32's 4 GiB, scaled down.
+        with_context(Some(1000), |cx, data, partial, bytes| {
+            std::fs::write(data.join("big.raw"), vec![0u8; 2000]).unwrap();
+            match process(&file("big.raw", 2000), cx, &mut vec![0; 2 * copy::BUFFER]) {
+                Done::Problem(ProblemKind::Failed, why) => {
+                    assert!(why.contains("Format the drive as NTFS or exFAT"), "{why}")
+                }
+                other => panic!("{other:?}"),
             }
-            other => panic!("{other:?}"),
-        }
-        assert!(!partial.join("data/big.raw").exists(), "nothing half-written");
-        assert_eq!(bytes.into_inner(), 0, "not even read");
+            assert!(!partial.join("data/big.raw").exists(), "nothing half-written");
+            assert_eq!(bytes.load(std::sync::atomic::Ordering::Relaxed), 0, "not even read");
+        });
     }
 }
