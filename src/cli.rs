@@ -238,6 +238,12 @@ fn print_report(r: &Report) {
     if r.outcome != Outcome::Failed {
         outln!("Files: {}. Size: {}", c.summary(), format::bytes(c.bytes_total));
     }
+    if let Some(g) = r.database.as_ref().filter(|_| r.set.is_some()) {
+        outln!("Database: {}", engine::database::words(g));
+        if !g.quiet {
+            outln!("{}", engine::database::changing_words(g));
+        }
+    }
     for p in &r.problems {
         outln!("  {:<9} {}: {}", p.kind.label(), p.path.display(), p.reason);
     }
@@ -265,22 +271,19 @@ fn verify(set: &std::path::Path) -> ExitCode {
             for path in &v.extra {
                 outln!("EXTRA     {path}");
             }
-            let changing = v.database.is_some_and(|d| !d.quiet);
-            match v.database {
-                Some(d) if d.quiet => outln!(
+            let changing = v.database_problem.is_some();
+            match (&v.database_problem, v.database) {
+                (Some(why), _) => outln!("DATABASE  {why}"),
+                (None, Some(d)) => outln!(
                     "DATABASE  {} files copied together, unchanged at {}",
                     d.files,
                     d.moment.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M:%S")
                 ),
-                Some(d) => outln!(
-                    "DATABASE  {} files copied while EXACT kept changing them: they may not fit together",
-                    d.files
-                ),
-                None => {}
+                (None, None) => {}
             }
             let verdict = match (v.is_match(), changing) {
                 (true, false) => "OK",
-                (true, true) => "OK BUT THE DATABASE WAS COPIED WHILE CHANGING",
+                (true, true) => "OK BUT THE DATABASE CANNOT BE TRUSTED",
                 (false, _) => "DOES NOT MATCH",
             };
             outln!(

@@ -92,6 +92,9 @@ pub fn drill(
     for (path, why) in &d.bad {
         outln!("BAD  {path}: {why}");
     }
+    if let Some(why) = &d.database {
+        outln!("DATABASE  {why}: close EXACT on every computer, back up again, then test again");
+    }
     if let Some(set) = &d.set {
         outln!(
             "{}: {} files, {} of {} restored and compared (seed {})",

@@ -27,17 +27,19 @@ pub struct Drill {
     pub bad: Vec<(String, String)>,
     /// Why the test could not run at all (no backup, unreadable manifest).
     pub error: Option<String>,
+    /// Why the backup's database cannot be trusted to fit together, though every file matched.
+    pub database: Option<String>,
     pub log_file: Option<PathBuf>,
 }
 
 impl Drill {
     pub fn passed(&self) -> bool {
-        self.error.is_none() && self.bad.is_empty()
+        self.error.is_none() && self.bad.is_empty() && self.database.is_none()
     }
 
     /// 0 passed, 1 a file did not match, 2 could not test.
     pub fn exit_code(&self) -> u8 {
-        match (&self.error, self.bad.is_empty()) {
+        match (&self.error, self.passed()) {
             (Some(_), _) => 2,
             (None, true) => 0,
             (None, false) => 1,
@@ -56,6 +58,7 @@ pub fn run(dest: &Path, seed: Option<u64>, log_file: &Path, computer: &str, user
         bytes: 0,
         bad: Vec::new(),
         error: None,
+        database: None,
         log_file: None,
     };
     match test_newest(dest, seed, &mut d) {
@@ -81,10 +84,7 @@ fn test_newest(dest: &Path, seed: u64, d: &mut Drill) -> Result<(), String> {
         .map_err(|e| format!("Cannot make a temporary folder for the test: {e}"))?;
     let restored = restore::restore_entries(&newest.path, temp.path(), &chosen, &mut |_, _| {});
     (d.files, d.bytes, d.bad) = (restored.files, restored.bytes, restored.bad);
-    if m.header.database.is_some_and(|g| !g.quiet) {
-        let why = "the database files were copied while EXACT kept changing them: they may not fit together";
-        d.bad.push(("data (the database)".into(), why.into()));
-    }
+    d.database = crate::engine::database::problem(&m);
     Ok(())
 }
 
@@ -119,6 +119,13 @@ fn block(d: &Drill, computer: &str, user: &str) -> String {
     let _ = writeln!(s, "Result:          {}", if d.passed() { "PASSED" } else { "FAILED" });
     if let Some(e) = &d.error {
         let _ = writeln!(s, "Cause:           {e}");
+    }
+    if let Some(why) = &d.database {
+        let _ = writeln!(s, "Cause:           The backup's database cannot be trusted: {why}.");
+        let _ = writeln!(
+            s,
+            "What to do:      Close EXACT on every computer, run a new backup, then test again. The backup drive is not at fault."
+        );
     }
     if !d.bad.is_empty() {
         let _ = writeln!(

@@ -90,3 +90,40 @@ fn a_database_that_keeps_changing_is_kept_but_named_and_marked() {
         env.command().args(["drill", "--seed", "1", "--destination"]).arg(&env.dest).output().unwrap();
     assert_eq!(code(&drill), 1, "the restore test does not pass it: {}", text(&drill));
 }
+
+/// Each member of the group is written to the manifest at its place, even when the walk reaches
+/// that place long after the group and the file is gone from the data folder by then.
+#[cfg(unix)]
+#[test]
+fn a_database_file_deleted_after_the_group_is_still_in_the_set_and_its_manifest() {
+    let env = TestEnv::with_practice();
+    for i in 0..8300 {
+        env.write(&format!("Forms/Many/f{i:05}.xml"), b"f");
+    }
+    env.write("Z.db", b"a database file that sorts after every folder");
+    let child = env.spawn_with_faults("pause:copy:f00000.xml", &[]);
+    env.wait_for_pause("copy:f00000.xml"); // the walk waits behind the copies
+    std::fs::remove_file(env.data.join("Z.db")).unwrap();
+    env.resume("copy:f00000.xml");
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    let set = env.newest_set();
+    assert_eq!(
+        std::fs::read(set.join("data/Z.db")).unwrap(),
+        b"a database file that sorts after every folder"
+    );
+    let verify = env.command().arg("verify").arg(&set).output().unwrap();
+    assert_eq!(code(&verify), 0, "in the manifest too: {}", text(&verify));
+    assert!(manifest_database_line(&env).ends_with("\tquiet\t3"), "{}", manifest_database_line(&env));
+}
+
+#[test]
+fn a_database_file_that_cannot_be_read_is_named_and_the_group_says_how_many_made_it() {
+    let env = TestEnv::with_practice();
+    let (out, _) = run(&env, "open:Practice.idx=13");
+    assert_eq!(code(&out), 1, "{}", text(&out));
+    let last = last_block(&env);
+    assert!(last.contains("Database:        1 of its 2 files (the others are named below)"), "{last}");
+    assert!(last.contains("FAILED") && last.contains("Practice.idx"), "{last}");
+    assert!(manifest_database_line(&env).ends_with("\tquiet\t1"), "{}", manifest_database_line(&env));
+}

@@ -158,6 +158,7 @@ fn names_differing_only_in_capitals_are_named_not_merged_on_an_exfat_drive() {
     env.write("X-rays/2025/scan.dcm", b"lower");
     env.write("Letters/Recall/a.doc", b"a");
     env.write("Letters/recall/b.doc", b"b");
+    env.write("PRACTICE.db", b"a second database file whose name only differs in capitals");
     let drive = Mount::exfat(&env.dest, &env.path("usb.img"), 64);
     let out = env.backup(&[]);
     assert_eq!(code(&out), 1, "{}", text(&out));
@@ -170,15 +171,18 @@ fn names_differing_only_in_capitals_are_named_not_merged_on_an_exfat_drive() {
         "Letters/recall",
         "Recall/a.doc",
         "recall/b.doc",
+        "EXACTData/Practice.db",
+        "EXACTData/PRACTICE.db",
     ] {
         let named = log.lines().any(|l| l.trim_start().starts_with("FAILED") && l.contains(p));
         assert!(named, "{p} is named as not backed up:\n{log}");
     }
     assert!(log.contains("differ only in capitals or accents"), "{log}");
     assert!(
-        log.contains(", 4 failed,") && log.contains("; 2 folders not backed up"),
+        log.contains(", 6 failed,") && log.contains("; 2 folders not backed up"),
         "files and folders counted apart: {log}"
     );
+    assert!(!set_has_any(&env, "data", "practice.db"), "neither database file is in the set");
     let set = env.newest_set();
     let names: Vec<String> = std::fs::read_dir(set.join("data/X-rays/2025"))
         .unwrap()
@@ -191,4 +195,11 @@ fn names_differing_only_in_capitals_are_named_not_merged_on_an_exfat_drive() {
     let verify = env.command().arg("verify").arg(&set).output().unwrap();
     assert_eq!(code(&verify), 0, "{}", text(&verify));
     drop(drive);
+}
+
+fn set_has_any(env: &TestEnv, dir: &str, name: &str) -> bool {
+    std::fs::read_dir(env.newest_set().join(dir))
+        .unwrap()
+        .flatten()
+        .any(|e| e.file_name().to_string_lossy().eq_ignore_ascii_case(name))
 }

@@ -6,7 +6,8 @@
 //! copied again, up to `PASSES` times with waits between them; a group that never holds still is
 //! kept from its last pass and marked "copied while changing".
 
-use super::manifest::{Entry, Kind, Mtime, Stamp};
+use super::manifest::{self, Entry, Kind, Mtime, Stamp};
+use super::names::{self, Fold};
 use super::scan::{Item, ItemKind, Prior};
 use super::work::{self, Context, Done};
 use super::{copy, parallel};
@@ -14,7 +15,8 @@ use crate::plan::Source;
 use chrono::{DateTime, Local};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
 
 /// Attempts at a quiet copy of the whole group.
 pub const PASSES: usize = 4;
@@ -25,13 +27,18 @@ const WAITS: [Duration; PASSES - 1] =
 /// How the group went.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Group {
+    /// Members that are in the set (copied or linked).
     pub files: u64,
+    /// Members found at the top of the data folder.
+    pub listed: u64,
     /// When the check after the last attempt was made.
     pub moment: DateTime<Local>,
     /// Every file held still over the last attempt.
     pub quiet: bool,
     /// Attempts made (1 when the database was quiet at once).
     pub passes: usize,
+    /// From the first attempt's start to the last one's end.
+    pub took: Duration,
 }
 
 /// What a source file looks like now, to tell whether it changed.
@@ -91,43 +98,60 @@ pub fn priors(entries: &[Entry]) -> HashMap<String, Prior> {
 }
 
 /// Copies the group into the partial set until it holds still (or the attempts run out). Returns
-/// each member's result, by its path below the data folder, and how the group went; `None` where
-/// there is no data folder among the sources or it has no files at its top.
+/// each member with its result, in the manifest's path order, and how the group went; `None` where
+/// there is no data folder among the sources or it has no files at its top. Names that collide on
+/// the drive (`fold`) are left to the walk, which names them.
 pub fn copy(
     cx: &Context,
     excluded: &[PathBuf],
+    fold: Fold,
     previous: &HashMap<String, Prior>,
     started: impl FnOnce(u64),
-) -> Option<(HashMap<PathBuf, Done>, Group)> {
+) -> Option<(Vec<(Item, Done)>, Group)> {
     let source = cx.sources.iter().position(|s| s.is_data_folder)?;
+    let root = cx.sources[source].root.clone();
+    let clashing = if fold.any() { names::collisions(&root, fold, false) } else { HashMap::new() };
     let mut items = members(source, cx.sources, previous);
-    items.retain(|i| !excluded.contains(&i.source_path(cx.sources)));
+    items.retain(|i| {
+        !excluded.contains(&i.source_path(cx.sources)) && !clashing.contains_key(i.rel.as_os_str())
+    });
     if items.is_empty() {
         return None;
     }
     started(items.len() as u64);
-    let mut results = HashMap::new();
+    let began = Instant::now();
+    let bytes_before = cx.shared.bytes_done.load(Ordering::Relaxed);
+    let mut results: Vec<Option<Done>> = Vec::new();
     let mut passes = 0;
     let quiet = loop {
         passes += 1;
+        // Each attempt counts in the progress once, not once per attempt.
+        cx.shared.bytes_done.store(bytes_before, Ordering::Relaxed);
         let before: Vec<_> = items.iter().map(|i| look(&i.source_path(cx.sources))).collect();
         for (item, l) in items.iter_mut().zip(&before) {
             if let Some(l) = l {
                 (item.size, item.mtime, item.stamp) = (l.size, l.mtime, l.stamp);
             }
-            let _ = std::fs::remove_file(item.set_path(cx.partial, cx.sources));
+        }
+        // The last attempt's copies go first; one that cannot be removed (held by another program)
+        // stays, with the last attempt's result, and no further attempt is made.
+        let cleared = items.iter().all(|i| match std::fs::remove_file(i.set_path(cx.partial, cx.sources)) {
+            Err(e) => e.kind() == std::io::ErrorKind::NotFound,
+            Ok(()) => true,
+        });
+        if !cleared {
+            break false;
         }
         // All members at once (a big database file alongside its small indexes).
+        results = (0..items.len()).map(|_| None).collect();
         let jobs: Vec<usize> = (0..items.len()).collect();
         let copy_one = |i: usize, buf: &mut [u8]| {
             crate::fault::database_read(&items[i].source_path(cx.sources));
             work::process(&items[i], cx, buf)
         };
-        let keep = |i: usize, done| {
-            results.insert(items[i].rel.clone(), done);
-        };
+        let keep = |i: usize, done| results[i] = Some(done);
         parallel::for_each(&jobs, 2 * copy::BUFFER, copy_one, keep, || {}, Duration::from_millis(200));
-        crate::fault::database_pass(cx.sources[source].root.as_path());
+        crate::fault::database_pass(&root);
         let after: Vec<_> = items.iter().map(|i| look(&i.source_path(cx.sources))).collect();
         if before == after || cx.shared.stopped() {
             break before == after;
@@ -137,16 +161,30 @@ pub fn copy(
             break false;
         }
     };
-    let group = Group { files: items.len() as u64, moment: crate::clock::now(), quiet, passes };
-    Some((results, group))
+    let mut members: Vec<(Item, Done)> =
+        items.into_iter().zip(results).map(|(item, done)| (item, done.unwrap_or(Done::Cancelled))).collect();
+    let made = members.iter().filter(|(_, d)| matches!(d, Done::Copied(_) | Done::Linked(_))).count() as u64;
+    members.sort_by(|a, b| manifest::path_order(&a.0.key(cx.sources), &b.0.key(cx.sources)));
+    let group = Group {
+        files: made,
+        listed: members.len() as u64,
+        moment: crate::clock::now(),
+        quiet,
+        passes,
+        took: began.elapsed(),
+    };
+    Some((members, group))
 }
 
 /// The group in one line, for the log and the window.
 pub fn words(g: &Group) -> String {
+    let files = match g.files == g.listed {
+        true => format!("{} files", g.files),
+        false => format!("{} of its {} files (the others are named below)", g.files, g.listed),
+    };
     match g.quiet {
         true => format!(
-            "{} files copied together and checked unchanged at {}{}",
-            g.files,
+            "{files} copied together and checked unchanged at {}{}",
             g.moment.format("%H:%M:%S"),
             if g.passes > 1 {
                 format!(" (after {} attempts: it was in use)", g.passes)
@@ -154,16 +192,33 @@ pub fn words(g: &Group) -> String {
                 String::new()
             }
         ),
-        false => format!("{} files copied WHILE CHANGING (EXACT was in use)", g.files),
+        false => format!("{files} copied WHILE CHANGING (EXACT was in use)"),
     }
 }
 
 /// The plain words for a group that never held still, for the log and the window.
 pub fn changing_words(g: &Group) -> String {
     format!(
-        "The database was in use and kept changing during the backup: its {} files were copied {} times over about {} and never all held still, so in this backup they may not fit together. The backup was made anyway. Close EXACT on every computer (this program cannot see where it is open) and run the backup again; lunchtime or the end of the day is best.",
-        g.files,
+        "The database was in use and kept changing during the backup: its files were copied {} times over {} and never all held still, so in this backup they may not fit together. The backup was made anyway. Close EXACT on every computer (this program cannot see where it is open) and run the backup again; lunchtime or the end of the day is best.",
         g.passes,
-        crate::format::duration(WAITS.iter().take(g.passes - 1).sum())
+        crate::format::duration(g.took)
     )
+}
+
+/// Why a set's database cannot be trusted to fit together, from its manifest: copied while EXACT
+/// kept changing it, or fewer of its files in the set than its group copied.
+pub fn problem(m: &manifest::Manifest) -> Option<String> {
+    let mark = m.header.database?;
+    let is_member = |e: &&Entry| {
+        matches!(e.kind, Kind::File { .. }) && e.path.strip_prefix("data/").is_some_and(|r| !r.contains('/'))
+    };
+    let held = m.entries.iter().filter(is_member).count() as u64;
+    if !mark.quiet {
+        return Some(format!(
+            "its {} database files were copied while EXACT kept changing them, so they may not fit together",
+            mark.files
+        ));
+    }
+    (held < mark.files)
+        .then(|| format!("it holds {held} database files where its database group copied {}", mark.files))
 }

@@ -16,6 +16,8 @@ pub struct Verified {
     pub extra: Vec<String>,
     /// How the set's database files were copied, as its manifest records it.
     pub database: Option<manifest::DatabaseMark>,
+    /// Why its database cannot be trusted to fit together, if it cannot.
+    pub database_problem: Option<String>,
 }
 
 impl Verified {
@@ -27,7 +29,11 @@ impl Verified {
 /// Checks `set` against its manifest. Fails only when the manifest cannot be read or is damaged.
 pub fn verify(set: &Path) -> Result<Verified, ManifestError> {
     let m = manifest::read(&set.join(manifest::FILE_NAME))?;
-    let mut out = Verified { database: m.header.database, ..Verified::default() };
+    let mut out = Verified {
+        database: m.header.database,
+        database_problem: super::database::problem(&m),
+        ..Verified::default()
+    };
     let (cancel, abort, bytes) = (AtomicBool::new(false), AtomicBool::new(false), AtomicU64::new(0));
     let shared = copy::Shared { cancel: &cancel, abort: &abort, bytes_done: &bytes };
     let jobs: Vec<usize> = (0..m.entries.len()).collect();

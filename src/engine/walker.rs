@@ -2,14 +2,14 @@
 //! looked up in the newest set's manifest on the way), and the one that only adds up the totals.
 
 use super::ProblemKind;
-use super::database;
 use super::fill::Msg;
 use super::names::{self, Fold};
 use super::scan::{self, Found, Item, ItemKind, Prior};
 use super::work::{self, Done};
+use super::{database, manifest};
 use crate::plan::{Plan, Source};
 use crossbeam_channel::Sender;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ffi::OsString;
 use std::path::PathBuf;
 
@@ -44,17 +44,38 @@ impl Walker<'_> {
         let started = |files| {
             let _ = self.msgs.send(Msg::DatabaseStarted(files));
         };
-        let (mut group_done, group) = database::copy(self.cx, &excluded, &self.database, started).unzip();
+        let (members, group) = database::copy(self.cx, &excluded, self.fold, &self.database, started).unzip();
         if self.msgs.send(Msg::DatabaseDone(group)).is_err() {
             return;
         }
-        let mut group_done = group_done.take().unwrap_or_default();
+        // The group's members, in path order, each sent once at its place among the walk's items:
+        // before the first item that sorts after it, or when the data folder's walk is over.
+        let members = members.unwrap_or_default();
+        let member_paths: HashSet<PathBuf> = members.iter().map(|(i, _)| i.source_path(sources)).collect();
+        let mut members = members.into_iter().peekable();
+        // Sends the members that sort before `key` (all of them with `None`).
+        let mut send_members = |before: Option<&str>, seq: &mut u64| {
+            while let Some((m, _)) = members.peek() {
+                if before.is_some_and(|k| manifest::path_order(&m.key(sources), k).is_ge()) {
+                    break;
+                }
+                let (m, done) = members.next().expect("peeked");
+                if self.permits.send(()).is_err()
+                    || self.msgs.send(Msg::Done(*seq, Box::new(m), done)).is_err()
+                {
+                    return;
+                }
+                *seq += 1;
+            }
+        };
         // Folders (source, path below its root) holding names that collide on the drive.
         let mut clashes = Clashes::new();
         scan::walk(
             self.plan,
             || self.cx.shared.stopped(),
             |found| match found {
+                // The group's own result stands for its members.
+                Found::Problem(p) if member_paths.contains(&p.path) => {}
                 Found::Problem(p) => {
                     let _ = self.msgs.send(Msg::Problem(p));
                 }
@@ -72,14 +93,9 @@ impl Walker<'_> {
                     {
                         let _ = count_now.send(());
                     }
-                    if let Some(done) = item.database.then(|| group_done.remove(&item.rel)).flatten() {
-                        // Copied with the database group already.
-                        if self.permits.send(()).is_ok()
-                            && self.msgs.send(Msg::Done(seq, Box::new(item), done)).is_ok()
-                        {
-                            seq += 1;
-                        }
-                        return;
+                    send_members(Some(&item.key(sources)), &mut seq);
+                    if item.database && member_paths.contains(&item.source_path(sources)) {
+                        return; // copied with the database group, and sent in its place above
                     }
                     if let Some(why) = clash(&mut self.skipping, sources, &item, &clashes) {
                         // Named in order with the rest, never copied.
@@ -107,6 +123,7 @@ impl Walker<'_> {
                 }
             },
         );
+        send_members(None, &mut seq);
         crate::fault::pause("scanned");
         if self.count_now.is_some() && !self.cx.shared.stopped() {
             let _ = self.msgs.send(totals.scanned());

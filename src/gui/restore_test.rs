@@ -63,6 +63,14 @@ impl RestoreTestScreen {
         if let Some(e) = &d.error {
             ui.label(RichText::new(e).strong());
         }
+        if let Some(why) = &d.database {
+            ui.label(
+                RichText::new(format!(
+                    "Every file matched, but {why}. Close EXACT on every computer, run a new backup, then test again."
+                ))
+                .strong(),
+            );
+        }
         if !d.bad.is_empty() {
             ui.label(RichText::new("These files in the backup are damaged. Run a new backup now, and ask your IT contact to check the backup drive:").strong());
             egui::ScrollArea::vertical().max_height(120.0).show(ui, |ui| {

@@ -262,11 +262,8 @@ fn parse_header(bytes: &[u8]) -> Result<(Header, u32), (usize, String)> {
             "verified" => h.verified = value == "yes",
             "source" => h.sources.push((value, f.next().unwrap_or_default().to_string())),
             "database" => {
-                let quiet = match f.next() {
-                    Some("quiet") => true,
-                    Some("changing") => false,
-                    other => return Err((i + 1, format!("bad database mark {other:?}"))),
-                };
+                // Anything but "quiet" (a later version's word, say) is not taken for quiet.
+                let quiet = f.next() == Some("quiet");
                 let files =
                     f.next().and_then(|n| n.parse().ok()).ok_or((i + 1, "bad database file count".into()))?;
                 h.database = Some(DatabaseMark { files, moment: time(&value)?, quiet });
