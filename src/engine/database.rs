@@ -49,10 +49,13 @@ struct Look {
     stamp: Option<Stamp>,
 }
 
+/// Unlike the walk, this reads the change time and file id on Windows too: the group is a few files.
 fn look(path: &Path) -> Option<Look> {
     let m = std::fs::symlink_metadata(path).ok()?;
     let mtime = m.modified().map(Mtime::from_system_time).ok()?;
-    Some(Look { size: m.len(), mtime, stamp: Stamp::of(&m) })
+    let stamp = crate::platform::change_and_id(path)
+        .map(|((secs, nanos), id)| Stamp { change: Mtime { secs, nanos }, id });
+    Some(Look { size: m.len(), mtime, stamp })
 }
 
 /// The data folder's top-level files, in the walk's order, with what the previous set holds of them.

@@ -111,6 +111,58 @@ pub fn flush_dir(dir: &Path) {
     let _ = dir;
 }
 
+/// A file's change time (seconds and nanoseconds since 1970) and file id, read from the file
+/// itself: from its metadata on Unix; on Windows by opening it for its attributes only (which a
+/// program holding it open does not prevent), so this is for a few files, not a whole tree.
+pub fn change_and_id(path: &Path) -> Option<((i64, u32), u64)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let m = std::fs::symlink_metadata(path).ok()?;
+        Some(((m.ctime(), m.ctime_nsec() as u32), m.ino()))
+    }
+    #[cfg(windows)]
+    {
+        use std::os::windows::fs::OpenOptionsExt;
+        use std::os::windows::io::AsRawHandle;
+        use windows_sys::Win32::Storage::FileSystem::{
+            BY_HANDLE_FILE_INFORMATION, FILE_BASIC_INFO, FILE_READ_ATTRIBUTES, FILE_SHARE_DELETE,
+            FILE_SHARE_READ, FILE_SHARE_WRITE, FileBasicInfo, GetFileInformationByHandle,
+            GetFileInformationByHandleEx,
+        };
+        let f = std::fs::OpenOptions::new()
+            .access_mode(FILE_READ_ATTRIBUTES)
+            .share_mode(FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE)
+            .open(path)
+            .ok()?;
+        let handle = f.as_raw_handle();
+        let (mut basic, mut info) = (FILE_BASIC_INFO::default(), BY_HANDLE_FILE_INFORMATION::default());
+        // SAFETY: the handle is open for the duration of both calls, and each buffer is the
+        // structure the call fills, with its size given.
+        let ok = unsafe {
+            GetFileInformationByHandleEx(
+                handle,
+                FileBasicInfo,
+                (&mut basic as *mut FILE_BASIC_INFO).cast(),
+                std::mem::size_of::<FILE_BASIC_INFO>() as u32,
+            ) != 0
+                && GetFileInformationByHandle(handle, &mut info) != 0
+        };
+        if !ok {
+            return None;
+        }
+        // 100-nanosecond ticks since 1601.
+        let ticks = basic.ChangeTime - 116_444_736_000_000_000;
+        let change = (ticks.div_euclid(10_000_000), (ticks.rem_euclid(10_000_000) * 100) as u32);
+        Some((change, (u64::from(info.nFileIndexHigh) << 32) | u64::from(info.nFileIndexLow)))
+    }
+    #[cfg(not(any(unix, windows)))]
+    {
+        let _ = path;
+        None
+    }
+}
+
 #[cfg(all(test, target_os = "linux"))]
 mod tests {
     use super::*;
