@@ -5,21 +5,19 @@
 //! walk stays at most `WINDOW` items ahead of them, so memory stays the same however big the tree.
 
 use super::copy::{self, Shared};
-use super::database;
 use super::failures::{destination_failure, destination_gone, lost_root};
 use super::finish::ensure_room;
-use super::names::Fold;
 use super::scan::{Item, ItemKind};
-use super::walker::{self, Walker};
+use super::start::{Room, Start, Stops};
+use super::walker::{self, Msg, Walker};
 use super::work::{self, Done};
-use super::{Failure, FileProblem, ProblemKind, Report, Stop, manifest, parallel};
+use super::{Failure, ProblemKind, Report, Stop, manifest, parallel};
 use crate::plan::Plan;
 use crate::progress::{Event, Phase, Progress};
 use crossbeam_channel::{RecvTimeoutError, Sender};
 use std::collections::BTreeMap;
-use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -35,50 +33,6 @@ const QUEUE: usize = 1024;
 const WINDOW: usize = 8192;
 /// Where the manifest's entries wait, inside the partial set, for the header.
 const ENTRIES_FILE: &str = ".manifest-entries";
-
-/// What the walks and the copy threads tell the run.
-pub(super) enum Msg {
-    Problem(FileProblem),
-    /// The database group (this many files) is being copied.
-    DatabaseStarted(u64),
-    /// The database group is done (`None`: the data folder has no files at its top).
-    DatabaseDone(Option<database::Group>),
-    /// An item and what became of it; `u64` is its place in the walk.
-    Done(u64, Box<Item>, Done),
-    /// The walk is complete. `storable` leaves out files too big for the drive (refused one by one).
-    Scanned {
-        files: u64,
-        bytes: u64,
-        storable: u64,
-    },
-}
-
-/// The room check when the walk ends, before anything is copied (`Hold`: older sets may have to
-/// go first on a drive without hard links) or while copying (`First`: the first set on a drive
-/// with hard links must fit in the space free when the run began).
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(super) enum Room {
-    Hold,
-    First { free: Option<u64> },
-    Estimated,
-}
-
-/// What stops a run early: the user's Cancel, and the run's lock being taken over.
-pub(super) struct Stops<'a> {
-    pub cancel: &'a AtomicBool,
-    pub lock: &'a super::lock::Lock,
-}
-
-/// Where a run's copies go and what they start from.
-pub(super) struct Start<'a> {
-    pub partial: &'a Path,
-    pub previous: Option<work::Previous>,
-    pub room: Room,
-    /// Names the backup drive takes to be the same that the sources keep apart.
-    pub fold: Fold,
-    /// The newest set's database files (linked when unchanged).
-    pub database: HashMap<String, super::scan::Prior>,
-}
 
 /// Copies everything into the partial set and returns the manifest entries.
 pub(super) fn fill(

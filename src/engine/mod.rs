@@ -21,6 +21,7 @@ pub mod retry;
 pub mod room;
 pub mod scan;
 pub mod sets;
+mod start;
 mod step;
 pub mod verify;
 mod walker;

@@ -2,9 +2,10 @@
 //! manifest → rename → retention. The caller logs and then unlocks.
 
 use super::failures::{destination_failure, lock_failure, lock_lost};
-use super::fill::{Room, Start, Stops, fill};
+use super::fill::fill;
 use super::finish::finish;
 use super::names::Fold;
+use super::start::{Room, Start, Stops};
 use super::{Report, Stop, lock, sets, work};
 use crate::plan::Plan;
 use crate::progress::{Event, Phase, Progress};

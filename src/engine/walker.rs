@@ -1,17 +1,33 @@
 //! The two walks of a run: the one that hands items to the copy threads (in path order, each
 //! looked up in the newest set's manifest on the way), and the one that only adds up the totals.
 
-use super::ProblemKind;
-use super::fill::Msg;
 use super::names::{self, Fold};
 use super::scan::{self, Found, Item, ItemKind, Prior};
 use super::work::{self, Done};
+use super::{FileProblem, ProblemKind};
 use super::{database, manifest};
 use crate::plan::{Plan, Source};
 use crossbeam_channel::Sender;
 use std::collections::{HashMap, HashSet};
 use std::ffi::OsString;
 use std::path::PathBuf;
+
+/// What the walks and the copy threads tell the run.
+pub(super) enum Msg {
+    Problem(FileProblem),
+    /// The database group (this many files) is being copied.
+    DatabaseStarted(u64),
+    /// The database group is done (`None`: the data folder has no files at its top).
+    DatabaseDone(Option<database::Group>),
+    /// An item and what became of it; `u64` is its place in the walk.
+    Done(u64, Box<Item>, Done),
+    /// The walk is complete. `storable` leaves out files too big for the drive (refused one by one).
+    Scanned {
+        files: u64,
+        bytes: u64,
+        storable: u64,
+    },
+}
 
 /// The walking thread: numbers each item, looks it up in the newest set, and hands it to the copy
 /// threads as it is found. Each item takes a permit, given back once it is in the manifest.

@@ -1,0 +1,35 @@
+//! What a run's copying starts from: where the copies go, the set to link from, the room check,
+//! how the drive compares names, and what stops it early.
+
+use super::names::Fold;
+use super::work;
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+
+/// The room check when the walk ends, before anything is copied (`Hold`: older sets may have to
+/// go first on a drive without hard links) or while copying (`First`: the first set on a drive
+/// with hard links must fit in the space free when the run began).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Room {
+    Hold,
+    First { free: Option<u64> },
+    Estimated,
+}
+
+/// What stops a run early: the user's Cancel, and the run's lock being taken over.
+pub(super) struct Stops<'a> {
+    pub cancel: &'a AtomicBool,
+    pub lock: &'a super::lock::Lock,
+}
+
+/// Where a run's copies go and what they start from.
+pub(super) struct Start<'a> {
+    pub partial: &'a Path,
+    pub previous: Option<work::Previous>,
+    pub room: Room,
+    /// Names the backup drive takes to be the same that the sources keep apart.
+    pub fold: Fold,
+    /// The newest set's database files (linked when unchanged).
+    pub database: HashMap<String, super::scan::Prior>,
+}
