@@ -46,6 +46,11 @@ pub fn duration(d: Duration) -> String {
     }
 }
 
+/// "1 file", "2,977 files".
+pub fn files(n: u64) -> String {
+    if n == 1 { "1 file".into() } else { format!("{} files", count(n)) }
+}
+
 /// A path as people know it: without Windows' `\\?\` prefix.
 pub fn display(p: &Path) -> String {
     dunce::simplified(p).display().to_string()

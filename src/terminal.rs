@@ -52,7 +52,7 @@ impl TerminalProgress {
             Event::Phase(phase) => bar.set_message(match phase {
                 Phase::Checking => "Checking the folders…".to_string(),
                 Phase::WaitingForLock => "Another computer's backup to this folder may still be running: checking (up to 10 minutes)…".to_string(),
-                Phase::Database { files } => format!("Copying the database ({files} files)…"),
+                Phase::Database { files } => format!("Copying the database ({})…", format::files(*files)),
                 Phase::Copying => "Copying…".to_string(),
                 Phase::Flushing => "Writing everything to the backup drive…".to_string(),
             }),

@@ -182,7 +182,7 @@ pub fn copy(
 /// The group in one line, for the log and the window.
 pub fn words(g: &Group) -> String {
     let files = match g.files == g.listed {
-        true => format!("{} files", g.files),
+        true => crate::format::files(g.files),
         false => format!("{} of its {} files (the others are named below)", g.files, g.listed),
     };
     match g.quiet {

@@ -92,7 +92,7 @@ pub fn progress_ui(ui: &mut egui::Ui, m: &ProgressModel, now: f64) {
     let heading: String = match m.phase {
         None | Some(Phase::Checking) => "Checking the folders…".into(),
         Some(Phase::WaitingForLock) => "Waiting for another computer's backup to this folder…".into(),
-        Some(Phase::Database { files }) => format!("Copying the database ({files} files)…"),
+        Some(Phase::Database { files }) => format!("Copying the database ({})…", format::files(files)),
         Some(Phase::Copying) => "Backing up…".into(),
         Some(Phase::Flushing) => "Writing everything to the backup drive…".into(),
     };
