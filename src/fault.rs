@@ -8,7 +8,8 @@
 //! - `panic:<suffix>`: the copy thread panics on that file (a bug in the engine);
 //! - `corrupt:<suffix>`: the copy's first byte is flipped before it is read back (a failing drive);
 //! - `db-change:<name>=<n>` / `db-change:<name>=always`: a database file changes after each of the
-//!   first `n` (or every) passes over the database group;
+//!   first `n` (or every) passes over the database group; `db-new:<name>`: a new top-level file
+//!   `<name>` appears after the first pass;
 //! - `rename:<count>` / `rename:always`: renaming the finished set fails with access denied;
 //! - `pause:<point>`: at that point the engine creates `<point>.reached` in `LOGOFF_BACKUP_PAUSE_DIR`
 //!   and waits until `<point>.continue` appears there. Points: `scanned` (the walk is done;
@@ -129,6 +130,9 @@ pub fn database_pass(data_folder: &Path) {
         static PASSES: AtomicU32 = AtomicU32::new(0);
         let pass = PASSES.fetch_add(1, Ordering::Relaxed);
         for (k, v) in rules() {
+            if k == "db-new" && pass == 0 {
+                std::fs::write(data_folder.join(v), b"a database file that appeared").expect("db-new fault");
+            }
             let Some((name, times)) = v.split_once('=').filter(|_| k == "db-change") else { continue };
             if times == "always" || times.parse::<u32>().is_ok_and(|n| pass < n) {
                 let path = data_folder.join(name);

@@ -127,3 +127,17 @@ fn a_database_file_that_cannot_be_read_is_named_and_the_group_says_how_many_made
     assert!(last.contains("FAILED") && last.contains("Practice.idx"), "{last}");
     assert!(manifest_database_line(&env).ends_with("\tquiet\t1"), "{}", manifest_database_line(&env));
 }
+
+#[test]
+fn a_database_file_that_appears_during_the_group_makes_it_be_copied_again_with_it() {
+    let env = TestEnv::with_practice();
+    let (out, reads) = run(&env, "db-new:New.db");
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    assert_eq!(reads.len(), 2 + 3, "two files, then three: {reads:?}");
+    assert_eq!(
+        std::fs::read(env.newest_set().join("data/New.db")).unwrap(),
+        b"a database file that appeared"
+    );
+    assert!(last_block(&env).contains("(after 2 attempts: it was in use)"), "{}", last_block(&env));
+    assert!(manifest_database_line(&env).ends_with("\tquiet\t3"), "{}", manifest_database_line(&env));
+}

@@ -114,17 +114,23 @@ pub fn copy(
     let source = cx.sources.iter().position(|s| s.is_data_folder)?;
     let root = cx.sources[source].root.clone();
     let clashing = if fold.any() { names::collisions(&root, fold, false) } else { HashMap::new() };
-    let mut items = members(source, cx.sources, previous);
-    items.retain(|i| {
-        !excluded.contains(&i.source_path(cx.sources)) && !clashing.contains_key(i.rel.as_os_str())
-    });
+    // The members as the folder holds them now (read again after each attempt: a file that
+    // appears or goes during an attempt is a change too).
+    let list = || {
+        let mut items = members(source, cx.sources, previous);
+        items.retain(|i| {
+            !excluded.contains(&i.source_path(cx.sources)) && !clashing.contains_key(i.rel.as_os_str())
+        });
+        items
+    };
+    let mut items = list();
     if items.is_empty() {
         return None;
     }
     started(items.len() as u64);
     let began = Instant::now();
     let bytes_before = cx.shared.bytes_done.load(Ordering::Relaxed);
-    let mut results: Vec<Option<Done>> = Vec::new();
+    let mut results: Vec<Option<Done>>;
     let mut passes = 0;
     let quiet = loop {
         passes += 1;
@@ -135,15 +141,6 @@ pub fn copy(
             if let Some(l) = l {
                 (item.size, item.mtime, item.stamp) = (l.size, l.mtime, l.stamp);
             }
-        }
-        // The last attempt's copies go first; one that cannot be removed (held by another program)
-        // stays, with the last attempt's result, and no further attempt is made.
-        let cleared = items.iter().all(|i| match std::fs::remove_file(i.set_path(cx.partial, cx.sources)) {
-            Err(e) => e.kind() == std::io::ErrorKind::NotFound,
-            Ok(()) => true,
-        });
-        if !cleared {
-            break false;
         }
         // All members at once (a big database file alongside its small indexes).
         results = (0..items.len()).map(|_| None).collect();
@@ -156,13 +153,25 @@ pub fn copy(
         parallel::for_each(&jobs, 2 * copy::BUFFER, copy_one, keep, || {}, Duration::from_millis(200));
         crate::fault::database_pass(&root);
         let after: Vec<_> = items.iter().map(|i| look(&i.source_path(cx.sources))).collect();
-        if before == after || cx.shared.stopped() {
-            break before == after;
+        let now = list();
+        let held = before == after && now.iter().map(|i| &i.rel).eq(items.iter().map(|i| &i.rel));
+        if held || cx.shared.stopped() {
+            break held;
         }
         let Some(wait) = WAITS.get(passes - 1) else { break false };
         if !super::retry::sleep(*wait, &cx.shared) {
             break false;
         }
+        // This attempt's copies go before the next; one that cannot be removed (held by another
+        // program) stays, with this attempt's results, and no further attempt is made.
+        let cleared = items.iter().all(|i| match std::fs::remove_file(i.set_path(cx.partial, cx.sources)) {
+            Err(e) => e.kind() == std::io::ErrorKind::NotFound,
+            Ok(()) => true,
+        });
+        if !cleared {
+            break false;
+        }
+        items = now;
     };
     let mut members: Vec<(Item, Done)> =
         items.into_iter().zip(results).map(|(item, done)| (item, done.unwrap_or(Done::Cancelled))).collect();
