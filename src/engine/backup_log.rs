@@ -121,7 +121,7 @@ pub fn block(plan: &Plan, r: &Report) -> String {
     if let Some(g) = r.database.as_ref().filter(|g| !g.quiet && r.set.is_some()) {
         let _ = writeln!(s, "What to do:      {}", super::database::changing_words(g));
     }
-    if r.outcome == Outcome::CompletedWithErrors && c.failed + c.skipped + c.folders_failed > 0 {
+    if r.outcome == Outcome::CompletedWithErrors && c.missing_any() {
         let _ = writeln!(
             s,
             "What to do:      The files below are NOT in this backup. Close EXACT on every computer and run the backup again; if it happens again, call your IT contact."

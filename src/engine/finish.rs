@@ -32,11 +32,8 @@ pub(super) fn finish(
         }
     }
     let database_changing = report.database.as_ref().is_some_and(|g| !g.quiet);
-    let outcome = if c.failed + c.skipped + c.folders_failed == 0 && !database_changing {
-        Outcome::Success
-    } else {
-        Outcome::CompletedWithErrors
-    };
+    let outcome =
+        if !c.missing_any() && !database_changing { Outcome::Success } else { Outcome::CompletedWithErrors };
     let name = sets::free_name(dest, &sets::base_name(report.started, &plan.computer));
     let header = Header {
         set: name.clone(),

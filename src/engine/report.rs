@@ -103,6 +103,12 @@ pub struct Counts {
 }
 
 impl Counts {
+    /// Whether anything found is not in the set because of an error (vanished files and noted
+    /// pipes do not count).
+    pub fn missing_any(&self) -> bool {
+        self.failed + self.skipped + self.folders_failed > 0
+    }
+
     /// "2,977 found: 112 copied, 2,865 unchanged (linked), 0 skipped, 0 failed, 0 vanished"
     pub fn summary(&self) -> String {
         use crate::format::count;

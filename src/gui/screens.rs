@@ -119,7 +119,7 @@ pub fn finished_ui(app: &mut PromptApp, ui: &mut egui::Ui, now: f64) {
     let changing = report.database.as_ref().is_some_and(|g| !g.quiet);
     let (color, title) = match report.outcome {
         Outcome::Success => (GREEN, "Backup complete"),
-        Outcome::CompletedWithErrors if !files_missing(&report) && changing => {
+        Outcome::CompletedWithErrors if !report.counts.missing_any() && changing => {
             (ui.visuals().warn_fg_color, "Backup finished, but the database was in use")
         }
         Outcome::CompletedWithErrors => {
@@ -199,7 +199,7 @@ fn summary_ui(ui: &mut egui::Ui, r: &Report) {
     if let Some(g) = r.database.as_ref().filter(|g| !g.quiet && r.set.is_some()) {
         ui.label(RichText::new(crate::engine::database::changing_words(g)).strong());
     }
-    if r.outcome == Outcome::CompletedWithErrors && files_missing(r) {
+    if r.outcome == Outcome::CompletedWithErrors && r.counts.missing_any() {
         ui.label(
             "The files below are NOT in this backup. Close EXACT on every computer and press Retry. If it keeps happening, call your IT contact.",
         );
@@ -222,10 +222,4 @@ fn summary_ui(ui: &mut egui::Ui, r: &Report) {
             );
         }
     });
-}
-
-/// Whether files failed to make it into the set (not only vanished or noted ones).
-fn files_missing(r: &crate::engine::Report) -> bool {
-    let c = &r.counts;
-    c.failed + c.skipped + c.folders_failed > 0
 }
