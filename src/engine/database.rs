@@ -164,10 +164,11 @@ pub fn copy(
         }
         // This attempt's copies go before the next; one that cannot be removed (held by another
         // program) stays, with this attempt's results, and no further attempt is made.
-        let cleared = items.iter().all(|i| match std::fs::remove_file(i.set_path(cx.partial, cx.sources)) {
-            Err(e) => e.kind() == std::io::ErrorKind::NotFound,
-            Ok(()) => true,
-        });
+        let cleared =
+            items.iter().all(|i| match super::readonly::remove_file(&i.set_path(cx.partial, cx.sources)) {
+                Err(e) => e.kind() == std::io::ErrorKind::NotFound,
+                Ok(()) => true,
+            });
         if !cleared {
             break false;
         }

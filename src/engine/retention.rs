@@ -78,7 +78,7 @@ pub fn remove(sets: &[SetInfo], which: &[usize]) -> (Vec<String>, Vec<String>) {
             continue;
         }
         let doomed = set.path.with_file_name(format!("{DELETING_PREFIX}{}", set.name));
-        let result = std::fs::rename(&set.path, &doomed).and_then(|_| std::fs::remove_dir_all(&doomed));
+        let result = std::fs::rename(&set.path, &doomed).and_then(|_| super::readonly::remove_tree(&doomed));
         match result {
             Ok(()) => removed.push(set.name.clone()),
             Err(e) => notes.push(format!("could not remove old backup {}: {e}", set.name)),

@@ -116,7 +116,7 @@ pub fn clean_leftovers(dest: &Path) -> Vec<String> {
         let name = entry.file_name();
         let name = name.to_string_lossy();
         let leftover = name.starts_with(PARTIAL_PREFIX) || name.starts_with(DELETING_PREFIX);
-        if leftover && let Err(e) = std::fs::remove_dir_all(entry.path()) {
+        if leftover && let Err(e) = super::readonly::remove_tree(&entry.path()) {
             notes.push(format!("could not remove the unfinished folder {}: {e}", entry.path().display()));
         }
     }

@@ -77,7 +77,10 @@ pub fn process(item: &Item, cx: &Context, buf: &mut [u8]) -> Done {
     for attempt in 0.. {
         let check = cx.verify.then_some(&mut *check);
         let e = match copy::copy_file(&src, &dst, buf, check, &cx.shared) {
-            Ok(c) => return Done::Copied(c),
+            Ok(c) => {
+                super::readonly::mark(&dst);
+                return Done::Copied(c);
+            }
             Err(e) => e,
         };
         let (trouble, reason) = match e {
