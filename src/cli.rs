@@ -42,7 +42,8 @@ pub enum Command {
     Run(RunArgs),
     /// Re-read a backup set and compare every file with its manifest (exit 0 match, 1 mismatch, 2 unreadable).
     Verify {
-        /// The set's folder, e.g. E:\DataBkup\2026-11-26_173005_RECEPTION1
+        /// The set's folder, e.g. E:\DataBkup\2026-11-26_173005_RECEPTION1, or the cloud copy
+        /// E:\DataBkup\latest
         set: PathBuf,
     },
     /// Open the settings dialog.
@@ -243,6 +244,9 @@ fn print_report(r: &Report) {
         if !g.quiet {
             outln!("{}", engine::database::changing_words(g));
         }
+    }
+    if let Some(u) = &r.latest {
+        outln!("Cloud copy: {}", u.words());
     }
     for p in &r.problems {
         outln!("  {:<9} {}: {}", p.kind.label(), p.path.display(), p.reason);

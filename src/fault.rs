@@ -14,7 +14,9 @@
 //! - `pause:<point>`: at that point the engine creates `<point>.reached` in `LOGOFF_BACKUP_PAUSE_DIR`
 //!   and waits until `<point>.continue` appears there. Points: `scanned` (the walk is done;
 //!   copying has already begun), `counted` (the walk that only adds up is done), `copy:<suffix>` (before
-//!   that file), `manifest` (written, before the rename), `retention` (before removing old sets).
+//!   that file), `manifest` (written, before the rename), `latest` (the set is made; `latest` not
+//!   yet touched), `latest-pruned` (what goes from `latest` is gone), `latest-file:<suffix>` (that
+//!   file's new copy is ready beside `latest`), `retention` (before removing old sets).
 //!
 //! In release builds every function here does nothing.
 
@@ -95,16 +97,31 @@ pub fn before_copy(path: &Path) {
         if matching("panic", path).is_some() {
             panic!("injected fault: panic while copying {}", path.display());
         }
-        let p = path.to_string_lossy();
-        let hit = rules().iter().find(|(k, v)| {
-            k == "pause" && v.strip_prefix("copy:").is_some_and(|s| !s.is_empty() && p.ends_with(s))
-        });
-        if let Some((_, point)) = hit {
-            pause(point);
-        }
+        pause_for("copy:", path);
     }
     #[cfg(not(debug_assertions))]
     let _ = path;
+}
+
+/// Called when the new copy of a file of `latest` is ready beside it, just before it is renamed
+/// into place: may pause at `latest-file:<suffix>`.
+pub fn before_latest(path: &Path) {
+    #[cfg(debug_assertions)]
+    pause_for("latest-file:", path);
+    #[cfg(not(debug_assertions))]
+    let _ = path;
+}
+
+/// Pauses at `<prefix><suffix>` when `path` ends with a rule's suffix.
+#[cfg(debug_assertions)]
+fn pause_for(prefix: &str, path: &Path) {
+    let p = path.to_string_lossy();
+    let hit = rules().iter().find(|(k, v)| {
+        k == "pause" && v.strip_prefix(prefix).is_some_and(|s| !s.is_empty() && p.ends_with(s))
+    });
+    if let Some((_, point)) = hit {
+        pause(point);
+    }
 }
 
 /// Called as a database file is read for the group (`LOGOFF_BACKUP_READ_LOG`: each such read is

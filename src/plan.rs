@@ -35,6 +35,8 @@ pub struct Plan {
     pub destination: PathBuf,
     pub retention: Retention,
     pub verify: bool,
+    /// Keep `latest`, the folder for the practice's cloud backup to follow.
+    pub cloud_folder: bool,
     /// The shared log, normally `<data folder>/logfiles/backup.log`.
     pub log_file: PathBuf,
     pub computer: String,
@@ -100,6 +102,7 @@ impl Plan {
             destination: absolute(&settings.destination),
             retention,
             verify: settings.verify_after_backup,
+            cloud_folder: settings.cloud_folder,
             computer: crate::platform::computer_name(),
             user: crate::platform::user_name(),
         })

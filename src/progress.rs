@@ -17,6 +17,8 @@ pub enum Phase {
     Copying,
     /// Waiting for the drive to hold everything written (the operating system's flush).
     Flushing,
+    /// Bringing `latest`, the folder the cloud backup follows, up to date with the new set.
+    CloudCopy,
 }
 
 #[derive(Debug, Clone)]

@@ -29,6 +29,9 @@ pub struct Settings {
     pub prompt_on_exit: bool,
     /// Offer a restore test when the last passed one is older than this many days.
     pub restore_test_days: u32,
+    /// Keep `latest` in the backup folder: the newest backup's data at a path that never changes,
+    /// brought up to date in place, for the practice's cloud backup to follow.
+    pub cloud_folder: bool,
 }
 
 impl Default for Settings {
@@ -45,6 +48,7 @@ impl Default for Settings {
             verify_after_backup: true,
             prompt_on_exit: true,
             restore_test_days: 30,
+            cloud_folder: true,
         }
     }
 }

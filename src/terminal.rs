@@ -55,6 +55,7 @@ impl TerminalProgress {
                 Phase::Database { files } => format!("Copying the database ({})…", format::files(*files)),
                 Phase::Copying => "Copying…".to_string(),
                 Phase::Flushing => "Writing everything to the backup drive…".to_string(),
+                Phase::CloudCopy => "Updating the cloud copy (the folder latest)…".to_string(),
             }),
             Event::Scanned { files, bytes } => {
                 self.files_total = *files;

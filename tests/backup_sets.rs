@@ -146,8 +146,14 @@ fn leftovers_of_a_killed_run_are_removed_and_never_taken_for_a_set() {
     std::fs::create_dir_all(env.dest.join(".partial-20261126-1/data")).unwrap();
     std::fs::create_dir_all(env.dest.join(".deleting-2026-01-01_000000_X/data")).unwrap();
     assert_eq!(code(&env.backup(&[])), 0);
-    let names: Vec<_> = std::fs::read_dir(&env.dest).unwrap().map(|e| e.unwrap().file_name()).collect();
-    assert_eq!(names.len(), 1, "{names:?}");
+    let mut names: Vec<_> = std::fs::read_dir(&env.dest).unwrap().map(|e| e.unwrap().file_name()).collect();
+    names.sort();
+    assert_eq!(names.len(), 3, "{names:?}");
+    assert_eq!(
+        names[1..],
+        ["latest", "latest.manifest.tsv"],
+        "the set, the cloud copy and its manifest only"
+    );
 }
 
 #[test]

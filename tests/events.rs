@@ -28,7 +28,8 @@ fn events_arrive_in_order_and_totals_match() {
     let phases: Vec<Phase> =
         events.iter().filter_map(|e| if let Event::Phase(p) = e { Some(*p) } else { None }).collect();
     // The database (the two top-level files) first, as its own phase, then the rest.
-    assert_eq!(phases, [Phase::Checking, Phase::Database { files: 2 }, Phase::Copying, Phase::Flushing]);
+    let copying = [Phase::Checking, Phase::Database { files: 2 }, Phase::Copying, Phase::Flushing];
+    assert_eq!(phases, [&copying[..], &[Phase::CloudCopy]].concat());
     let scanned = events.iter().find_map(|e| match e {
         Event::Scanned { files, bytes } => Some((*files, *bytes)),
         _ => None,

@@ -93,7 +93,8 @@ fn an_exfat_drive_gets_full_copies_and_the_log_says_so() {
 #[test]
 fn a_full_exfat_drive_makes_room_from_older_sets_or_fails_before_copying() {
     let env = TestEnv::with_practice();
-    let drive = Mount::exfat(&env.dest, &env.path("usb.img"), 48);
+    // Room for three sets of 12.6 MB and `latest`, the cloud copy, which is a full copy here too.
+    let drive = Mount::exfat(&env.dest, &env.path("usb.img"), 56);
     env.write("X-rays/2025/pano.dcm", &pseudo_random(11, 9_000_000));
     for day in 1..=3 {
         let out = env.backup_at(&format!("2026-11-0{day}T18:00:00"), &["--keep", "10"]);

@@ -61,6 +61,11 @@ fn ask_start_running_done_and_the_countdown_closes_the_window() {
     h.get_by_label("Start backup").click();
     wait_for(&mut h, "Backup complete");
     assert!(h.query_by_label_contains("6 files backed up (6 copied, 0 unchanged)").is_some());
+    let latest = format!("Cloud copy: {}: 6 files changed", env.dest.join("latest").display());
+    assert!(
+        h.query_by_label_contains(&latest).is_some(),
+        "the Done screen names latest and what changed in it"
+    );
     assert_eq!(env.sets().len(), 1);
     assert!(opened.borrow().is_empty(), "a good backup opens no log");
     wait_for(&mut h, "This window closes in");

@@ -234,3 +234,28 @@ fn an_extra_folder_row_fits_the_window_and_remove_takes_it_out() {
     assert!(h.query_by_label("Extra folder 1").is_none());
     assert!(h.state().dialog.draft.extra_folders.is_empty());
 }
+
+#[test]
+fn the_dialog_says_where_to_point_the_cloud_backup_and_copies_it() {
+    let env = TestEnv::with_practice();
+    let (mut h, _) = harness(&env);
+    fill_in(&mut h, &env);
+    let latest = env.dest.join("latest");
+    assert!(shows(&h, &format!("Point your cloud backup at this folder: {}", latest.display())));
+    h.get_by_label("Copy").click();
+    h.step();
+    let copied = h
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .any(|c| matches!(c, egui::OutputCommand::CopyText(t) if std::path::Path::new(t) == latest));
+    assert!(copied, "{:?}", h.output().platform_output.commands);
+    h.get_by_label("Keep a cloud copy: the newest backup, always in the same folder").click();
+    h.step();
+    assert!(!shows(&h, "Point your cloud backup"));
+    wait_until(&mut h, "Save enabled", save_enabled);
+    h.get_by_label("Save").click();
+    h.step();
+    assert!(!Settings::load(&env.path("config/settings.ron")).unwrap().cloud_folder);
+}

@@ -101,6 +101,9 @@ pub fn block(plan: &Plan, r: &Report) -> String {
         if let Some(g) = &r.database {
             let _ = writeln!(s, "Database:        {}", super::database::words(g));
         }
+        if let Some(u) = &r.latest {
+            let _ = writeln!(s, "Cloud copy:      {}", u.words());
+        }
     }
     let scanned = c.files_total > 0 || r.set.is_some();
     if scanned {
@@ -131,6 +134,12 @@ pub fn block(plan: &Plan, r: &Report) -> String {
         let _ = writeln!(s, "Files not backed up or changed ({}):", r.problems.len());
         for p in &r.problems {
             let _ = writeln!(s, "  {:<9} {}: {}", p.kind.label(), p.path.display(), p.reason);
+        }
+    }
+    if let Some(u) = r.latest.as_ref().filter(|u| !u.problems.is_empty()) {
+        let _ = writeln!(s, "Not brought up to date in the cloud copy ({}):", u.problems.len());
+        for (path, why) in &u.problems {
+            let _ = writeln!(s, "  LATEST    {path}: {why}");
         }
     }
     if !r.removed_sets.is_empty() {

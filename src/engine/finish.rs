@@ -4,22 +4,31 @@
 use super::copy::Shared;
 use super::failures::destination_failure;
 use super::manifest::{self, Header};
-use super::{Failure, Outcome, ProblemKind, Report, Stop, retention, sets};
+use super::{Failure, Outcome, ProblemKind, Report, Stop, latest, retention, sets};
 use crate::plan::Plan;
+use crate::progress::{Event, Phase, Progress};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::time::Duration;
 
-/// Writes the manifest, makes the set visible, and applies retention. `still_ours` fails once the
-/// run's lock has been taken over: nothing outside the partial set is touched after that.
+/// What the end of a run answers to. `still_ours` fails once the run's lock has been taken over:
+/// nothing outside the partial set is touched after that.
+pub(super) struct Ends<'a> {
+    pub progress: &'a dyn Progress,
+    pub cancel: &'a AtomicBool,
+    pub still_ours: &'a dyn Fn() -> Result<(), Stop>,
+}
+
+/// Writes the manifest, makes the set visible, brings `latest` up to date, and applies retention.
 pub(super) fn finish(
     plan: &Plan,
     report: &mut Report,
     partial: &Path,
     entries: manifest::EntryWriter,
     sequence: u64,
-    still_ours: &dyn Fn() -> Result<(), Stop>,
+    ends: &Ends,
 ) -> Result<(), Stop> {
+    let still_ours = ends.still_ours;
     let dest = &plan.destination;
     let c = &mut report.counts;
     for p in &report.problems {
@@ -70,6 +79,9 @@ pub(super) fn finish(
     rename_set(partial, &final_path, dest)?;
     crate::platform::flush_dir(dest);
     report.outcome = outcome;
+    if plan.cloud_folder {
+        cloud_copy(plan, report, &final_path, ends);
+    }
     report.set = Some(final_path);
 
     if let Ok(all) = sets::list(dest) {
@@ -86,6 +98,31 @@ pub(super) fn finish(
         report.notes.extend(notes);
     }
     Ok(())
+}
+
+/// Brings `latest` up to date with the set just made. A cloud copy left behind makes the run
+/// COMPLETED WITH ERRORS: the set itself is whole, but what the cloud backup follows is not.
+fn cloud_copy(plan: &Plan, report: &mut Report, set: &Path, ends: &Ends) {
+    if (ends.still_ours)().is_err() {
+        report
+            .notes
+            .push("the cloud copy (latest) was not updated: another backup took over this one's lock".into());
+        return;
+    }
+    ends.progress.event(Event::Phase(Phase::CloudCopy));
+    let keep = latest::Keep::new(&report.problems, &plan.sources);
+    let job = latest::Job {
+        dest: &plan.destination,
+        set,
+        hard_links: report.hard_links,
+        keep: &keep,
+        cancel: ends.cancel,
+    };
+    let update = latest::update(&job);
+    if !update.is_complete() {
+        report.outcome = Outcome::CompletedWithErrors;
+    }
+    report.latest = Some(update);
 }
 
 /// Makes the set visible. An antivirus or cloud-sync program holding a file inside the partial set

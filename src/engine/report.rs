@@ -183,6 +183,8 @@ pub struct Report {
     pub hard_links: bool,
     /// Sets removed by retention.
     pub removed_sets: Vec<String>,
+    /// How `latest`, the cloud copy, was brought up to date (when the run made a set and keeps it).
+    pub latest: Option<super::latest::Update>,
     /// Things worth knowing that did not affect the result (e.g. an old set that could not be removed).
     pub notes: Vec<String>,
     /// Where the log block went; set after logging.
@@ -204,6 +206,7 @@ impl Report {
             database: None,
             hard_links: false,
             removed_sets: Vec::new(),
+            latest: None,
             notes: Vec::new(),
             log_file: None,
         }

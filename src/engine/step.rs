@@ -3,7 +3,7 @@
 
 use super::failures::{destination_failure, lock_failure, lock_lost};
 use super::fill::fill;
-use super::finish::finish;
+use super::finish::{Ends, finish};
 use super::names::Fold;
 use super::start::{Room, Start, Stops};
 use super::{Report, Stop, lock, sets, work};
@@ -84,10 +84,10 @@ fn locked(
     let stops = Stops { cancel, lock };
     let start = Start { partial: &partial, previous, room, fold, database };
     let result = fill(plan, progress, stops, report, start);
-    let result =
-        result.and_then(|entries| finish(plan, report, &partial, entries, sequence, &|| still_ours(lock)));
+    let ends = Ends { progress, cancel, still_ours: &|| still_ours(lock) };
+    let result = result.and_then(|entries| finish(plan, report, &partial, entries, sequence, &ends));
     if result.is_err() {
-        let _ = std::fs::remove_dir_all(&partial);
+        let _ = super::readonly::remove_tree(&partial);
     }
     result
 }

@@ -1,7 +1,7 @@
 //! `verify`: re-reads a set and compares every file with its manifest.
 
 use super::manifest::{self, Kind, ManifestError};
-use super::{copy, parallel, pathcode};
+use super::{copy, latest, parallel, pathcode};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64};
@@ -26,9 +26,26 @@ impl Verified {
     }
 }
 
-/// Checks `set` against its manifest. Fails only when the manifest cannot be read or is damaged.
+/// Where the manifest of `folder` is: inside a set; beside `latest`, which holds only the data.
+fn manifest_of(folder: &Path) -> Result<PathBuf, ManifestError> {
+    let inside = folder.join(manifest::FILE_NAME);
+    let Some(dest) = folder.parent().filter(|_| folder.file_name() == Some(latest::FOLDER.as_ref())) else {
+        return Ok(inside);
+    };
+    if inside.exists() {
+        return Ok(inside);
+    }
+    if dest.join(latest::UNFINISHED).exists() {
+        return Err(ManifestError::Unfinished { path: folder.to_path_buf() });
+    }
+    Ok(dest.join(latest::MANIFEST))
+}
+
+/// Checks `set` (or `latest`) against its manifest. Fails only when the manifest cannot be read or
+/// is damaged.
 pub fn verify(set: &Path) -> Result<Verified, ManifestError> {
-    let m = manifest::read(&set.join(manifest::FILE_NAME))?;
+    let manifest_path = manifest_of(set)?;
+    let m = manifest::read(&manifest_path)?;
     let mut out = Verified {
         database: m.header.database,
         database_problem: super::database::problem(&m),
@@ -73,7 +90,8 @@ pub fn verify(set: &Path) -> Result<Verified, ManifestError> {
     for entry in walkdir::WalkDir::new(set).min_depth(1).into_iter().flatten() {
         let rel = entry.path().strip_prefix(set).unwrap_or(entry.path());
         let key = pathcode::encode(rel);
-        if !entry.file_type().is_dir() && key != manifest::FILE_NAME && !listed.contains(key.as_str()) {
+        let own = entry.path() == manifest_path;
+        if !entry.file_type().is_dir() && !own && !listed.contains(key.as_str()) {
             out.extra.push(key);
         }
     }

@@ -95,6 +95,7 @@ pub fn progress_ui(ui: &mut egui::Ui, m: &ProgressModel, now: f64) {
         Some(Phase::Database { files }) => format!("Copying the database ({})…", format::files(files)),
         Some(Phase::Copying) => "Backing up…".into(),
         Some(Phase::Flushing) => "Writing everything to the backup drive…".into(),
+        Some(Phase::CloudCopy) => "Updating the cloud copy (the folder latest)…".into(),
     };
     ui.heading(heading);
     ui.add_space(6.0);

@@ -122,6 +122,9 @@ pub fn finished_ui(app: &mut PromptApp, ui: &mut egui::Ui, now: f64) {
         Outcome::CompletedWithErrors if !report.counts.missing_any() && changing => {
             (ui.visuals().warn_fg_color, "Backup finished, but the database was in use")
         }
+        Outcome::CompletedWithErrors if !report.counts.missing_any() && !changing => {
+            (ui.visuals().warn_fg_color, "Backup complete, but the cloud copy is behind")
+        }
         Outcome::CompletedWithErrors => {
             (ui.visuals().warn_fg_color, "Backup finished, but some files are missing")
         }
@@ -188,6 +191,9 @@ fn summary_ui(ui: &mut egui::Ui, r: &Report) {
                 ui.label(format!("Checked: {checked}."));
                 if let Some(g) = &r.database {
                     ui.label(format!("Database: {}.", crate::engine::database::words(g)));
+                }
+                if let Some(u) = &r.latest {
+                    ui.label(format!("Cloud copy: {}", u.words()));
                 }
             }
         }

@@ -75,12 +75,15 @@ impl TestEnv {
         self.run_args(&mut c).args(extra).output().unwrap()
     }
 
-    /// Complete sets at the destination, oldest first (by name).
+    /// Complete sets at the destination, oldest first (by name): not `latest`.
     pub fn sets(&self) -> Vec<PathBuf> {
         let mut v: Vec<PathBuf> = std::fs::read_dir(&self.dest)
             .map(|rd| rd.flatten().map(|e| e.path()).collect())
             .unwrap_or_default();
-        v.retain(|p| p.is_dir() && !p.file_name().unwrap().to_string_lossy().starts_with('.'));
+        v.retain(|p| {
+            let name = p.file_name().unwrap().to_string_lossy();
+            p.is_dir() && !name.starts_with('.') && name != "latest"
+        });
         v.sort();
         v
     }

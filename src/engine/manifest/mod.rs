@@ -106,6 +106,10 @@ pub enum ManifestError {
     Io { path: PathBuf, source: std::io::Error },
     #[error("{path} is damaged at line {line}: {why}")]
     Damaged { path: PathBuf, line: usize, why: String },
+    #[error(
+        "{path} is being brought up to date, or its last update was interrupted: the next good backup finishes it. Verify the newest dated backup meanwhile."
+    )]
+    Unfinished { path: PathBuf },
 }
 
 #[cfg(test)]

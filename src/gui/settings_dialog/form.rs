@@ -88,6 +88,21 @@ impl SettingsDialog {
             None,
         );
         widgets::show_messages(ui, self.messages(), Field::Destination);
+        changed |= ui
+            .checkbox(
+                &mut self.draft.cloud_folder,
+                "Keep a cloud copy: the newest backup, always in the same folder",
+            )
+            .changed();
+        if self.draft.cloud_folder && !self.draft.destination.as_os_str().is_empty() {
+            let latest = self.draft.destination.join(crate::engine::latest::FOLDER);
+            ui.horizontal(|ui| {
+                ui.label(format!("Point your cloud backup at this folder: {}", format::display(&latest)));
+                if ui.button("Copy").clicked() {
+                    ui.ctx().copy_text(text_of(&latest));
+                }
+            });
+        }
         ui.add_space(6.0);
 
         widgets::section(ui, "How many backups to keep");

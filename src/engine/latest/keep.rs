@@ -1,0 +1,88 @@
+//! Which files of `latest` keep their last good copy although the new set lacks them: those the
+//! run could not back up (in use, unreadable, in a folder that could not be read). A file that was
+//! deleted from the data folder is not kept, and neither is a database file: the database files
+//! in `latest` are always the new set's, as one group, never a mix of two days.
+
+use super::super::{FileProblem, ProblemKind, pathcode};
+use crate::plan::Source;
+use std::collections::BTreeSet;
+
+#[derive(Debug, Default)]
+pub struct Keep {
+    files: BTreeSet<String>,
+    folders: BTreeSet<String>,
+}
+
+impl Keep {
+    pub fn new(problems: &[FileProblem], sources: &[Source]) -> Keep {
+        let mut keep = Keep::default();
+        for p in problems {
+            let folder = match p.kind {
+                ProblemKind::Failed | ProblemKind::Skipped => false,
+                ProblemKind::FolderFailed => true,
+                ProblemKind::Vanished | ProblemKind::NotAFile => continue,
+            };
+            let Some((source, rel)) =
+                sources.iter().find_map(|s| Some((s, p.path.strip_prefix(&s.root).ok()?)))
+            else {
+                continue;
+            };
+            if source.is_data_folder && rel.components().count() == 1 && !folder {
+                continue;
+            }
+            let key = pathcode::encode(rel);
+            let key =
+                if key.is_empty() { source.set_dir.clone() } else { format!("{}/{key}", source.set_dir) };
+            if folder {
+                keep.folders.insert(key)
+            } else {
+                keep.files.insert(key)
+            };
+        }
+        keep
+    }
+
+    /// Whether the entry of `latest` at `key` stays although the new set lacks it: a kept file, a
+    /// folder on the way to one, or anything in a folder that could not be read.
+    pub fn covers(&self, key: &str) -> bool {
+        if self.files.contains(key) || self.folders.contains(key) {
+            return true;
+        }
+        let below = format!("{key}/");
+        let holds =
+            |set: &BTreeSet<String>| set.range(below.clone()..).next().is_some_and(|k| k.starts_with(&below));
+        if holds(&self.files) || holds(&self.folders) {
+            return true;
+        }
+        key.match_indices('/').any(|(i, _)| self.folders.contains(&key[..i]))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    #[test]
+    fn failed_files_and_folders_are_kept_but_not_vanished_or_database_files() {
+        let sources =
+            [Source { root: "/d".into(), set_dir: "data".into(), recursive: true, is_data_folder: true }];
+        let p = |path: &str, kind| FileProblem { path: PathBuf::from(path), kind, reason: String::new() };
+        let keep = Keep::new(
+            &[
+                p("/d/Docs/letter.doc", ProblemKind::Failed),
+                p("/d/Xrays/2024", ProblemKind::FolderFailed),
+                p("/d/Docs/gone.doc", ProblemKind::Vanished),
+                p("/d/Practice.db", ProblemKind::Failed),
+            ],
+            &sources,
+        );
+        assert!(keep.covers("data/Docs/letter.doc"));
+        assert!(keep.covers("data/Docs"), "the folder on the way");
+        assert!(keep.covers("data"));
+        assert!(keep.covers("data/Xrays/2024/a/b.dcm"));
+        assert!(!keep.covers("data/Xrays/2024b"));
+        assert!(!keep.covers("data/Docs/gone.doc"));
+        assert!(!keep.covers("data/Practice.db"));
+    }
+}

@@ -1,0 +1,191 @@
+//! `latest`: the data of the newest good set, in a folder whose path never changes, for the
+//! practice's cloud backup to follow (most cloud clients do not know hard links, so pointed at the
+//! dated sets they would upload every set whole).
+//!
+//! After each good run `latest` is brought up to date in place: a file that did not change is not
+//! touched; a new or changed one is made beside `latest` (linked from the new set, or copied where
+//! the drive has no hard links) and renamed into place, so it appears only complete; a file that
+//! is no longer in the data folder goes. A file the run could not back up keeps its last good copy.
+//! `latest.manifest.tsv` beside it lists what it holds, so `verify latest` can check it.
+//! While an update is under way `latest.unfinished` says so: a run that was stopped or killed
+//! leaves it, and the next good run checks every file of `latest` again rather than trusting the
+//! manifest, and finishes the job.
+
+mod bring;
+mod cursor;
+mod keep;
+mod prune;
+
+pub use keep::Keep;
+
+use super::manifest::{self, Reader};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+
+pub const FOLDER: &str = "latest";
+pub const MANIFEST: &str = "latest.manifest.tsv";
+/// Beside `latest` while it is being brought up to date.
+pub const UNFINISHED: &str = "latest.unfinished";
+/// New copies are made here before they are renamed into `latest`: never inside it, where a cloud
+/// client would see them half-made. A partial folder, so the next run's clean-up takes leftovers.
+const STAGING: &str = ".partial-latest";
+
+/// What bringing `latest` up to date did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Update {
+    pub folder: PathBuf,
+    /// Files added or replaced: what the cloud client will upload.
+    pub changed: u64,
+    pub bytes_changed: u64,
+    /// Files removed because they are no longer in the data folder.
+    pub removed: u64,
+    /// Files this run could not back up, whose last good copy stays in `latest`.
+    pub kept: u64,
+    /// Files of `latest` that could not be brought up to date: (path in `latest`, why).
+    pub problems: Vec<(String, String)>,
+    /// Why the update did not run or did not finish, in plain words.
+    pub failure: Option<String>,
+}
+
+impl Update {
+    /// `latest` now holds the new set's data (and the kept files), as its manifest says.
+    pub fn is_complete(&self) -> bool {
+        self.failure.is_none() && self.problems.is_empty()
+    }
+}
+
+/// What an update works from.
+pub struct Job<'a> {
+    /// The backup folder.
+    pub dest: &'a Path,
+    /// The set just made, which `latest` is to hold.
+    pub set: &'a Path,
+    pub hard_links: bool,
+    pub keep: &'a Keep,
+    pub cancel: &'a AtomicBool,
+}
+
+/// Brings `latest` up to date with `job.set`. Never fails the run: what went wrong is in the result.
+pub fn update(job: &Job) -> Update {
+    let folder = job.dest.join(FOLDER);
+    let mut out = Update { folder: folder.clone(), ..Update::default() };
+    if let Err(why) = run(job, &folder, &mut out) {
+        out.failure = Some(why);
+    }
+    let _ = super::readonly::remove_tree(&job.dest.join(STAGING));
+    out
+}
+
+fn run(job: &Job, folder: &Path, out: &mut Update) -> Result<(), String> {
+    let dest = job.dest;
+    let shown = |p: &Path| crate::format::display(p);
+    match std::fs::symlink_metadata(folder) {
+        Ok(m) if m.is_dir() && !m.is_symlink() => {}
+        Ok(_) => {
+            return Err(format!(
+                "{} is not a plain folder (it is a file or a link to somewhere else), so it was left alone. Remove it; the next backup makes it again.",
+                shown(folder)
+            ));
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir(folder).map_err(|e| format!("cannot make {}: {}", shown(folder), e))?;
+        }
+        Err(e) => return Err(format!("cannot read {}: {}", shown(folder), e)),
+    }
+    let set_manifest = job.set.join(manifest::FILE_NAME);
+    let open = || Reader::open(&set_manifest).map(|(_, r)| r).map_err(|e| e.to_string());
+    // Trusted only when the last update finished: then its manifest says what `latest` holds.
+    let unfinished = dest.join(UNFINISHED);
+    let old = dest.join(MANIFEST);
+    let trusted = !unfinished.exists() && manifest::check(&old).is_ok();
+    let say = "The cloud copy in the folder latest is being brought up to date. If this file stays, that was interrupted: the next good backup finishes it.\n";
+    write_flushed(&unfinished, say.as_bytes())
+        .map_err(|e| format!("cannot write {}: {}", shown(&unfinished), e))?;
+    let staging = dest.join(STAGING);
+    let _ = super::readonly::remove_tree(&staging);
+    std::fs::create_dir(&staging).map_err(|e| format!("cannot make {}: {}", shown(&staging), e))?;
+    crate::fault::pause("latest");
+
+    let kept = prune::prune(folder, &mut cursor::Cursor::new(Some(open()?))?, job.keep, out)?;
+    crate::fault::pause("latest-pruned");
+    let old = if trusted { Reader::open(&old).ok().map(|(_, r)| r) } else { None };
+    let spot = bring::Spot { folder, set: job.set, staging: &staging, hard_links: job.hard_links };
+    bring::bring(&spot, &mut cursor::Cursor::new(Some(open()?))?, old, job.cancel, out)?;
+    if !out.problems.is_empty() {
+        return Ok(());
+    }
+    write_manifest(dest, &set_manifest, &kept)
+        .map_err(|e| format!("cannot write {}: {}", shown(&dest.join(MANIFEST)), e))?;
+    crate::platform::flush_dir(dest);
+    std::fs::remove_file(&unfinished).map_err(|e| format!("cannot remove {}: {}", shown(&unfinished), e))?;
+    crate::platform::flush_dir(dest);
+    Ok(())
+}
+
+/// Writes `latest.manifest.tsv`: the set's own manifest, with the entries of the kept files merged
+/// in where there are any. Written beside it and renamed over, so it is always whole.
+fn write_manifest(dest: &Path, set_manifest: &Path, kept: &[manifest::Entry]) -> std::io::Result<()> {
+    let fresh = dest.join(format!("{MANIFEST}.new"));
+    let _ = std::fs::remove_file(&fresh);
+    if kept.is_empty() {
+        std::fs::copy(set_manifest, &fresh)?;
+        std::fs::File::open(&fresh)?.sync_all()?;
+    } else {
+        let (header, mut set) = Reader::open(set_manifest).map_err(std::io::Error::other)?;
+        let entries = dest.join(format!("{MANIFEST}.entries"));
+        let mut w = manifest::EntryWriter::create(&entries)?;
+        let mut kept = kept.iter().peekable();
+        while let Some(e) = set.next_entry().map_err(std::io::Error::other)? {
+            while let Some(k) = kept.next_if(|k| manifest::path_order(&k.path, &e.path).is_lt()) {
+                w.push(k)?;
+            }
+            kept.next_if(|k| k.path == e.path);
+            w.push(&e)?;
+        }
+        for k in kept {
+            w.push(k)?;
+        }
+        w.finish(&fresh, &header, |_| {})?;
+    }
+    std::fs::rename(&fresh, dest.join(MANIFEST))
+}
+
+fn write_flushed(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    std::fs::write(path, bytes)?;
+    std::fs::File::open(path)?.sync_all()?;
+    crate::platform::flush_dir(path.parent().unwrap_or(Path::new(".")));
+    Ok(())
+}
+
+impl Update {
+    /// In plain words, for the Done screen, the log and the terminal: what changed in `latest` (what
+    /// the cloud backup will upload), or why it is behind.
+    pub fn words(&self) -> String {
+        use crate::format::{bytes, files};
+        let folder = crate::format::display(&self.folder);
+        if !self.is_complete() {
+            let why = match &self.failure {
+                Some(why) => why.clone(),
+                None => format!(
+                    "{} could not be brought up to date (named in the log)",
+                    files(self.problems.len() as u64)
+                ),
+            };
+            return format!("{folder} is NOT fully up to date: {why}. The next good backup finishes it.");
+        }
+        let mut s = if self.changed + self.removed == 0 {
+            format!("{folder}: nothing changed, so the cloud backup has nothing new to upload")
+        } else {
+            format!(
+                "{folder}: {} changed ({}), {} removed",
+                files(self.changed),
+                bytes(self.bytes_changed),
+                files(self.removed)
+            )
+        };
+        if self.kept > 0 {
+            s.push_str(&format!("; {} not backed up this time keep their last good copy", files(self.kept)));
+        }
+        s
+    }
+}
