@@ -108,6 +108,9 @@ pub struct RunArgs {
     /// Skip re-reading the copies.
     #[arg(long)]
     pub no_verify: bool,
+    /// Do not bring `latest`, the folder the cloud backup follows, up to date this time.
+    #[arg(long)]
+    pub no_cloud_folder: bool,
     /// Write the log here instead of <data folder>/logfiles/backup.log.
     #[arg(long, value_name = "PATH")]
     pub log_file: Option<PathBuf>,
@@ -164,6 +167,9 @@ pub fn run_settings(config: Option<PathBuf>, args: &RunArgs) -> Result<Settings,
     }
     if let Some(n) = args.keep {
         (s.keep_last, s.keep_daily, s.keep_weekly, s.keep_monthly) = (n, 0, 0, 0);
+    }
+    if args.no_cloud_folder {
+        s.cloud_folder = false;
     }
     if args.no_verify {
         s.verify_after_backup = false;

@@ -212,6 +212,14 @@ fn on_an_exfat_drive_latest_is_a_copy_kept_up_to_date() {
 }
 
 #[test]
+fn no_latest_when_the_command_line_says_so() {
+    let env = TestEnv::with_practice();
+    let out = env.backup(&["--no-cloud-folder"]);
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    assert!(!latest(&env).exists());
+}
+
+#[test]
 fn no_latest_when_the_settings_say_so() {
     let env = TestEnv::with_practice();
     let settings = env.path("settings.ron");
