@@ -239,3 +239,22 @@ fn no_latest_when_the_settings_say_so() {
     assert!(!latest(&env).exists());
     assert!(!env.log().contains("Cloud copy"));
 }
+
+/// `latest` replaced by a link to somewhere else (here the live data folder): nothing is changed
+/// through it, and the run says the cloud copy is behind.
+#[test]
+fn a_latest_that_is_a_link_is_left_alone_and_named() {
+    let env = TestEnv::with_practice();
+    assert_eq!(code(&env.backup(&[])), 0);
+    std::fs::remove_dir_all(latest(&env)).unwrap();
+    std::os::unix::fs::symlink(&env.data, latest(&env)).unwrap();
+    let data = tree(&env.data, &["logfiles"]);
+    env.write("X-rays/2025/new patient.dcm", &pseudo_random(20, 1000));
+    let out = env.backup(&[]);
+    assert_eq!(code(&out), 1, "{}", text(&out));
+    assert!(text(&out).contains("is NOT up to date. It is not a plain folder"), "{}", text(&out));
+    let mut now = tree(&env.data, &["logfiles"]);
+    now.retain(|(p, _)| !p.ends_with("new patient.dcm"));
+    assert_eq!(now, data, "the live data is untouched");
+    assert!(env.log().contains("Result:          COMPLETED WITH ERRORS"), "{}", env.log());
+}

@@ -36,7 +36,9 @@ pub(super) fn bring(
     let mut made = 0u64;
     while let Some(e) = wanted.take()? {
         if cancel.load(Ordering::Relaxed) {
-            return Err("the backup was stopped before the cloud copy was fully up to date; the next good backup finishes it".into());
+            return Err(
+                "The backup was stopped while it was being updated. The next good backup finishes it.".into(),
+            );
         }
         let Ok(rel) = pathcode::decode(&e.path) else {
             out.problems.push((e.path.clone(), "bad path in the set's manifest".into()));

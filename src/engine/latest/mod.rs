@@ -78,32 +78,31 @@ pub fn update(job: &Job) -> Update {
 
 fn run(job: &Job, folder: &Path, out: &mut Update) -> Result<(), String> {
     let dest = job.dest;
-    let shown = |p: &Path| crate::format::display(p);
     match std::fs::symlink_metadata(folder) {
         Ok(m) if m.is_dir() && !m.is_symlink() => {}
         Ok(_) => {
-            return Err(format!(
-                "{} is not a plain folder (it is a file or a link to somewhere else), so it was left alone. Remove it; the next backup makes it again.",
-                shown(folder)
-            ));
+            return Err("It is not a plain folder (it is a file, or a link to somewhere else), so it was left alone. Ask your IT contact to remove it; the next backup then makes it again.".into());
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            std::fs::create_dir(folder).map_err(|e| format!("cannot make {}: {}", shown(folder), e))?;
+            std::fs::create_dir(folder).map_err(|e| cannot("make", folder, &e))?;
         }
-        Err(e) => return Err(format!("cannot read {}: {}", shown(folder), e)),
+        Err(e) => return Err(cannot("read", folder, &e)),
     }
     let set_manifest = job.set.join(manifest::FILE_NAME);
-    let open = || Reader::open(&set_manifest).map(|(_, r)| r).map_err(|e| e.to_string());
+    let open = || {
+        Reader::open(&set_manifest).map(|(_, r)| r).map_err(|e| {
+            format!("Cannot read the new backup's manifest: {e}. The next good backup tries again.")
+        })
+    };
     // Trusted only when the last update finished: then its manifest says what `latest` holds.
     let unfinished = dest.join(UNFINISHED);
     let old = dest.join(MANIFEST);
     let trusted = !unfinished.exists() && manifest::check(&old).is_ok();
     let say = "The cloud copy in the folder latest is being brought up to date. If this file stays, that was interrupted: the next good backup finishes it.\n";
-    write_flushed(&unfinished, say.as_bytes())
-        .map_err(|e| format!("cannot write {}: {}", shown(&unfinished), e))?;
+    write_flushed(&unfinished, say.as_bytes()).map_err(|e| cannot("write", &unfinished, &e))?;
     let staging = dest.join(STAGING);
     let _ = super::readonly::remove_tree(&staging);
-    std::fs::create_dir(&staging).map_err(|e| format!("cannot make {}: {}", shown(&staging), e))?;
+    std::fs::create_dir(&staging).map_err(|e| cannot("make", &staging, &e))?;
     crate::fault::pause("latest");
 
     let kept = prune::prune(folder, &mut cursor::Cursor::new(Some(open()?))?, job.keep, out)?;
@@ -114,12 +113,17 @@ fn run(job: &Job, folder: &Path, out: &mut Update) -> Result<(), String> {
     if !out.problems.is_empty() {
         return Ok(());
     }
-    write_manifest(dest, &set_manifest, &kept)
-        .map_err(|e| format!("cannot write {}: {}", shown(&dest.join(MANIFEST)), e))?;
+    write_manifest(dest, &set_manifest, &kept).map_err(|e| cannot("write", &dest.join(MANIFEST), &e))?;
     crate::platform::flush_dir(dest);
-    std::fs::remove_file(&unfinished).map_err(|e| format!("cannot remove {}: {}", shown(&unfinished), e))?;
+    std::fs::remove_file(&unfinished).map_err(|e| cannot("remove", &unfinished, &e))?;
     crate::platform::flush_dir(dest);
     Ok(())
+}
+
+/// Why the update stopped, in a sentence that names the path and what happens next.
+fn cannot(what: &str, path: &Path, e: &std::io::Error) -> String {
+    let path = crate::format::display(path);
+    format!("Cannot {what} {path}: {}. The next good backup tries again.", super::copy::describe(e))
 }
 
 /// Writes `latest.manifest.tsv`: the set's own manifest, with the entries of the kept files merged
@@ -167,21 +171,21 @@ impl Update {
             let why = match &self.failure {
                 Some(why) => why.clone(),
                 None => format!(
-                    "{} could not be brought up to date (named in the log)",
+                    "{} could not be brought up to date (named in the log). The next good backup tries again.",
                     files(self.problems.len() as u64)
                 ),
             };
-            return format!("{folder} is NOT fully up to date: {why}. The next good backup finishes it.");
+            return format!("{folder} is NOT up to date. {why}");
         }
-        let mut s = if self.changed + self.removed == 0 {
-            format!("{folder}: nothing changed, so the cloud backup has nothing new to upload")
-        } else {
-            format!(
+        let mut s = match (self.changed, self.removed) {
+            (0, 0) => format!("{folder}: nothing changed, so the cloud backup has nothing new to upload"),
+            (changed, 0) => format!("{folder}: {} changed ({})", files(changed), bytes(self.bytes_changed)),
+            (changed, removed) => format!(
                 "{folder}: {} changed ({}), {} removed",
-                files(self.changed),
+                files(changed),
                 bytes(self.bytes_changed),
-                files(self.removed)
-            )
+                files(removed)
+            ),
         };
         if self.kept > 0 {
             s.push_str(&format!("; {} not backed up this time keep their last good copy", files(self.kept)));
