@@ -63,7 +63,6 @@ fn latest_follows_the_data_folder_and_leaves_unchanged_files_untouched() {
         let p = Path::new("data").join(f);
         assert_eq!(after[&p], before[&p], "{f}: the same file, with the same time");
     }
-    // New X-ray, new form, changed form, the database, and the log the first run wrote.
     // The new X-ray, the new form, the changed form and the database.
     assert!(text(&out).contains("latest: 4 files changed"), "{}", text(&out));
     assert!(env.log().contains("1 file removed"), "{}", env.log());

@@ -117,6 +117,7 @@ fn cloud_copy(plan: &Plan, report: &mut Report, set: &Path, ends: &Ends) {
         hard_links: report.hard_links,
         keep: &keep,
         cancel: ends.cancel,
+        lost: &|| (ends.still_ours)().is_err(),
     };
     let update = latest::update(&job);
     if !update.is_complete() {

@@ -63,7 +63,7 @@ pub fn decode(text: &str) -> Result<PathBuf, DecodeError> {
     Ok(path)
 }
 
-fn decode_component(part: &str) -> Option<OsString> {
+pub fn decode_component(part: &str) -> Option<OsString> {
     let mut bytes = Vec::with_capacity(part.len());
     let mut it = part.bytes();
     while let Some(b) = it.next() {

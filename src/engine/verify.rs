@@ -26,15 +26,16 @@ impl Verified {
     }
 }
 
-/// Where the manifest of `folder` is: inside a set; beside `latest`, which holds only the data.
+/// Where the manifest of `folder` is: inside a set; beside `latest`, which holds only the data (a
+/// `manifest.tsv` inside `latest` is data, or planted, never its manifest). Windows compares names
+/// without regard to capitals, so `Latest` is `latest` there.
 fn manifest_of(folder: &Path) -> Result<PathBuf, ManifestError> {
-    let inside = folder.join(manifest::FILE_NAME);
-    let Some(dest) = folder.parent().filter(|_| folder.file_name() == Some(latest::FOLDER.as_ref())) else {
-        return Ok(inside);
+    let is_latest = folder.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+        if cfg!(windows) { n.eq_ignore_ascii_case(latest::FOLDER) } else { n == latest::FOLDER }
+    });
+    let Some(dest) = folder.parent().filter(|_| is_latest) else {
+        return Ok(folder.join(manifest::FILE_NAME));
     };
-    if inside.exists() {
-        return Ok(inside);
-    }
     if dest.join(latest::UNFINISHED).exists() {
         return Err(ManifestError::Unfinished { path: folder.to_path_buf() });
     }

@@ -5,9 +5,10 @@
 use super::super::copy::{self, Shared};
 use super::super::manifest::{Entry, Kind, Mtime, Reader};
 use super::super::{pathcode, readonly, retry};
-use super::{Update, cursor::Cursor};
+use super::{Stops, Update, cursor::Cursor};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64};
 
 /// Where things are.
 pub(super) struct Spot<'a> {
@@ -25,35 +26,47 @@ pub(super) fn bring(
     spot: &Spot,
     wanted: &mut Cursor,
     old: Option<Reader>,
-    cancel: &AtomicBool,
+    stops: &Stops,
     out: &mut Update,
 ) -> Result<(), String> {
     let mut old = Cursor::new(old)?;
     let (abort, bytes) = (AtomicBool::new(false), AtomicU64::new(0));
-    let shared = Shared { cancel, abort: &abort, bytes_done: &bytes };
+    let shared = Shared { cancel: stops.cancel, abort: &abort, bytes_done: &bytes };
     let mut buf = vec![0; copy::BUFFER];
     let mut folders: Vec<(PathBuf, Mtime)> = Vec::new();
     let mut made = 0u64;
+    // Folders of `latest` known to be real folders (not links), as relative paths.
+    let mut real: HashSet<PathBuf> = HashSet::from([PathBuf::new()]);
     while let Some(e) = wanted.take()? {
-        if cancel.load(Ordering::Relaxed) {
-            return Err(
-                "The backup was stopped while it was being updated. The next good backup finishes it.".into(),
-            );
-        }
+        stops.check()?;
         let Ok(rel) = pathcode::decode(&e.path) else {
             out.problems.push((e.path.clone(), "bad path in the set's manifest".into()));
             continue;
         };
         let target = spot.folder.join(&rel);
         let was = std::fs::symlink_metadata(&target).ok();
+        // Nothing is ever made or replaced through a link someone put in `latest` (and the first
+        // pass could not remove): it would land outside the backup folder.
+        let parent = rel.parent().unwrap_or(Path::new(""));
+        let safe =
+            real.contains(parent) || super::super::verify::link_on_the_way(spot.folder, &rel).is_none();
+        let linked = was.as_ref().is_some_and(|m| m.is_symlink()) && !matches!(e.kind, Kind::Symlink { .. });
+        if !safe || linked {
+            out.problems.push((e.path.clone(), "a link to somewhere else is in the way: left alone".into()));
+            continue;
+        }
         let result = match e.kind {
             Kind::Dir => {
-                folders.push((target.clone(), e.mtime));
-                match was {
+                let made = match was {
                     Some(m) if m.is_dir() => Ok(false),
                     // `extra`, above each extra folder, has no entry of its own.
                     _ => std::fs::create_dir_all(&target).map(|()| false).map_err(|e| copy::describe(&e)),
+                };
+                if made.is_ok() {
+                    folders.push((target.clone(), e.mtime));
+                    real.insert(rel.clone());
                 }
+                made
             }
             Kind::File { size, hash } => {
                 let before = old.find(&e.path)?;

@@ -17,8 +17,11 @@ impl Keep {
     pub fn new(problems: &[FileProblem], sources: &[Source]) -> Keep {
         let mut keep = Keep::default();
         for p in problems {
+            // A folder that could not be read is named as FAILED with the folder's own path.
             let folder = match p.kind {
-                ProblemKind::Failed | ProblemKind::Skipped => false,
+                ProblemKind::Failed | ProblemKind::Skipped => {
+                    std::fs::symlink_metadata(&p.path).is_ok_and(|m| m.is_dir())
+                }
                 ProblemKind::FolderFailed => true,
                 ProblemKind::Vanished | ProblemKind::NotAFile => continue,
             };
@@ -27,7 +30,9 @@ impl Keep {
             else {
                 continue;
             };
-            if source.is_data_folder && rel.components().count() == 1 && !folder {
+            // A whole source that could not be read keeps nothing: the database would go with it.
+            let top = rel.components().count();
+            if top == 0 || source.is_data_folder && top == 1 && !folder {
                 continue;
             }
             let key = pathcode::encode(rel);

@@ -63,6 +63,8 @@ pub struct Job<'a> {
     pub hard_links: bool,
     pub keep: &'a Keep,
     pub cancel: &'a AtomicBool,
+    /// Whether this run's lock has been taken over by another run: then it stops at once.
+    pub lost: &'a dyn Fn() -> bool,
 }
 
 /// Brings `latest` up to date with `job.set`. Never fails the run: what went wrong is in the result.
@@ -105,19 +107,44 @@ fn run(job: &Job, folder: &Path, out: &mut Update) -> Result<(), String> {
     std::fs::create_dir(&staging).map_err(|e| cannot("make", &staging, &e))?;
     crate::fault::pause("latest");
 
-    let kept = prune::prune(folder, &mut cursor::Cursor::new(Some(open()?))?, job.keep, out)?;
+    let stops = Stops { cancel: job.cancel, lost: job.lost };
+    let kept = prune::prune(folder, &mut cursor::Cursor::new(Some(open()?))?, job.keep, &stops, out)?;
     crate::fault::pause("latest-pruned");
     let old = if trusted { Reader::open(&old).ok().map(|(_, r)| r) } else { None };
     let spot = bring::Spot { folder, set: job.set, staging: &staging, hard_links: job.hard_links };
-    bring::bring(&spot, &mut cursor::Cursor::new(Some(open()?))?, old, job.cancel, out)?;
+    bring::bring(&spot, &mut cursor::Cursor::new(Some(open()?))?, old, &stops, out)?;
     if !out.problems.is_empty() {
         return Ok(());
     }
+    // Every new copy and every rename in `latest` is on the drive before the manifest says so.
+    crate::platform::flush_tree(folder).map_err(|e| cannot("write out", folder, &e))?;
+    stops.check()?;
     write_manifest(dest, &set_manifest, &kept).map_err(|e| cannot("write", &dest.join(MANIFEST), &e))?;
     crate::platform::flush_dir(dest);
     std::fs::remove_file(&unfinished).map_err(|e| cannot("remove", &unfinished, &e))?;
     crate::platform::flush_dir(dest);
     Ok(())
+}
+
+/// What stops an update part-way.
+pub(super) struct Stops<'a> {
+    pub cancel: &'a AtomicBool,
+    pub lost: &'a dyn Fn() -> bool,
+}
+
+impl Stops<'_> {
+    /// Fails once the run has been cancelled or its lock taken over by another run.
+    pub fn check(&self) -> Result<(), String> {
+        if (self.lost)() {
+            return Err("Another backup took over this one's lock while it was being updated; that backup brings it up to date.".into());
+        }
+        if self.cancel.load(std::sync::atomic::Ordering::Relaxed) {
+            return Err(
+                "The backup was stopped while it was being updated. The next good backup finishes it.".into(),
+            );
+        }
+        Ok(())
+    }
 }
 
 /// Why the update stopped, in a sentence that names the path and what happens next.
@@ -132,15 +159,16 @@ fn write_manifest(dest: &Path, set_manifest: &Path, kept: &[manifest::Entry]) ->
     let fresh = dest.join(format!("{MANIFEST}.new"));
     let _ = std::fs::remove_file(&fresh);
     if kept.is_empty() {
-        std::fs::copy(set_manifest, &fresh)?;
-        std::fs::File::open(&fresh)?.sync_all()?;
+        let mut out = manifest::create_fresh(&fresh)?;
+        std::io::copy(&mut std::fs::File::open(set_manifest)?, &mut out)?;
+        out.sync_all()?;
     } else {
         let (header, mut set) = Reader::open(set_manifest).map_err(std::io::Error::other)?;
         let entries = dest.join(format!("{MANIFEST}.entries"));
         let mut w = manifest::EntryWriter::create(&entries)?;
         let mut kept = kept.iter().peekable();
         while let Some(e) = set.next_entry().map_err(std::io::Error::other)? {
-            while let Some(k) = kept.next_if(|k| manifest::path_order(&k.path, &e.path).is_lt()) {
+            while let Some(k) = kept.next_if(|k| cursor::order(&k.path, &e.path).is_lt()) {
                 w.push(k)?;
             }
             kept.next_if(|k| k.path == e.path);
@@ -155,8 +183,10 @@ fn write_manifest(dest: &Path, set_manifest: &Path, kept: &[manifest::Entry]) ->
 }
 
 fn write_flushed(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    std::fs::write(path, bytes)?;
-    std::fs::File::open(path)?.sync_all()?;
+    use std::io::Write;
+    let mut f = manifest::create_fresh(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
     crate::platform::flush_dir(path.parent().unwrap_or(Path::new(".")));
     Ok(())
 }

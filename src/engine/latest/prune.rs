@@ -4,8 +4,8 @@
 //! `a.txt` with it.
 
 use super::super::manifest::{Entry, Kind, Mtime};
-use super::super::{copy, pathcode, readonly};
-use super::{Keep, Update, cursor::Cursor};
+use super::super::{copy, pathcode, readonly, retry};
+use super::{Keep, Stops, Update, cursor::Cursor};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64};
 
@@ -15,12 +15,16 @@ pub(super) fn prune(
     folder: &Path,
     wanted: &mut Cursor,
     keep: &Keep,
+    stops: &Stops,
     out: &mut Update,
 ) -> Result<Vec<Entry>, String> {
+    let (abort, bytes) = (AtomicBool::new(false), AtomicU64::new(0));
+    let shared = copy::Shared { cancel: stops.cancel, abort: &abort, bytes_done: &bytes };
     let mut kept = Vec::new();
     let mut walk =
         walkdir::WalkDir::new(folder).min_depth(1).follow_links(false).sort_by_file_name().into_iter();
     while let Some(item) = walk.next() {
+        stops.check()?;
         let entry = match item {
             Ok(e) => e,
             Err(e) => {
@@ -49,22 +53,35 @@ pub(super) fn prune(
             out.kept += u64::from(t.is_file());
             continue;
         }
-        let removed = if t.is_dir() {
+        if t.is_dir() {
             walk.skip_current_dir();
-            let files = count_files(entry.path());
-            readonly::remove_tree(entry.path()).map(|()| files)
-        } else {
-            // A link to a folder (a junction on Windows) is removed as a folder, not followed.
-            readonly::remove_file(entry.path())
-                .or_else(|e| std::fs::remove_dir(entry.path()).map_err(|_| e))
-                .map(|()| 1)
-        };
-        match removed {
+        }
+        match remove(entry.path(), t.is_dir(), &shared) {
             Ok(n) => out.removed += n,
             Err(e) => out.problems.push((key, format!("cannot be removed: {}", copy::describe(&e)))),
         }
     }
     Ok(kept)
+}
+
+/// Removes one thing from `latest`, waiting a little for a program (the cloud client itself) that
+/// holds it open. Returns how many files went.
+fn remove(path: &Path, dir: bool, shared: &copy::Shared) -> std::io::Result<u64> {
+    let files = if dir { count_files(path) } else { 1 };
+    for attempt in 0.. {
+        let result = if dir {
+            readonly::remove_tree(path)
+        } else {
+            // A link to a folder (a junction on Windows) is removed as a folder, not followed.
+            readonly::remove_file(path).or_else(|e| std::fs::remove_dir(path).map_err(|_| e))
+        };
+        match result {
+            Err(e)
+                if copy::is_in_use(&e) && retry::wait(retry::Trouble::InUse, attempt, shared).is_some() => {}
+            other => return other.map(|()| files),
+        }
+    }
+    unreachable!("the retry loop ends by returning")
 }
 
 fn count_files(dir: &Path) -> u64 {

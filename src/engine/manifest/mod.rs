@@ -14,7 +14,7 @@ pub use super::mtime::{Mtime, Stamp};
 use chrono::{DateTime, Utc};
 pub use read::{Reader, Summary, check, read, read_header};
 use std::path::PathBuf;
-pub use write::{EntryWriter, write};
+pub use write::{EntryWriter, create_fresh, write};
 
 pub const FILE_NAME: &str = "manifest.tsv";
 const MAGIC: &str = "logoff-backup manifest";

@@ -28,7 +28,7 @@ pub struct EntryWriter {
 
 impl EntryWriter {
     pub fn create(path: &Path) -> io::Result<EntryWriter> {
-        let out = BufWriter::with_capacity(1 << 16, File::create(path)?);
+        let out = BufWriter::with_capacity(1 << 16, create_fresh(path)?);
         Ok(EntryWriter { out, path: path.to_path_buf(), count: 0, files: 0, bytes: 0 })
     }
 
@@ -66,6 +66,16 @@ impl EntryWriter {
         out.finish(self.count)?;
         std::fs::remove_file(&self.path)
     }
+}
+
+/// Creates `path` anew: whatever is there goes first, so a link planted at that name in the
+/// backup folder (which every user may write to) is replaced, never written through.
+pub fn create_fresh(path: &Path) -> io::Result<File> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    std::fs::OpenOptions::new().write(true).create_new(true).open(path)
 }
 
 fn tsv(s: &str) -> String {
@@ -113,7 +123,7 @@ struct Hashing {
 impl Hashing {
     fn create(path: &Path) -> io::Result<Hashing> {
         Ok(Hashing {
-            inner: BufWriter::with_capacity(1 << 16, File::create(path)?),
+            inner: BufWriter::with_capacity(1 << 16, create_fresh(path)?),
             hasher: blake3::Hasher::new(),
         })
     }

@@ -1,0 +1,94 @@
+//! `latest` against odd names, unreadable folders and links planted in the backup folder (every
+//! user who may run the backup has Full control of it).
+
+#![cfg(unix)]
+mod common;
+use common::scenario::*;
+use common::*;
+use std::path::PathBuf;
+
+fn latest(env: &TestEnv) -> PathBuf {
+    env.dest.join("latest")
+}
+
+/// Names whose manifest text sorts differently from the names themselves (a tab sorts before a
+/// space, its escape `\t` after): unchanged files stay untouched all the same.
+#[test]
+fn unchanged_files_beside_names_with_escapes_are_left_alone() {
+    let env = TestEnv::with_practice();
+    env.write("Docs/a\tb.txt", b"tab");
+    env.write("Docs/a b/x.dcm", &pseudo_random(9, 5000));
+    assert_eq!(code(&env.backup(&[])), 0);
+    let p = latest(&env).join("data/Docs/a b/x.dcm");
+    let before = inode(&p);
+    let child = env.spawn_with_faults("pause:latest-pruned", &[]);
+    env.wait_for_pause("latest-pruned");
+    assert!(p.exists(), "nothing unchanged is removed to be made again");
+    env.resume("latest-pruned");
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    assert!(text(&out).contains("nothing changed"), "{}", text(&out));
+    assert_eq!(inode(&p), before);
+    let verify = env.command().arg("verify").arg(latest(&env)).output().unwrap();
+    assert_eq!(code(&verify), 0, "{}", text(&verify));
+}
+
+/// A folder that cannot be read today: its files keep their last good copy in `latest`, whether
+/// the folder is deep or at the top of the data folder.
+#[test]
+fn files_in_a_folder_that_cannot_be_read_keep_their_last_good_copy() {
+    use std::os::unix::fs::PermissionsExt;
+    for (folder, file) in
+        [("X-rays/2024", "X-rays/2024/Jane Smith.dcm"), ("Forms", "Forms/Clinipad/form 1.xml")]
+    {
+        let env = TestEnv::with_practice();
+        assert_eq!(code(&env.backup(&[])), 0);
+        let kept = latest(&env).join("data").join(file);
+        let bytes = std::fs::read(&kept).unwrap();
+        let dir = env.data.join(folder);
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o000)).unwrap();
+        let mut c = as_ordinary_user(&env);
+        let out = env.run_args(&mut c).output().unwrap();
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+        assert_eq!(code(&out), 1, "{}", text(&out));
+        assert_eq!(std::fs::read(&kept).unwrap(), bytes, "{folder}: {}", text(&out));
+        assert!(!text(&out).contains("removed"), "{}", text(&out));
+    }
+}
+
+/// Links planted where the update writes its marker and its manifest's pieces: replaced, never
+/// written through (here they point at a database file in the live data folder).
+#[test]
+fn links_planted_in_the_backup_folder_are_never_written_through() {
+    let env = TestEnv::with_practice();
+    assert_eq!(code(&env.backup(&[])), 0);
+    let victim = env.data.join("Practice.idx");
+    let before = std::fs::read(&victim).unwrap();
+    for name in ["latest.unfinished", "latest.manifest.tsv.entries", "latest.manifest.tsv.new"] {
+        std::os::unix::fs::symlink(&victim, env.dest.join(name)).unwrap();
+    }
+    env.write("Forms/Clinipad/form 1.xml", b"<form changed/>");
+    // A file kept from before makes the manifest be merged through the `.entries` file.
+    let out = env.backup_with_faults("open:form 1.xml=13", &[]);
+    assert_eq!(code(&out), 1, "{}", text(&out));
+    assert_eq!(std::fs::read(&victim).unwrap(), before, "the live data is untouched");
+    let verify = env.command().arg("verify").arg(latest(&env)).output().unwrap();
+    assert_eq!(code(&verify), 0, "{}", text(&verify));
+}
+
+/// A folder of `latest` replaced by a link to somewhere else: the link goes, nothing is written
+/// where it pointed, and `latest` is whole again.
+#[test]
+fn a_link_in_place_of_a_folder_of_latest_is_removed_not_followed() {
+    let env = TestEnv::with_practice();
+    assert_eq!(code(&env.backup(&[])), 0);
+    let elsewhere = env.path("elsewhere");
+    std::fs::create_dir_all(elsewhere.join("2024")).unwrap();
+    std::fs::write(elsewhere.join("2024/Jane Smith.dcm"), b"not a backup").unwrap();
+    std::fs::remove_dir_all(latest(&env).join("data/X-rays")).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, latest(&env).join("data/X-rays")).unwrap();
+    let out = env.backup(&[]);
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    assert_eq!(std::fs::read(elsewhere.join("2024/Jane Smith.dcm")).unwrap(), b"not a backup");
+    assert_eq!(tree(&latest(&env).join("data"), &["logfiles"]), tree(&env.data, &["logfiles"]));
+}
