@@ -257,3 +257,19 @@ fn a_latest_that_is_a_link_is_left_alone_and_named() {
     assert_eq!(now, data, "the live data is untouched");
     assert!(env.log().contains("Result:          COMPLETED WITH ERRORS"), "{}", env.log());
 }
+
+/// Someone deletes a file from `latest` and leaves one of their own there: the next run, with no
+/// change in the data folder, notices (the folder's time changed) and puts `latest` right.
+#[test]
+fn a_latest_changed_by_hand_is_put_right_by_the_next_run() {
+    let env = TestEnv::with_practice();
+    assert_eq!(code(&env.backup(&[])), 0);
+    let xray = latest(&env).join("data/X-rays/2024/Jane Smith.dcm");
+    std::fs::remove_file(&xray).unwrap();
+    std::fs::write(latest(&env).join("data/Forms/stray.txt"), b"not from the data folder").unwrap();
+    let out = env.backup(&[]);
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    assert_eq!(latest_tree(&env), tree(&env.data, &["logfiles"]));
+    let verify = verify_latest(&env);
+    assert_eq!(code(&verify), 0, "{}", text(&verify));
+}

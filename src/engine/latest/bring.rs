@@ -20,7 +20,7 @@ pub(super) struct Spot<'a> {
 
 /// A modified time on the backup drive may be kept less finely than the source's (whole seconds,
 /// or 2 s on FAT): times this close are the same.
-const CLOSE: i64 = 2;
+pub(super) const CLOSE: i64 = 2;
 
 pub(super) fn bring(
     spot: &Spot,
@@ -144,7 +144,7 @@ fn current(
 
 /// Makes the new copy of one file in the staging folder: a link to the set's copy, or a copy of it
 /// whose bytes must hash as the set's manifest says.
-fn file(
+pub(super) fn file(
     spot: &Spot,
     rel: &Path,
     staged: &Path,
@@ -183,7 +183,7 @@ fn copy_words(e: copy::CopyError) -> String {
 
 /// Renames the staged copy into place, waiting a little for a program (the cloud client itself)
 /// that holds the old one open.
-fn put(staged: &Path, target: &Path, shared: &Shared) -> Result<(), String> {
+pub(super) fn put(staged: &Path, target: &Path, shared: &Shared) -> Result<(), String> {
     if let Some(parent) = target.parent().filter(|p| !p.is_dir()) {
         std::fs::create_dir_all(parent).map_err(|e| copy::describe(&e))?;
     }

@@ -13,6 +13,7 @@
 
 mod bring;
 mod cursor;
+mod diff;
 mod keep;
 mod prune;
 
@@ -108,11 +109,18 @@ fn run(job: &Job, folder: &Path, out: &mut Update) -> Result<(), String> {
     crate::fault::pause("latest");
 
     let stops = Stops { cancel: job.cancel, lost: job.lost };
-    let kept = prune::prune(folder, &mut cursor::Cursor::new(Some(open()?))?, job.keep, &stops, out)?;
-    crate::fault::pause("latest-pruned");
-    let old = if trusted { Reader::open(&old).ok().map(|(_, r)| r) } else { None };
     let spot = bring::Spot { folder, set: job.set, staging: &staging, hard_links: job.hard_links };
-    bring::bring(&spot, &mut cursor::Cursor::new(Some(open()?))?, old, &stops, out)?;
+    let kept = if trusted && diff::untouched(folder, &old)? {
+        // Only what differs between the two manifests is touched.
+        diff::apply(&spot, (&old, &set_manifest), job.keep, &stops, out)?
+    } else {
+        // Every file of `latest` is looked at.
+        let kept = prune::prune(folder, &mut cursor::Cursor::new(Some(open()?))?, job.keep, &stops, out)?;
+        crate::fault::pause("latest-pruned");
+        let old = if trusted { Reader::open(&old).ok().map(|(_, r)| r) } else { None };
+        bring::bring(&spot, &mut cursor::Cursor::new(Some(open()?))?, old, &stops, out)?;
+        kept
+    };
     if !out.problems.is_empty() {
         return Ok(());
     }

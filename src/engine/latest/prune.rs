@@ -66,7 +66,7 @@ pub(super) fn prune(
 
 /// Removes one thing from `latest`, waiting a little for a program (the cloud client itself) that
 /// holds it open. Returns how many files went.
-fn remove(path: &Path, dir: bool, shared: &copy::Shared) -> std::io::Result<u64> {
+pub(super) fn remove(path: &Path, dir: bool, shared: &copy::Shared) -> std::io::Result<u64> {
     let files = if dir { count_files(path) } else { 1 };
     for attempt in 0.. {
         let result = if dir {
