@@ -17,6 +17,8 @@ pub(super) struct Ends<'a> {
     pub progress: &'a dyn Progress,
     pub cancel: &'a AtomicBool,
     pub still_ours: &'a dyn Fn() -> Result<(), Stop>,
+    /// Set by the lock's heartbeat once another run has taken it over (cheap to look at often).
+    pub lost: &'a AtomicBool,
 }
 
 /// Writes the manifest, makes the set visible, brings `latest` up to date, and applies retention.
@@ -117,7 +119,8 @@ fn cloud_copy(plan: &Plan, report: &mut Report, set: &Path, ends: &Ends) {
         hard_links: report.hard_links,
         keep: &keep,
         cancel: ends.cancel,
-        lost: &|| (ends.still_ours)().is_err(),
+        lost: ends.lost,
+        still_ours: &|| (ends.still_ours)().is_ok(),
     };
     let update = latest::update(&job);
     if !update.is_complete() {

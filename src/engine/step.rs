@@ -84,7 +84,7 @@ fn locked(
     let stops = Stops { cancel, lock };
     let start = Start { partial: &partial, previous, room, fold, database };
     let result = fill(plan, progress, stops, report, start);
-    let ends = Ends { progress, cancel, still_ours: &|| still_ours(lock) };
+    let ends = Ends { progress, cancel, still_ours: &|| still_ours(lock), lost: lock.lost_flag() };
     let result = result.and_then(|entries| finish(plan, report, &partial, entries, sequence, &ends));
     if result.is_err() {
         let _ = super::readonly::remove_tree(&partial);

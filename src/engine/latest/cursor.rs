@@ -35,6 +35,11 @@ impl Cursor {
         Ok(self.next.as_ref().filter(|e| e.path == key))
     }
 
+    /// The next entry, without taking it.
+    pub fn peek(&self) -> Option<&Entry> {
+        self.next.as_ref()
+    }
+
     /// The next entry, for reading the whole manifest in order.
     pub fn take(&mut self) -> Result<Option<Entry>, String> {
         let e = self.next.take();

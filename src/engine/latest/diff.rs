@@ -6,7 +6,8 @@ use super::super::copy::{self, Shared};
 use super::super::manifest::{Entry, Kind, Mtime, Reader};
 use super::super::pathcode;
 use super::bring::{self, CLOSE, Spot};
-use super::{Keep, Stops, Update, cursor::Cursor, prune};
+use super::{Keep, Stops, Update, cursor, cursor::Cursor, prune};
+use std::cmp::Ordering;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64};
@@ -52,7 +53,8 @@ fn parent(rel: &Path) -> PathBuf {
 }
 
 /// Brings `latest` from what `old` lists to what `new` lists. Returns the entries kept although
-/// the new set lacks them. Removals come first, as in the walk (see `prune`).
+/// the new set lacks them. Both manifests are read once, side by side: what goes is removed on the
+/// way, what is new or changed is noted and made afterwards (removals first, as in `prune`).
 pub(super) fn apply(
     spot: &Spot,
     (old, new): (&Path, &Path),
@@ -65,19 +67,40 @@ pub(super) fn apply(
     let mut kept = Vec::new();
     // Folders whose entries changed: they get the set's time again at the end.
     let mut touched: HashSet<PathBuf> = HashSet::new();
+    // Each folder of the set with its time, and whether that differs from the old one.
+    let mut folders: Vec<(String, Mtime, bool)> = Vec::new();
+    let mut todo: Vec<Entry> = Vec::new();
     let (mut was, mut will) = (open(old)?, open(new)?);
     let mut gone: Option<String> = None;
-    while let Some(e) = was.take()? {
+    loop {
         stops.check()?;
-        if gone.as_ref().is_some_and(|g| e.path.strip_prefix(g.as_str()).is_some_and(|r| r.starts_with('/')))
-        {
+        let side = match (was.peek(), will.peek()) {
+            (None, None) => break,
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (Some(o), Some(n)) => cursor::order(&o.path, &n.path),
+        };
+        let before = if side.is_gt() { None } else { was.take()? };
+        let after = if side.is_lt() { None } else { will.take()? };
+        if let Some(n) = &after {
+            if n.kind == Kind::Dir {
+                folders.push((n.path.clone(), n.mtime, before.as_ref().is_none_or(|b| b.mtime != n.mtime)));
+            }
+            let same = before
+                .as_ref()
+                .is_some_and(|b| b.kind == n.kind && (b.mtime == n.mtime || b.kind == Kind::Dir));
+            if !same {
+                todo.push(n.clone());
+            }
+        }
+        let Some(e) = before else { continue };
+        let below_gone = gone
+            .as_ref()
+            .is_some_and(|g| e.path.strip_prefix(g.as_str()).is_some_and(|r| r.starts_with('/')));
+        if below_gone || after.as_ref().is_some_and(|n| same_kind(&n.kind, &e.kind)) {
             continue;
         }
-        let want = will.find(&e.path)?;
-        if want.is_some_and(|w| same_kind(&w.kind, &e.kind)) {
-            continue;
-        }
-        if want.is_none() && keep.covers(&e.path) {
+        if after.is_none() && keep.covers(&e.path) {
             out.kept += u64::from(matches!(e.kind, Kind::File { .. }));
             kept.push(e);
             continue;
@@ -96,62 +119,40 @@ pub(super) fn apply(
         }
         touched.insert(parent(&rel));
     }
-
     crate::fault::pause("latest-pruned");
-    let (mut was, mut will) = (open(old)?, open(new)?);
+
     let mut buf = vec![0; copy::BUFFER];
-    let mut folders: Vec<(PathBuf, Mtime, bool)> = Vec::new();
-    let mut made = 0u64;
-    while let Some(e) = will.take()? {
+    for (made, e) in todo.into_iter().enumerate() {
         stops.check()?;
-        let before = was.find(&e.path)?;
-        let same_dir = before.is_some_and(|b| b.kind == Kind::Dir) && e.kind == Kind::Dir;
-        let same = before.is_some_and(|b| b.kind == e.kind && b.mtime == e.mtime);
-        let retimed = before.is_none_or(|b| b.mtime != e.mtime);
-        if same && !same_dir {
-            continue;
-        }
         let Ok(rel) = pathcode::decode(&e.path) else {
             out.problems.push((e.path.clone(), "bad path in the set's manifest".into()));
             continue;
         };
         let target = spot.folder.join(&rel);
+        let staged = spot.staging.join(made.to_string());
         let result = match e.kind {
-            Kind::Dir if same_dir => Ok(false),
             Kind::Dir => std::fs::create_dir_all(&target).map(|()| false).map_err(|e| copy::describe(&e)),
-            Kind::File { size, hash } => {
-                made += 1;
-                let staged = spot.staging.join(made.to_string());
-                bring::file(spot, &rel, &staged, (size, hash), &mut buf, &shared)
-                    .and_then(|()| bring::put(&staged, &target, &shared))
-                    .map(|()| {
-                        out.bytes_changed += size;
-                        true
-                    })
-            }
-            Kind::Symlink { .. } => {
-                made += 1;
-                let staged = spot.staging.join(made.to_string());
-                copy::copy_symlink(&spot.set.join(&rel), &staged)
-                    .and_then(|_| bring::put(&staged, &target, &shared))
-                    .map(|()| true)
-            }
+            Kind::File { size, hash } => bring::file(spot, &rel, &staged, (size, hash), &mut buf, &shared)
+                .and_then(|()| bring::put(&staged, &target, &shared))
+                .map(|()| {
+                    out.bytes_changed += size;
+                    true
+                }),
+            Kind::Symlink { .. } => copy::copy_symlink(&spot.set.join(&rel), &staged)
+                .and_then(|_| bring::put(&staged, &target, &shared))
+                .map(|()| true),
         };
         match result {
             Ok(changed) => {
                 out.changed += u64::from(changed);
-                if e.kind == Kind::Dir {
-                    folders.push((rel.clone(), e.mtime, retimed));
-                }
-                if !same_dir {
-                    touched.insert(parent(&rel));
-                }
+                touched.insert(parent(&rel));
             }
             Err(why) => out.problems.push((e.path.clone(), why)),
         }
     }
-    for (rel, mtime, retimed) in folders.iter().rev() {
-        if *retimed || touched.contains(rel) {
+    for (path, mtime, retimed) in folders.iter().rev() {
+        let Ok(rel) = pathcode::decode(path) else { continue };
+        if *retimed || touched.contains(&rel) {
             let _ = filetime::set_file_mtime(spot.folder.join(rel), mtime.to_file_time());
         }
     }

@@ -64,8 +64,10 @@ pub struct Job<'a> {
     pub hard_links: bool,
     pub keep: &'a Keep,
     pub cancel: &'a AtomicBool,
-    /// Whether this run's lock has been taken over by another run: then it stops at once.
-    pub lost: &'a dyn Fn() -> bool,
+    /// Set once this run's lock has been taken over by another run: then it stops at once.
+    pub lost: &'a AtomicBool,
+    /// A fresh look at whether the lock is still this run's, before the update is called done.
+    pub still_ours: &'a dyn Fn() -> bool,
 }
 
 /// Brings `latest` up to date with `job.set`. Never fails the run: what went wrong is in the result.
@@ -100,7 +102,10 @@ fn run(job: &Job, folder: &Path, out: &mut Update) -> Result<(), String> {
     // Trusted only when the last update finished: then its manifest says what `latest` holds.
     let unfinished = dest.join(UNFINISHED);
     let old = dest.join(MANIFEST);
-    let trusted = !unfinished.exists() && manifest::check(&old).is_ok();
+    let finished = !unfinished.exists();
+    // Reading the whole manifest also checks its checksum.
+    let quick = finished && diff::untouched(folder, &old).unwrap_or(false);
+    let trusted = quick || finished && manifest::check(&old).is_ok();
     let say = "The cloud copy in the folder latest is being brought up to date. If this file stays, that was interrupted: the next good backup finishes it.\n";
     write_flushed(&unfinished, say.as_bytes()).map_err(|e| cannot("write", &unfinished, &e))?;
     let staging = dest.join(STAGING);
@@ -110,7 +115,7 @@ fn run(job: &Job, folder: &Path, out: &mut Update) -> Result<(), String> {
 
     let stops = Stops { cancel: job.cancel, lost: job.lost };
     let spot = bring::Spot { folder, set: job.set, staging: &staging, hard_links: job.hard_links };
-    let kept = if trusted && diff::untouched(folder, &old)? {
+    let kept = if quick {
         // Only what differs between the two manifests is touched.
         diff::apply(&spot, (&old, &set_manifest), job.keep, &stops, out)?
     } else {
@@ -127,6 +132,10 @@ fn run(job: &Job, folder: &Path, out: &mut Update) -> Result<(), String> {
     // Every new copy and every rename in `latest` is on the drive before the manifest says so.
     crate::platform::flush_tree(folder).map_err(|e| cannot("write out", folder, &e))?;
     stops.check()?;
+    if !(job.still_ours)() {
+        job.lost.store(true, std::sync::atomic::Ordering::Relaxed);
+        stops.check()?;
+    }
     write_manifest(dest, &set_manifest, &kept).map_err(|e| cannot("write", &dest.join(MANIFEST), &e))?;
     crate::platform::flush_dir(dest);
     std::fs::remove_file(&unfinished).map_err(|e| cannot("remove", &unfinished, &e))?;
@@ -137,13 +146,13 @@ fn run(job: &Job, folder: &Path, out: &mut Update) -> Result<(), String> {
 /// What stops an update part-way.
 pub(super) struct Stops<'a> {
     pub cancel: &'a AtomicBool,
-    pub lost: &'a dyn Fn() -> bool,
+    pub lost: &'a AtomicBool,
 }
 
 impl Stops<'_> {
     /// Fails once the run has been cancelled or its lock taken over by another run.
     pub fn check(&self) -> Result<(), String> {
-        if (self.lost)() {
+        if self.lost.load(std::sync::atomic::Ordering::Relaxed) {
             return Err("Another backup took over this one's lock while it was being updated; that backup brings it up to date.".into());
         }
         if self.cancel.load(std::sync::atomic::Ordering::Relaxed) {
