@@ -92,3 +92,56 @@ fn a_link_in_place_of_a_folder_of_latest_is_removed_not_followed() {
     assert_eq!(std::fs::read(elsewhere.join("2024/Jane Smith.dcm")).unwrap(), b"not a backup");
     assert_eq!(tree(&latest(&env).join("data"), &["logfiles"]), tree(&env.data, &["logfiles"]));
 }
+
+/// `latest/extra` (which no manifest lists: it only holds the extra folders) replaced by a link to
+/// the folder that holds a live extra folder: nothing is removed or written through it.
+#[test]
+fn a_link_in_place_of_latest_extra_is_never_followed() {
+    let env = TestEnv::with_practice();
+    let outside = env.path("D");
+    write_aged(&outside.join("Xrays/2026/pano.jpg"), b"pano");
+    let xrays = outside.join("Xrays");
+    let with_extra = ["--extra-folder", xrays.to_str().unwrap()];
+    assert_eq!(code(&env.backup(&with_extra)), 0);
+    std::fs::remove_dir_all(latest(&env).join("extra")).unwrap();
+    std::os::unix::fs::symlink(&outside, latest(&env).join("extra")).unwrap();
+    write_aged(&outside.join("Xrays/2026/pano.jpg"), b"pano, retaken");
+    let out = env.backup(&with_extra);
+    assert_eq!(
+        std::fs::read(outside.join("Xrays/2026/pano.jpg")).unwrap(),
+        b"pano, retaken",
+        "{}",
+        text(&out)
+    );
+    let out = env.backup(&[]);
+    assert!(
+        outside.join("Xrays/2026/pano.jpg").exists(),
+        "the live extra folder is still there: {}",
+        text(&out)
+    );
+}
+
+/// Something left at the top of `latest` or in `latest/extra` goes; an interrupted update does not
+/// make the next run remove and remake the extra folders (the cloud backup would upload them again).
+#[test]
+fn strays_at_the_top_of_latest_go_and_extra_folders_stay_put() {
+    let env = TestEnv::with_practice();
+    let outside = env.path("D");
+    write_aged(&outside.join("Xrays/2026/pano.jpg"), b"pano");
+    let xrays = outside.join("Xrays");
+    let with_extra = ["--extra-folder", xrays.to_str().unwrap()];
+    assert_eq!(code(&env.backup(&with_extra)), 0);
+    std::fs::write(latest(&env).join("stray.txt"), b"stray").unwrap();
+    std::fs::write(latest(&env).join("extra/stray.txt"), b"stray").unwrap();
+    let out = env.backup(&with_extra);
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    assert!(!latest(&env).join("stray.txt").exists() && !latest(&env).join("extra/stray.txt").exists());
+    let pano = latest(&env).join("extra/Xrays/2026/pano.jpg");
+    let before = inode(&pano);
+    std::fs::write(env.dest.join("latest.unfinished"), b"").unwrap();
+    let out = env.backup(&with_extra);
+    assert!(text(&out).contains("nothing changed"), "{}", text(&out));
+    assert_eq!(inode(&pano), before);
+    let verify = env.command().arg("verify").arg(latest(&env)).output().unwrap();
+    assert_eq!(code(&verify), 0, "{}", text(&verify));
+}

@@ -18,11 +18,21 @@ fn open(path: &Path) -> Result<Cursor, String> {
 }
 
 /// Whether every folder the manifest of `latest` lists is still a real folder with the time the
-/// last update gave it. Adding, removing or renaming anything in a folder changes its time, so
-/// then the manifest is not taken at its word.
+/// last update gave it (adding, removing or renaming anything in a folder changes its time), and
+/// `latest` itself and `latest/extra`, which have no entries of their own, hold only what it
+/// lists. Otherwise the manifest is not taken at its word.
 pub(super) fn untouched(folder: &Path, manifest: &Path) -> Result<bool, String> {
     let mut old = open(manifest)?;
+    let (mut top, mut extra) = (HashSet::new(), HashSet::new());
     while let Some(e) = old.take()? {
+        match e.path.split_once('/') {
+            None => drop(top.insert(e.path.clone())),
+            Some(("extra", name)) if !name.contains('/') => {
+                top.insert("extra".to_string());
+                extra.insert(name.to_string());
+            }
+            _ => {}
+        }
         if e.kind != Kind::Dir {
             continue;
         }
@@ -35,13 +45,29 @@ pub(super) fn untouched(folder: &Path, manifest: &Path) -> Result<bool, String> 
             return Ok(false);
         }
     }
-    Ok(true)
+    let holds_only = |dir: &Path, names: &HashSet<String>| {
+        std::fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir())
+            && std::fs::read_dir(dir).is_ok_and(|d| {
+                d.flatten().all(|e| names.contains(&pathcode::encode(Path::new(&e.file_name()))))
+            })
+    };
+    let extra_ok = extra.is_empty() && std::fs::symlink_metadata(folder.join("extra")).is_err()
+        || holds_only(&folder.join("extra"), &extra);
+    Ok(holds_only(folder, &top) && extra_ok)
 }
 
 /// Whether a folder's time on the drive is the one the update gave it: exactly, or as a drive that
 /// keeps coarser times (exFAT: 10 ms; FAT: 2 s) stores it. A change made since leaves a finer time.
 fn as_set(disk: Mtime, given: Mtime) -> bool {
     disk == given || disk.nanos.is_multiple_of(10_000_000) && (disk.secs - given.secs).abs() <= CLOSE
+}
+
+const LINKED: &str = "a link to somewhere else is in the way: left alone";
+
+/// Whether a folder on the way to `rel` in `latest` is a link: nothing is ever removed or made
+/// through one. (`rel` itself may be one: removing or renaming over a link never follows it.)
+fn linked(folder: &Path, rel: &Path) -> bool {
+    super::super::verify::link_on_the_way(folder, rel).is_some()
 }
 
 fn same_kind(a: &Kind, b: &Kind) -> bool {
@@ -106,6 +132,10 @@ pub(super) fn apply(
             continue;
         }
         let Ok(rel) = pathcode::decode(&e.path) else { continue };
+        if linked(spot.folder, &rel) {
+            out.problems.push((e.path.clone(), LINKED.into()));
+            continue;
+        }
         let dir = e.kind == Kind::Dir;
         match prune::remove(&spot.folder.join(&rel), dir, &shared) {
             Ok(n) => out.removed += n,
@@ -128,6 +158,10 @@ pub(super) fn apply(
             out.problems.push((e.path.clone(), "bad path in the set's manifest".into()));
             continue;
         };
+        if linked(spot.folder, &rel) {
+            out.problems.push((e.path.clone(), LINKED.into()));
+            continue;
+        }
         let target = spot.folder.join(&rel);
         let staged = spot.staging.join(made.to_string());
         let result = match e.kind {
@@ -150,6 +184,8 @@ pub(super) fn apply(
             Err(why) => out.problems.push((e.path.clone(), why)),
         }
     }
+    // `extra` when the last extra folder has gone from the settings (only if empty).
+    let _ = std::fs::remove_dir(spot.folder.join("extra"));
     for (path, mtime, retimed) in folders.iter().rev() {
         let Ok(rel) = pathcode::decode(path) else { continue };
         if *retimed || touched.contains(&rel) {

@@ -37,15 +37,19 @@ pub(super) fn prune(
         let key = pathcode::encode(rel);
         let t = entry.file_type();
         let want = wanted.find(&key)?;
+        let listed = want.is_some();
         let fits = want.is_some_and(|e| match e.kind {
             Kind::Dir => t.is_dir(),
             Kind::File { .. } => t.is_file(),
             Kind::Symlink { .. } => t.is_symlink(),
         });
-        if fits {
+        // `extra`, above the extra folders, has no entry of its own.
+        let above =
+            key == "extra" && t.is_dir() && wanted.peek().is_some_and(|n| n.path.starts_with("extra/"));
+        if fits || above {
             continue;
         }
-        if want.is_none() && keep.covers(&key) {
+        if !listed && keep.covers(&key) {
             match describe(entry.path(), &key, t) {
                 Ok(e) => kept.push(e),
                 Err(why) => out.problems.push((key, why)),
