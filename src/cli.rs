@@ -116,15 +116,40 @@ pub struct RunArgs {
     pub log_file: Option<PathBuf>,
 }
 
+impl Command {
+    /// The commands that print and end with an exit code. The windows (`prompt`, `after`,
+    /// `settings`, `demo`) never attach to a console: a Ctrl-C there, or closing that console
+    /// window, would end them mid-backup without a word in the log.
+    pub fn uses_console(&self) -> bool {
+        matches!(
+            self,
+            Command::Run(_)
+                | Command::Verify { .. }
+                | Command::List { .. }
+                | Command::Restore { .. }
+                | Command::Drill { .. }
+        )
+    }
+}
+
 pub fn main() -> ExitCode {
-    crate::platform::attach_parent_console();
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Help, the version, or a mistake on the command line: said on the console.
+            crate::platform::attach_parent_console();
+            e.exit()
+        }
+    };
+    if cli.command.as_ref().is_some_and(Command::uses_console) {
+        crate::platform::attach_parent_console();
+    }
     let locations = || settings::Locations::system(cli.config.as_deref());
     match cli.command {
         None | Some(Command::Prompt) => crate::gui::app::run(locations()),
         Some(Command::After { ref program }) => after(program, locations()),
         Some(Command::Run(args)) => run(cli.config, args),
-        Some(Command::Verify { set }) => verify(&set),
+        Some(Command::Verify { set }) => crate::cli_restore::verify(&set),
         Some(Command::Demo { dir }) => demo(dir),
         Some(Command::Settings) => crate::gui::settings_app::run(locations()),
         Some(Command::List { ref destination }) => {
@@ -198,12 +223,15 @@ fn run_plan(plan: Plan) -> ExitCode {
     let flag = cancel.clone();
     // Ctrl-C cancels like the window's Cancel: the partial set goes, earlier sets stay.
     let _ = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed));
+    // A scheduled run keeps the computer awake as the window does.
+    crate::platform::keep_awake(true);
     let handle = worker::start_with_cancel(plan, cancel, || {});
     let mut bar = TerminalProgress::new();
     for event in handle.events.iter() {
         bar.apply(&event);
     }
     let report = handle.join();
+    crate::platform::keep_awake(false);
     print_report(&report);
     ExitCode::from(report.outcome.exit_code())
 }
@@ -262,46 +290,5 @@ fn print_report(r: &Report) {
     }
     if let Some(log) = &r.log_file {
         outln!("Log: {}", log.display());
-    }
-}
-
-fn verify(set: &std::path::Path) -> ExitCode {
-    match engine::verify::verify(set) {
-        Err(e) => {
-            outln!("UNREADABLE: {e}");
-            ExitCode::from(2)
-        }
-        Ok(v) => {
-            for (path, why) in &v.mismatched {
-                outln!("MISMATCH  {path}: {why}");
-            }
-            for path in &v.missing {
-                outln!("MISSING   {path}");
-            }
-            for path in &v.extra {
-                outln!("EXTRA     {path}");
-            }
-            let changing = v.database_problem.is_some();
-            match (&v.database_problem, v.database) {
-                (Some(why), _) => outln!("DATABASE  {why}"),
-                (None, Some(d)) => outln!(
-                    "DATABASE  {} files copied together, unchanged at {}",
-                    d.files,
-                    d.moment.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M:%S")
-                ),
-                (None, None) => {}
-            }
-            let verdict = match (v.is_match(), changing) {
-                (true, false) => "OK",
-                (true, true) => "OK BUT THE DATABASE CANNOT BE TRUSTED",
-                (false, _) => "DOES NOT MATCH",
-            };
-            outln!(
-                "{verdict}: {} files, {} checked against the manifest",
-                format::count(v.files),
-                format::bytes(v.bytes)
-            );
-            ExitCode::from(if v.is_match() && !changing { 0 } else { 1 })
-        }
     }
 }

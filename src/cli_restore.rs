@@ -1,8 +1,8 @@
-//! The command line's way back: `list`, `restore` and `drill`.
+//! The command line's checks and way back: `verify`, `list`, `restore` and `drill`.
 
 use crate::settings::{self, Settings};
 use crate::terminal::{errln, outln};
-use crate::{drill, format, restore};
+use crate::{drill, engine, format, restore};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -109,4 +109,46 @@ pub fn drill(
         outln!("Log: {}", log.display());
     }
     ExitCode::from(d.exit_code())
+}
+
+/// `verify`: every file of a set (or of `latest`) re-read and compared with its manifest.
+pub fn verify(set: &std::path::Path) -> ExitCode {
+    match engine::verify::verify(set) {
+        Err(e) => {
+            outln!("UNREADABLE: {e}");
+            ExitCode::from(2)
+        }
+        Ok(v) => {
+            for (path, why) in &v.mismatched {
+                outln!("MISMATCH  {path}: {why}");
+            }
+            for path in &v.missing {
+                outln!("MISSING   {path}");
+            }
+            for path in &v.extra {
+                outln!("EXTRA     {path}");
+            }
+            let changing = v.database_problem.is_some();
+            match (&v.database_problem, v.database) {
+                (Some(why), _) => outln!("DATABASE  {why}"),
+                (None, Some(d)) => outln!(
+                    "DATABASE  {} files copied together, unchanged at {}",
+                    d.files,
+                    d.moment.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M:%S")
+                ),
+                (None, None) => {}
+            }
+            let verdict = match (v.is_match(), changing) {
+                (true, false) => "OK",
+                (true, true) => "OK BUT THE DATABASE CANNOT BE TRUSTED",
+                (false, _) => "DOES NOT MATCH",
+            };
+            outln!(
+                "{verdict}: {} files, {} checked against the manifest",
+                format::count(v.files),
+                format::bytes(v.bytes)
+            );
+            ExitCode::from(if v.is_match() && !changing { 0 } else { 1 })
+        }
+    }
 }
