@@ -126,7 +126,10 @@ pub fn walk(plan: &Plan, stop: impl Fn() -> bool, mut found: impl FnMut(Found)) 
                 found(Found::Problem(FileProblem { path: path.into(), kind: ProblemKind::NotAFile, reason }));
                 continue;
             };
-            if kind == ItemKind::File && excluded.iter().any(|x| x == path) {
+            let ignore_case = crate::platform::NAMES_IGNORE_CASE;
+            if kind == ItemKind::File
+                && excluded.iter().any(|x| crate::platform::same_path(x, path, ignore_case))
+            {
                 continue;
             }
             let meta = match entry.metadata() {

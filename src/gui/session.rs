@@ -36,7 +36,6 @@ mod windows {
     use std::sync::{Arc, Mutex};
     use std::time::{Duration, Instant};
     use windows_sys::Win32::Foundation::{HWND as Hwnd, LPARAM, LRESULT, WPARAM};
-    use windows_sys::Win32::System::Power::{ES_CONTINUOUS, ES_SYSTEM_REQUIRED, SetThreadExecutionState};
     use windows_sys::Win32::System::Shutdown::{ShutdownBlockReasonCreate, ShutdownBlockReasonDestroy};
     use windows_sys::Win32::UI::Shell::{DefSubclassProc, SetWindowSubclass};
     use windows_sys::Win32::UI::WindowsAndMessaging::WM_ENDSESSION;
@@ -126,9 +125,7 @@ mod windows {
         }
     }
 
-    pub fn keep_awake(on: bool) {
-        let flags = if on { ES_CONTINUOUS | ES_SYSTEM_REQUIRED } else { ES_CONTINUOUS };
-        // SAFETY: only sets this thread's execution state flags.
-        unsafe { SetThreadExecutionState(flags) };
+    fn keep_awake(on: bool) {
+        crate::platform::keep_awake(on);
     }
 }

@@ -101,13 +101,25 @@ pub fn read_sequentially(file: &std::fs::File) {
 /// Whether each copied file must be flushed on its own (no whole-tree flush on this platform).
 pub const FLUSH_EACH_FILE: bool = cfg!(not(unix));
 
-/// Flushes a directory's entries (a rename inside it) to disk where the platform allows.
+/// Flushes a directory's entries (a rename inside it) to disk where the platform allows. On Windows
+/// FlushFileBuffers takes a folder opened for writing with backup semantics (NTFS does this; a drive
+/// that refuses is left to its own writeback).
 pub fn flush_dir(dir: &Path) {
     #[cfg(unix)]
     if let Ok(f) = std::fs::File::open(dir) {
         let _ = f.sync_all();
     }
-    #[cfg(not(unix))]
+    #[cfg(windows)]
+    {
+        use std::os::windows::fs::OpenOptionsExt;
+        use windows_sys::Win32::Storage::FileSystem::FILE_FLAG_BACKUP_SEMANTICS;
+        if let Ok(f) =
+            std::fs::OpenOptions::new().write(true).custom_flags(FILE_FLAG_BACKUP_SEMANTICS).open(dir)
+        {
+            let _ = f.sync_all();
+        }
+    }
+    #[cfg(not(any(unix, windows)))]
     let _ = dir;
 }
 

@@ -77,6 +77,53 @@ pub fn process_alive(pid: u32) -> Option<bool> {
     }
 }
 
+/// Windows compares names without regard to capitals (`LogFiles` is `logfiles`); others exactly.
+pub const NAMES_IGNORE_CASE: bool = cfg!(windows);
+
+/// A name or `/`-separated path as this system compares it.
+pub fn fold_case(s: &str, ignore_case: bool) -> std::borrow::Cow<'_, str> {
+    if ignore_case { s.to_uppercase().into() } else { s.into() }
+}
+
+/// Whether two paths name the same file as this system compares names.
+pub fn same_path(a: &Path, b: &Path, ignore_case: bool) -> bool {
+    let parts =
+        |p: &Path| p.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>();
+    let (a, b) = (parts(a), parts(b));
+    a.len() == b.len()
+        && a.iter().zip(&b).all(|(x, y)| fold_case(x, ignore_case) == fold_case(y, ignore_case))
+}
+
+#[cfg(test)]
+mod name_tests {
+    use super::*;
+
+    #[test]
+    fn a_log_folder_spelt_with_other_capitals_is_the_same_on_windows_only() {
+        let (a, b) = (
+            Path::new("/srv/EXACTData/LogFiles/backup.log"),
+            Path::new("/srv/EXACTData/logfiles/backup.log"),
+        );
+        assert!(same_path(a, b, true));
+        assert!(!same_path(a, b, false));
+        assert!(!same_path(a, Path::new("/srv/EXACTData/LogFiles/backup.log.1"), true));
+    }
+}
+
+/// Keeps the computer from going to sleep while a backup runs (Windows; elsewhere nothing). Set and
+/// cleared on the same thread, which must live as long as the run.
+pub fn keep_awake(on: bool) {
+    #[cfg(windows)]
+    {
+        use windows_sys::Win32::System::Power::{ES_CONTINUOUS, ES_SYSTEM_REQUIRED, SetThreadExecutionState};
+        let flags = if on { ES_CONTINUOUS | ES_SYSTEM_REQUIRED } else { ES_CONTINUOUS };
+        // SAFETY: only sets this thread's execution state flags.
+        unsafe { SetThreadExecutionState(flags) };
+    }
+    #[cfg(not(windows))]
+    let _ = on;
+}
+
 /// Lets a windowless (GUI-subsystem) program print to the console it was started from.
 pub fn attach_parent_console() {
     #[cfg(windows)]

@@ -35,10 +35,19 @@ pub struct Restored {
 }
 
 /// Whether a manifest path is `only` or inside it (`only` is `/`-separated, as in the manifest).
+/// On Windows names are compared without regard to capitals (`data/x-rays` is `data/X-rays`).
 fn selected(path: &str, only: Option<&str>) -> bool {
+    selected_as(path, only, crate::platform::NAMES_IGNORE_CASE)
+}
+
+fn selected_as(path: &str, only: Option<&str>, ignore_case: bool) -> bool {
+    let fold = |s| crate::platform::fold_case(s, ignore_case);
     match only.map(|o| o.trim_matches('/')) {
         None | Some("") => true,
-        Some(o) => path == o || path.strip_prefix(o).is_some_and(|rest| rest.starts_with('/')),
+        Some(o) => {
+            let (path, o) = (fold(path), fold(o));
+            path == o || path.strip_prefix(o.as_ref()).is_some_and(|rest| rest.starts_with('/'))
+        }
     }
 }
 
@@ -205,6 +214,13 @@ mod tests {
         assert!(!selected("data/X-rays2/a.dcm", Some("data/X-rays")));
         assert!(selected("anything", None));
         assert!(!selected("data/X-rays2/a.dcm", Some("data/X-rays/")));
+    }
+
+    #[test]
+    fn on_windows_only_matches_whatever_the_capitals() {
+        assert!(selected_as("data/X-rays/a.dcm", Some("DATA/x-rays"), true));
+        assert!(!selected_as("data/X-rays2/a.dcm", Some("data/x-rays"), true));
+        assert!(!selected_as("data/X-rays/a.dcm", Some("DATA/x-rays"), false), "elsewhere capitals count");
     }
 
     #[cfg(unix)]
