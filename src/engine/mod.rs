@@ -51,6 +51,11 @@ impl From<Failure> for Stop {
 /// Why a cancellation happens when it is not the user's Cancel (Windows logging off, say).
 static CANCEL_CAUSE: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
 
+/// Whether the run is being cancelled because the session is ending (a cause was given).
+pub(crate) fn session_ending() -> bool {
+    CANCEL_CAUSE.lock().is_ok_and(|c| c.is_some())
+}
+
 /// Records why the run about to be cancelled stops, for its log block.
 pub fn set_cancel_cause(cause: &str) {
     if let Ok(mut c) = CANCEL_CAUSE.lock() {
@@ -112,6 +117,11 @@ mod tests {
         assert_eq!(report.outcome, Outcome::Cancelled);
         let log = std::fs::read_to_string(d.path().join("backup.log")).unwrap();
         assert!(log.contains("Result:          CANCELLED"), "{log}");
+        let partial = std::fs::read_dir(d.path().join("dest"))
+            .unwrap()
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().starts_with(super::sets::PARTIAL_PREFIX));
+        assert!(partial, "no time spent removing the partial set: the next run does");
         assert!(log.contains("stopped because Windows was logging off or shutting down"), "{log}");
     }
 }

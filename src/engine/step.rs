@@ -86,7 +86,9 @@ fn locked(
     let result = fill(plan, progress, stops, report, start);
     let ends = Ends { progress, cancel, still_ours: &|| still_ours(lock), lost: lock.lost_flag() };
     let result = result.and_then(|entries| finish(plan, report, &partial, entries, sequence, &ends));
-    if result.is_err() {
+    // When Windows is ending the session there are only seconds: the log comes first, and the
+    // partial set is left for the next run to remove, as after a crash.
+    if result.is_err() && !super::session_ending() {
         let _ = super::readonly::remove_tree(&partial);
     }
     result

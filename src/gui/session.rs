@@ -38,7 +38,7 @@ mod windows {
     use windows_sys::Win32::Foundation::{HWND as Hwnd, LPARAM, LRESULT, WPARAM};
     use windows_sys::Win32::System::Shutdown::{ShutdownBlockReasonCreate, ShutdownBlockReasonDestroy};
     use windows_sys::Win32::UI::Shell::{DefSubclassProc, SetWindowSubclass};
-    use windows_sys::Win32::UI::WindowsAndMessaging::WM_ENDSESSION;
+    use windows_sys::Win32::UI::WindowsAndMessaging::{WM_ENDSESSION, WM_QUERYENDSESSION};
 
     static HWND: AtomicIsize = AtomicIsize::new(0);
     /// The running backup's cancel and finished flags.
@@ -57,6 +57,12 @@ mod windows {
         }
         keep_awake(false);
         set_progress(None);
+    }
+
+    fn running() -> bool {
+        RUN.lock()
+            .ok()
+            .is_some_and(|r| r.as_ref().is_some_and(|(_, finished)| !finished.load(Ordering::Relaxed)))
     }
 
     /// Windows is ending the session after all: stop the run so it logs CANCELLED with the cause,
@@ -79,6 +85,11 @@ mod windows {
         _id: usize,
         _data: usize,
     ) -> LRESULT {
+        // While a backup runs, Windows is asked to wait: it then shows the block reason
+        // ("Network backup in progress, 63%") and lets the user choose.
+        if msg == WM_QUERYENDSESSION && running() {
+            return 0;
+        }
         if msg == WM_ENDSESSION && wparam != 0 {
             session_ending();
         }
