@@ -167,6 +167,8 @@ mod tests {
     #[test]
     fn log_defaults_to_the_data_folder() {
         let plan = Plan::from_settings(&settings("/srv/EXACTData", "/b"), None).unwrap();
-        assert_eq!(plan.log_file, Path::new("/srv/EXACTData/logfiles/backup.log"));
+        // On Windows `/srv/EXACTData` is on the current drive: `C:\srv\EXACTData`.
+        let data = std::path::absolute("/srv/EXACTData").unwrap();
+        assert_eq!(plan.log_file, data.join("logfiles").join("backup.log"));
     }
 }
