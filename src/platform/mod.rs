@@ -124,6 +124,44 @@ pub fn keep_awake(on: bool) {
     let _ = on;
 }
 
+/// When the process with this id started, in the system's own units (clock ticks since boot on
+/// Linux, a FILETIME on Windows): a process id reused by another program after a crash has a
+/// different start. `None` where that cannot be told.
+pub fn process_started(pid: u32) -> Option<u64> {
+    #[cfg(target_os = "linux")]
+    {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        // The name in parentheses may hold spaces: fields are counted after its closing one.
+        stat.rsplit_once(')')?.1.split_whitespace().nth(19)?.parse().ok()
+    }
+    #[cfg(windows)]
+    {
+        use windows_sys::Win32::Foundation::{CloseHandle, FILETIME};
+        use windows_sys::Win32::System::Threading::{
+            GetProcessTimes, OpenProcess, PROCESS_QUERY_LIMITED_INFORMATION,
+        };
+        // SAFETY: OpenProcess takes no pointers; it returns a handle we own, or null on failure.
+        let handle = unsafe { OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, 0, pid) };
+        if handle.is_null() {
+            return None;
+        }
+        let zero = FILETIME { dwLowDateTime: 0, dwHighDateTime: 0 };
+        let (mut created, mut exited, mut kernel, mut user) = (zero, zero, zero, zero);
+        // SAFETY: the handle is open and ours; the four FILETIMEs outlive the call; closed once.
+        let read = unsafe {
+            let read = GetProcessTimes(handle, &mut created, &mut exited, &mut kernel, &mut user) != 0;
+            CloseHandle(handle);
+            read
+        };
+        read.then(|| (u64::from(created.dwHighDateTime) << 32) | u64::from(created.dwLowDateTime))
+    }
+    #[cfg(not(any(target_os = "linux", windows)))]
+    {
+        let _ = pid;
+        None
+    }
+}
+
 /// Lets a windowless (GUI-subsystem) program print to the console it was started from.
 pub fn attach_parent_console() {
     #[cfg(windows)]

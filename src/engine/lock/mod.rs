@@ -43,14 +43,27 @@ pub struct Holder {
     pub started: String,
     /// Random, chosen by the holder: tells its own lock from a later one of the same process id.
     pub token: String,
+    /// When the holder's process started (see `platform::process_started`), or `?`.
+    pub process_started: String,
 }
 
 impl Holder {
     pub(super) fn to_text(&self, beat: u64) -> String {
         format!(
-            "computer\t{}\nuser\t{}\npid\t{}\nstarted\t{}\ntoken\t{}\nbeat\t{beat}\n",
-            self.computer, self.user, self.pid, self.started, self.token
+            "computer\t{}\nuser\t{}\npid\t{}\nstarted\t{}\ntoken\t{}\nprocess_started\t{}\nbeat\t{beat}\n",
+            self.computer, self.user, self.pid, self.started, self.token, self.process_started
         )
+    }
+
+    /// Whether the holder's process (on this computer) is gone: no process has its id, or the one
+    /// that has it started at another time (the id was reused after a crash or restart).
+    fn is_gone(&self) -> bool {
+        match crate::platform::process_alive(self.pid) {
+            Some(false) => true,
+            Some(true) if self.process_started != "?" => crate::platform::process_started(self.pid)
+                .is_some_and(|t| t.to_string() != self.process_started),
+            _ => false,
+        }
     }
 
     fn parse(text: &str) -> Holder {
@@ -66,6 +79,7 @@ impl Holder {
             pid: field("pid").parse().unwrap_or(0),
             started: field("started"),
             token: field("token"),
+            process_started: field("process_started"),
         }
     }
 }
@@ -73,7 +87,7 @@ impl Holder {
 #[derive(Debug, thiserror::Error)]
 pub enum LockError {
     #[error("another backup to this folder is running, started {} by {} on {}", .0.started, .0.user, .0.computer)]
-    Busy(Holder),
+    Busy(Box<Holder>),
     #[error("cannot create the lock file {path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
     #[error("cancelled while waiting for another backup's lock")]
@@ -98,6 +112,8 @@ pub fn acquire(
         pid: std::process::id(),
         started: now.format("%Y-%m-%d %H:%M:%S").to_string(),
         token: format!("{:016x}", fastrand::u64(..)),
+        process_started: crate::platform::process_started(std::process::id())
+            .map_or_else(|| "?".to_string(), |t| t.to_string()),
     };
     let io = |source| LockError::Io { path: path.clone(), source };
     for _ in 0..5 {
@@ -112,10 +128,10 @@ pub fn acquire(
                 let same_computer = holder.computer == computer;
                 // A process of that number on this computer may be another program that took the
                 // number over after a crash or restart: only its heartbeat says it is our run.
-                if !(same_computer && crate::platform::process_alive(holder.pid) == Some(false)) {
+                if !(same_computer && holder.is_gone()) {
                     waiting(&holder);
                     match watch(&path, &seen, cancel)? {
-                        Watched::Changed => return Err(LockError::Busy(holder)),
+                        Watched::Changed => return Err(LockError::Busy(Box::new(holder))),
                         Watched::Gone => continue,
                         Watched::Still => {}
                     }
@@ -191,6 +207,23 @@ fn take_over(dest: &Path, path: &Path, seen: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_process_number_taken_by_a_later_process_is_not_the_holder() {
+        let me = |started: String| Holder {
+            computer: "RECEPTION1".into(),
+            user: "jane".into(),
+            pid: std::process::id(),
+            started: "2026-11-29 17:00:00".into(),
+            token: "t".into(),
+            process_started: started,
+        };
+        let real = crate::platform::process_started(std::process::id()).unwrap().to_string();
+        assert!(!me(real).is_gone(), "this very process holds it");
+        assert!(me("12345".into()).is_gone(), "same number, another start: the holder is gone");
+        assert!(!me("?".into()).is_gone(), "a lock of an earlier version: only the heartbeat tells");
+    }
 
     fn take(dest: &Path, computer: &str) -> Result<Lock, LockError> {
         acquire(dest, computer, "me", Local::now(), &AtomicBool::new(false), &|_| {})
