@@ -16,7 +16,8 @@
 //!   copying has already begun), `counted` (the walk that only adds up is done), `copy:<suffix>` (before
 //!   that file), `manifest` (written, before the rename), `latest` (the set is made; `latest` not
 //!   yet touched), `latest-pruned` (what goes from `latest` is gone), `latest-file:<suffix>` (that
-//!   file's new copy is ready beside `latest`), `retention` (before removing old sets).
+//!   file's new copy is ready beside `latest`, or a new file is about to be linked into it),
+//!   `retention` (before removing old sets).
 //!
 //! In release builds every function here does nothing.
 
@@ -104,7 +105,7 @@ pub fn before_copy(path: &Path) {
 }
 
 /// Called when the new copy of a file of `latest` is ready beside it, just before it is renamed
-/// into place: may pause at `latest-file:<suffix>`.
+/// into place (or just before a new file is linked in): may pause at `latest-file:<suffix>`.
 pub fn before_latest(path: &Path) {
     #[cfg(debug_assertions)]
     pause_for("latest-file:", path);

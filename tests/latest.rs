@@ -133,6 +133,12 @@ fn killed_after_removing_what_went_from_latest() {
 
 #[test]
 fn killed_with_a_new_copy_ready_beside_latest() {
+    // A changed file: its new copy is made beside `latest` and renamed over the old one.
+    killed_while_updating_latest("latest-file:form 1.xml");
+}
+
+#[test]
+fn killed_just_before_a_new_file_is_linked_into_latest() {
     killed_while_updating_latest("latest-file:new patient.dcm");
 }
 

@@ -166,6 +166,13 @@ pub(super) fn apply(
         let staged = spot.staging.join(made.to_string());
         let result = match e.kind {
             Kind::Dir => std::fs::create_dir_all(&target).map(|()| false).map_err(|e| copy::describe(&e)),
+            Kind::File { size, .. }
+                if std::fs::symlink_metadata(&target).is_err()
+                    && bring::linked_in_place(spot, &rel, &target) =>
+            {
+                out.bytes_changed += size;
+                Ok(true)
+            }
             Kind::File { size, hash } => bring::file(spot, &rel, &staged, (size, hash), &mut buf, &shared)
                 .and_then(|()| bring::put(&staged, &target, &shared))
                 .map(|()| {
