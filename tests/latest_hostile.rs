@@ -93,16 +93,24 @@ fn a_link_in_place_of_a_folder_of_latest_is_removed_not_followed() {
     assert_eq!(tree(&latest(&env).join("data"), &["logfiles"]), tree(&env.data, &["logfiles"]));
 }
 
+/// A practice with X-rays kept outside the data folder (`<root>/D/Xrays`, returned as `<root>/D`)
+/// and its first backup.
+fn backed_up_with_an_extra_folder() -> (TestEnv, PathBuf) {
+    let env = TestEnv::with_practice();
+    let outside = env.path("D");
+    write_aged(&outside.join("Xrays/2026/pano.jpg"), b"pano");
+    let out = env.backup(&["--extra-folder", outside.join("Xrays").to_str().unwrap()]);
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    (env, outside)
+}
+
 /// `latest/extra` (which no manifest lists: it only holds the extra folders) replaced by a link to
 /// the folder that holds a live extra folder: nothing is removed or written through it.
 #[test]
 fn a_link_in_place_of_latest_extra_is_never_followed() {
-    let env = TestEnv::with_practice();
-    let outside = env.path("D");
-    write_aged(&outside.join("Xrays/2026/pano.jpg"), b"pano");
+    let (env, outside) = backed_up_with_an_extra_folder();
     let xrays = outside.join("Xrays");
     let with_extra = ["--extra-folder", xrays.to_str().unwrap()];
-    assert_eq!(code(&env.backup(&with_extra)), 0);
     std::fs::remove_dir_all(latest(&env).join("extra")).unwrap();
     std::os::unix::fs::symlink(&outside, latest(&env).join("extra")).unwrap();
     write_aged(&outside.join("Xrays/2026/pano.jpg"), b"pano, retaken");
@@ -125,12 +133,9 @@ fn a_link_in_place_of_latest_extra_is_never_followed() {
 /// make the next run remove and remake the extra folders (the cloud backup would upload them again).
 #[test]
 fn strays_at_the_top_of_latest_go_and_extra_folders_stay_put() {
-    let env = TestEnv::with_practice();
-    let outside = env.path("D");
-    write_aged(&outside.join("Xrays/2026/pano.jpg"), b"pano");
+    let (env, outside) = backed_up_with_an_extra_folder();
     let xrays = outside.join("Xrays");
     let with_extra = ["--extra-folder", xrays.to_str().unwrap()];
-    assert_eq!(code(&env.backup(&with_extra)), 0);
     std::fs::write(latest(&env).join("stray.txt"), b"stray").unwrap();
     std::fs::write(latest(&env).join("extra/stray.txt"), b"stray").unwrap();
     let out = env.backup(&with_extra);
