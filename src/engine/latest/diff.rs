@@ -13,7 +13,9 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64};
 
 fn open(path: &Path) -> Result<Cursor, String> {
-    let reader = Reader::open(path).map(|(_, r)| r).map_err(|e| format!("Cannot read {e}."))?;
+    let reader = Reader::open(path)
+        .map(|(_, r)| r)
+        .map_err(|e| format!("Reading a manifest failed: {e}. The next good backup tries again."))?;
     Cursor::new(Some(reader))
 }
 
