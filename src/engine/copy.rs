@@ -40,6 +40,7 @@ pub enum CopyError {
 }
 
 /// Shared by the copy threads: the stop flags and a running byte count for progress.
+#[derive(Clone, Copy)]
 pub struct Shared<'a> {
     /// Set by the user (Cancel, Ctrl-C).
     pub cancel: &'a AtomicBool,

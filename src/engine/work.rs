@@ -138,9 +138,10 @@ fn make_dirs(partial: &Path, dir: &Path) -> std::io::Result<()> {
 const DRIVE_TIME_GRANULARITY: i64 = 2;
 
 /// Links an unchanged file from the previous set. Unchanged means the same size, modified time and
-/// (where the platform tells) change time and file id as that set's manifest, and a modified time
-/// outside that run's span (see `PreviousSet::racy`); a database file must
-/// also hash the same, since a file held open on a server may not show a new modified time yet.
+/// (where the platform tells) change time and file id as that set's manifest, in the walk and in
+/// the file's own metadata read just before, and a modified time outside that run's span (see
+/// `PreviousSet::racy`); a database file must also hash the same, since a file held open on a
+/// server may not show a new modified time yet.
 /// The previous copy itself must still have the size and time its manifest gives (a copy opened
 /// and saved from the backup, or damaged by the drive, is not linked into another set).
 fn try_link(item: &Item, src: &Path, dst: &Path, cx: &Context, buf: &mut [u8]) -> Option<Done> {
@@ -151,6 +152,13 @@ fn try_link(item: &Item, src: &Path, dst: &Path, cx: &Context, buf: &mut [u8]) -
         return None;
     }
     if stamp.is_some() && item.stamp.is_some() && stamp != item.stamp {
+        return None;
+    }
+    // The walk's size and time may be what a directory listing held (on Windows, NTFS and the SMB
+    // client can still list the old ones just after EXACT closed a file), and the file may have
+    // changed since the walk: its own are read before it is taken as unchanged.
+    let own = std::fs::metadata(src).ok()?;
+    if own.len() != size || own.modified().map(Mtime::from_system_time).ok()? != mtime {
         return None;
     }
     if item.database {
@@ -269,6 +277,33 @@ mod tests {
             }
             assert!(!partial.join("data/big.raw").exists(), "nothing half-written");
             assert_eq!(bytes.load(std::sync::atomic::Ordering::Relaxed), 0, "not even read");
+        });
+    }
+
+    #[test]
+    fn a_file_is_copied_when_its_own_metadata_differs_from_what_the_walk_listed() {
+        with_context(None, |cx, data, partial, _| {
+            // The previous set's copy, and what a directory listing still said about the file.
+            let old_set = partial.parent().unwrap().join("old");
+            std::fs::create_dir_all(old_set.join("data")).unwrap();
+            std::fs::write(old_set.join("data/chart.doc"), b"old").unwrap();
+            let listed = Mtime::from_system_time(
+                std::fs::metadata(old_set.join("data/chart.doc")).unwrap().modified().unwrap(),
+            );
+            // The file itself was saved again since: new size, new time.
+            std::fs::write(data.join("chart.doc"), b"new text").unwrap();
+            let hash = blake3::hash(b"old");
+            let item = Item {
+                mtime: listed,
+                prior: Some(Prior { size: 3, mtime: listed, hash, stamp: None }),
+                ..file("chart.doc", 3)
+            };
+            let span = Mtime { secs: 0, nanos: 0 };
+            let prev = PreviousSet { path: old_set, name: "old".into(), racy: (span, span) };
+            let cx = Context { previous: Some(&prev), damaged: &Mutex::new(Vec::new()), ..*cx };
+            let done = process(&item, &cx, &mut vec![0; 2 * copy::BUFFER]);
+            assert!(matches!(done, Done::Copied(_)), "{done:?}");
+            assert_eq!(std::fs::read(partial.join("data/chart.doc")).unwrap(), b"new text");
         });
     }
 }
