@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 /// Exit code for settings that cannot be used.
 pub const EXIT_INVALID_SETTINGS: u8 = 3;
@@ -34,6 +35,10 @@ pub enum Command {
     Prompt,
     /// Start a program (EXACT), wait for it to close, then ask whether to back up.
     After {
+        /// Once the program has closed, how long to wait for what it started (Windows) before
+        /// asking anyway.
+        #[arg(long, value_name = "SECONDS", default_value_t = crate::after::OTHERS_MAX.as_secs())]
+        others_timeout: u64,
         /// The program and its arguments, after `--`.
         #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true)]
         program: Vec<std::ffi::OsString>,
@@ -147,7 +152,9 @@ pub fn main() -> ExitCode {
     let locations = || settings::Locations::system(cli.config.as_deref());
     match cli.command {
         None | Some(Command::Prompt) => crate::gui::app::run(locations()),
-        Some(Command::After { ref program }) => after(program, locations()),
+        Some(Command::After { ref program, others_timeout }) => {
+            crate::after::then_prompt(program, Duration::from_secs(others_timeout), locations())
+        }
         Some(Command::Run(args)) => run(cli.config, args),
         Some(Command::Verify { set }) => crate::cli_restore::verify(&set),
         Some(Command::Demo { dir }) => demo(dir),
@@ -234,16 +241,6 @@ fn run_plan(plan: Plan) -> ExitCode {
     crate::platform::keep_awake(false);
     print_report(&report);
     ExitCode::from(report.outcome.exit_code())
-}
-
-/// Runs the program, waits for it to close, then prompts (unless the settings say not to ask).
-fn after(program: &[std::ffi::OsString], locations: settings::Locations) -> ExitCode {
-    if let Err(e) = crate::after::run_and_wait(program) {
-        let name = program.first().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();
-        errln!("logoff-backup: cannot start {name}: {e}");
-    }
-    let ask = locations.find().and_then(|p| Settings::load(&p).ok()).is_none_or(|s| s.prompt_on_exit);
-    if ask { crate::gui::app::run(locations) } else { ExitCode::SUCCESS }
 }
 
 fn demo(dir: Option<PathBuf>) -> ExitCode {
