@@ -132,6 +132,13 @@ mod tests {
         for n in ["Scan.dcm", "scan.dcm", "SCAN.DCM", "other.dcm"] {
             std::fs::write(d.path().join(n), b"").unwrap();
         }
+        if std::fs::read_dir(d.path()).unwrap().count() < 4 {
+            assert!(
+                crate::platform::NAMES_IGNORE_CASE,
+                "only a folder that ignores case (Windows) merges them"
+            );
+            return;
+        }
         let c = collisions(d.path(), Fold { case: true, unicode: false }, false);
         assert_eq!(c.len(), 3, "{c:?}");
         let mut others = c[OsStr::new("scan.dcm")].clone();
@@ -141,6 +148,11 @@ mod tests {
         std::fs::create_dir(d.path().join("OTHER.DCM")).unwrap();
         let fold = Fold { case: true, unicode: false };
         assert!(!collisions(d.path(), fold, true).contains_key(OsStr::new("OTHER.DCM")), "files only");
+    }
+
+    #[test]
+    fn a_case_fold_is_letter_for_letter() {
+        let fold = Fold { case: true, unicode: false };
         assert_eq!(fold.key(OsStr::new("\u{3c2}")), fold.key(OsStr::new("\u{3a3}")), "final sigma");
         assert_ne!(fold.key(OsStr::new("\u{df}")), fold.key(OsStr::new("SS")), "no letter becomes two");
     }
