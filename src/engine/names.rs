@@ -132,11 +132,10 @@ mod tests {
         for n in ["Scan.dcm", "scan.dcm", "SCAN.DCM", "other.dcm"] {
             std::fs::write(d.path().join(n), b"").unwrap();
         }
-        if std::fs::read_dir(d.path()).unwrap().count() < 4 {
-            assert!(
-                crate::platform::NAMES_IGNORE_CASE,
-                "only a folder that ignores case (Windows) merges them"
-            );
+        let count = std::fs::read_dir(d.path()).unwrap().count();
+        if count < 4 {
+            // A folder that ignores case (Windows) holds the three spellings as one file.
+            assert_eq!(count, 2);
             return;
         }
         let c = collisions(d.path(), Fold { case: true, unicode: false }, false);

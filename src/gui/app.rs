@@ -262,7 +262,11 @@ impl eframe::App for PromptApp {
 pub fn run(locations: Locations) -> std::process::ExitCode {
     let code = Rc::new(Cell::new(0));
     let shared = code.clone();
-    super::run_window("Network backup", PROMPT_SIZE, code, move |_| {
+    // Where the practice's log is, for a window that cannot open.
+    let settings = locations.find().and_then(|p| crate::settings::Settings::load(&p).ok());
+    let data = settings.map(|s| s.data_folder).filter(|d| !d.as_os_str().is_empty());
+    let log = data.map(|d| crate::plan::default_log_file(&d));
+    super::run_window("Network backup", PROMPT_SIZE, code, log.as_deref(), move |_| {
         let mut app = PromptApp::new(locations, Services::system());
         app.exit_code = shared;
         app

@@ -34,7 +34,7 @@ impl eframe::App for SettingsApp {
 /// Opens the settings window; returns when it closes.
 pub fn run(locations: Locations) -> std::process::ExitCode {
     let code = std::rc::Rc::new(std::cell::Cell::new(0));
-    super::run_window("Network backup settings", [640.0, 720.0], code, move |_| {
+    super::run_window("Network backup settings", [640.0, 720.0], code, None, move |_| {
         SettingsApp::new(locations, Services::system())
     })
 }
