@@ -66,7 +66,8 @@ fn a_second_run_at_once_is_refused_naming_the_first_and_leaves_its_work_alone() 
     };
     assert!(partial());
     let mut second = s.env.command();
-    second.env("LOGOFF_BACKUP_COMPUTER", "RECEPTION2").env("USER", "bob");
+    second.env("LOGOFF_BACKUP_COMPUTER", "RECEPTION2");
+    set_user(&mut second, "bob");
     let out = s.env.run_args(&mut second).output().unwrap();
     assert_eq!(code(&out), 2, "{}", text(&out));
     assert!(text(&out).contains("Another backup to"), "{}", text(&out));

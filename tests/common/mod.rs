@@ -49,12 +49,17 @@ impl TestEnv {
 
     pub fn command(&self) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_logoff-backup"));
+        // Windows finds its settings and local folders without the environment: the debug
+        // build's own overrides name them there (and here, alike).
         c.env("XDG_CONFIG_HOME", self.path("config"))
             .env("XDG_DATA_HOME", self.path("local"))
             .env("HOME", self.path("home"))
+            .env("LOGOFF_BACKUP_CONFIG_DIR", self.path("config"))
+            .env("LOGOFF_BACKUP_MACHINE_CONFIG_DIR", self.path("machine-config"))
+            .env("LOGOFF_BACKUP_LOCAL_DIR", self.path("local"))
             .env("LOGOFF_BACKUP_COMPUTER", "RECEPTION1")
-            .env("USER", "jane")
             .env_remove("LOGOFF_BACKUP_NOW");
+        set_user(&mut c, "jane");
         c
     }
 
@@ -105,6 +110,11 @@ pub fn write_aged(path: &Path, bytes: &[u8]) {
     std::fs::write(path, bytes).unwrap();
     let before = std::time::SystemTime::now() - std::time::Duration::from_secs(10);
     filetime::set_file_mtime(path, filetime::FileTime::from_system_time(before)).unwrap();
+}
+
+/// Who runs the program: `USER` on Unix, `USERNAME` on Windows.
+pub fn set_user(c: &mut Command, name: &str) {
+    c.env("USER", name).env("USERNAME", name);
 }
 
 pub fn pseudo_random(seed: u64, len: usize) -> Vec<u8> {
