@@ -4,7 +4,8 @@ mod common;
 use common::*;
 
 fn user_settings(env: &TestEnv, text: &str) -> std::path::PathBuf {
-    let p = env.path("config/logoff-backup/settings.ron");
+    // Joined a name at a time: spelt with this system's separators, as the program names it.
+    let p = env.path("config").join("logoff-backup").join("settings.ron");
     std::fs::create_dir_all(p.parent().unwrap()).unwrap();
     std::fs::write(&p, text).unwrap();
     p
