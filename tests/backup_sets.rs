@@ -19,7 +19,6 @@ fn first_backup_is_a_byte_identical_tree_with_times() {
     assert!(log.contains(&format!("Backup location: {}", set.display())), "{log}");
 }
 
-#[cfg(unix)]
 #[test]
 fn second_backup_links_unchanged_files_and_copies_changed_ones() {
     let env = TestEnv::with_practice();

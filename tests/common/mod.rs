@@ -210,10 +210,35 @@ pub fn plant_link_in_manifest(set: &Path, link_first: bool) -> PathBuf {
     outside
 }
 
+/// A file's id on its drive (its inode on Unix, its file index on Windows): the same id is the
+/// same file, left untouched or hard-linked; a new id is a new copy.
 #[cfg(unix)]
 pub fn inode(p: &Path) -> u64 {
     use std::os::unix::fs::MetadataExt;
     std::fs::metadata(p).unwrap().ino()
+}
+
+#[cfg(windows)]
+pub fn inode(p: &Path) -> u64 {
+    use std::os::windows::io::AsRawHandle;
+    use windows_sys::Win32::Storage::FileSystem::{BY_HANDLE_FILE_INFORMATION, GetFileInformationByHandle};
+    let f = std::fs::File::open(p).unwrap();
+    let mut info = BY_HANDLE_FILE_INFORMATION::default();
+    // SAFETY: the handle is open for the call, and `info` is the structure it fills.
+    let ok = unsafe { GetFileInformationByHandle(f.as_raw_handle(), &mut info) };
+    assert_ne!(ok, 0, "file id of {}", p.display());
+    (u64::from(info.nFileIndexHigh) << 32) | u64::from(info.nFileIndexLow)
+}
+
+/// Whether a copy is read-only: no write bit on Unix, the read-only attribute on Windows.
+pub fn read_only(p: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(p).unwrap().permissions().mode() & 0o222 == 0
+    }
+    #[cfg(not(unix))]
+    std::fs::metadata(p).unwrap().permissions().readonly()
 }
 
 impl TestEnv {
