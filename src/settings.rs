@@ -93,13 +93,20 @@ impl Settings {
 }
 
 /// The per-user settings file: `%APPDATA%\logoff-backup\settings.ron` on Windows,
-/// `~/.config/logoff-backup/settings.ron` elsewhere.
+/// `~/.config/logoff-backup/settings.ron` elsewhere. (Tests, in debug builds only, put the folder
+/// that holds `logoff-backup` in `LOGOFF_BACKUP_CONFIG_DIR`: Windows finds `%APPDATA%` without
+/// reading the environment.)
 pub fn user_path() -> Option<PathBuf> {
-    dirs::config_dir().map(|d| d.join("logoff-backup").join(FILE_NAME))
+    let base = crate::platform::test_override("LOGOFF_BACKUP_CONFIG_DIR").map(PathBuf::from);
+    base.or_else(dirs::config_dir).map(|d| d.join("logoff-backup").join(FILE_NAME))
 }
 
-/// The machine-wide settings file shared by every user of this computer.
+/// The machine-wide settings file shared by every user of this computer. (Tests, in debug builds
+/// only, put the folder that holds `logoff-backup` in `LOGOFF_BACKUP_MACHINE_CONFIG_DIR`.)
 pub fn machine_path() -> PathBuf {
+    if let Some(base) = crate::platform::test_override("LOGOFF_BACKUP_MACHINE_CONFIG_DIR") {
+        return PathBuf::from(base).join("logoff-backup").join(FILE_NAME);
+    }
     #[cfg(windows)]
     {
         let base = std::env::var_os("ProgramData").unwrap_or_else(|| "C:\\ProgramData".into());

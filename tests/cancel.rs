@@ -1,4 +1,7 @@
 //! Ctrl-C on `run` cancels: the partial set goes, every complete set stays as it was.
+//!
+//! Unix only: the tests send SIGINT to the running program (and the second mounts an exFAT
+//! image); Windows delivers Ctrl-C as a console event to a whole console, not to one process.
 
 #![cfg(unix)]
 mod common;

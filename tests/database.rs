@@ -93,7 +93,6 @@ fn a_database_that_keeps_changing_is_kept_but_named_and_marked() {
 
 /// Each member of the group is written to the manifest at its place, even when the walk reaches
 /// that place long after the group and the file is gone from the data folder by then.
-#[cfg(unix)]
 #[test]
 fn a_database_file_deleted_after_the_group_is_still_in_the_set_and_its_manifest() {
     let env = TestEnv::with_practice();

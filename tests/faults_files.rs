@@ -59,12 +59,15 @@ fn a_vanished_file_is_named_and_success_is_still_possible() {
     s.next_run_succeeds();
 }
 
-/// Row 6: a file is locked by another program (EBUSY here; Windows' errors 32 and 33 take the same path).
-#[cfg(unix)]
+/// Row 6: a file is locked by another program (EBUSY on Unix; on Windows a sharing violation, 32).
 #[test]
 fn a_locked_file_is_retried_with_backoff_then_named_in_use() {
+    #[cfg(unix)]
+    let in_use = libc::EBUSY;
+    #[cfg(windows)]
+    let in_use = 32; // ERROR_SHARING_VIOLATION
     let s = Scenario::changed(TestEnv::with_practice(), &["Practice.db"]);
-    let out = s.env.backup_with_faults(&format!("open:Practice.db={}", libc::EBUSY), &[]);
+    let out = s.env.backup_with_faults(&format!("open:Practice.db={in_use}"), &[]);
     // Seven waits, 31.5 s in all, shortened a hundredfold for the test.
     s.check(&out, 1, &["in use, EXACT may be open on another computer", "tried 8 times over 0.3 s"], &[]);
     s.next_run_succeeds();

@@ -5,13 +5,12 @@ mod common;
 use common::scenario::*;
 use common::*;
 
-/// Row 1: the process is killed (SIGKILL) at a chosen point.
-#[cfg(unix)]
+/// Row 1: the process is killed (SIGKILL; TerminateProcess on Windows) at a chosen point.
 fn killed_at(point: &str) {
     let s = Scenario::new();
     let mut child = s.env.spawn_with_faults(&format!("pause:{point}"), &["--keep", "1"]);
     s.env.wait_for_pause(point);
-    child.kill().unwrap(); // SIGKILL: no clean-up at all
+    child.kill().unwrap(); // SIGKILL, or TerminateProcess on Windows: no clean-up at all
     let out = child.wait_with_output().unwrap();
     assert!(!out.status.success());
     assert!(s.env.dest.join(".lock").exists(), "the dead run's lock is left behind");
@@ -34,19 +33,16 @@ fn killed_at(point: &str) {
     assert!(leftovers.is_empty(), "after a kill at {point}: {leftovers:?}");
 }
 
-#[cfg(unix)]
 #[test]
 fn killed_mid_copy() {
     killed_at("copy:today.dcm");
 }
 
-#[cfg(unix)]
 #[test]
 fn killed_after_the_manifest_before_the_rename() {
     killed_at("manifest");
 }
 
-#[cfg(unix)]
 #[test]
 fn killed_mid_retention() {
     killed_at("retention");
@@ -66,7 +62,8 @@ fn a_second_run_at_once_is_refused_naming_the_first_and_leaves_its_work_alone() 
     };
     assert!(partial());
     let mut second = s.env.command();
-    second.env("LOGOFF_BACKUP_COMPUTER", "RECEPTION2").env("USER", "bob");
+    second.env("LOGOFF_BACKUP_COMPUTER", "RECEPTION2");
+    set_user(&mut second, "bob");
     let out = s.env.run_args(&mut second).output().unwrap();
     assert_eq!(code(&out), 2, "{}", text(&out));
     assert!(text(&out).contains("Another backup to"), "{}", text(&out));

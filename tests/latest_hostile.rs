@@ -1,9 +1,11 @@
 //! `latest` against odd names, unreadable folders and links planted in the backup folder (every
 //! user who may run the backup has Full control of it).
+//!
+//! Most of these tests are Unix only: names with control characters, folder permissions and links
+//! cannot be made by an ordinary Windows user (Windows forbids the names, has no permission bits,
+//! and making a link takes a privilege), so they are tested where they can be.
 
-#![cfg(unix)]
 mod common;
-use common::scenario::*;
 use common::*;
 use std::path::PathBuf;
 
@@ -13,6 +15,7 @@ fn latest(env: &TestEnv) -> PathBuf {
 
 /// Names whose manifest text sorts differently from the names themselves (a tab sorts before a
 /// space, its escape `\t` after): unchanged files stay untouched all the same.
+#[cfg(unix)]
 #[test]
 fn unchanged_files_beside_names_with_escapes_are_left_alone() {
     let env = TestEnv::with_practice();
@@ -35,6 +38,7 @@ fn unchanged_files_beside_names_with_escapes_are_left_alone() {
 
 /// A folder that cannot be read today: its files keep their last good copy in `latest`, whether
 /// the folder is deep or at the top of the data folder.
+#[cfg(unix)]
 #[test]
 fn files_in_a_folder_that_cannot_be_read_keep_their_last_good_copy() {
     use std::os::unix::fs::PermissionsExt;
@@ -47,7 +51,7 @@ fn files_in_a_folder_that_cannot_be_read_keep_their_last_good_copy() {
         let bytes = std::fs::read(&kept).unwrap();
         let dir = env.data.join(folder);
         std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o000)).unwrap();
-        let mut c = as_ordinary_user(&env);
+        let mut c = common::scenario::as_ordinary_user(&env);
         let out = env.run_args(&mut c).output().unwrap();
         std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
         assert_eq!(code(&out), 1, "{}", text(&out));
@@ -58,6 +62,7 @@ fn files_in_a_folder_that_cannot_be_read_keep_their_last_good_copy() {
 
 /// Links planted where the update writes its marker and its manifest's pieces: replaced, never
 /// written through (here they point at a database file in the live data folder).
+#[cfg(unix)]
 #[test]
 fn links_planted_in_the_backup_folder_are_never_written_through() {
     let env = TestEnv::with_practice();
@@ -78,6 +83,7 @@ fn links_planted_in_the_backup_folder_are_never_written_through() {
 
 /// A folder of `latest` replaced by a link to somewhere else: the link goes, nothing is written
 /// where it pointed, and `latest` is whole again.
+#[cfg(unix)]
 #[test]
 fn a_link_in_place_of_a_folder_of_latest_is_removed_not_followed() {
     let env = TestEnv::with_practice();
@@ -106,6 +112,7 @@ fn backed_up_with_an_extra_folder() -> (TestEnv, PathBuf) {
 
 /// `latest/extra` (which no manifest lists: it only holds the extra folders) replaced by a link to
 /// the folder that holds a live extra folder: nothing is removed or written through it.
+#[cfg(unix)]
 #[test]
 fn a_link_in_place_of_latest_extra_is_never_followed() {
     let (env, outside) = backed_up_with_an_extra_folder();

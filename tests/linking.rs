@@ -1,15 +1,8 @@
 //! What a new set shares with the previous one: only copies that are still what that set's
 //! manifest says, of files that did not change (size, modified time, change time and file id).
-#![cfg(unix)]
 
 mod common;
 use common::*;
-use std::os::unix::fs::MetadataExt;
-use std::path::Path;
-
-fn inode(p: &Path) -> u64 {
-    std::fs::metadata(p).unwrap().ino()
-}
 
 fn last_block(env: &TestEnv) -> String {
     env.log().rsplit("===== Network backup =====").next().unwrap().to_string()
@@ -41,6 +34,10 @@ fn a_copy_changed_in_the_previous_set_is_copied_afresh_and_that_set_named_damage
     );
 }
 
+/// (Unix only: on Windows the walk reads a directory listing, which carries no change time or file
+/// id, and reading them from every file would mean opening each one on the share; there a rewrite
+/// that keeps the size and modified time is not noticed, except in database files, which are hashed.)
+#[cfg(unix)]
 #[test]
 fn a_file_rewritten_with_its_old_size_and_time_is_still_copied() {
     let env = TestEnv::with_practice();
@@ -59,6 +56,8 @@ fn a_file_rewritten_with_its_old_size_and_time_is_still_copied() {
     assert_eq!(std::fs::read(first.join(rel)).unwrap(), b"<form>AAAA</form>");
 }
 
+/// (Unix only: Windows has no named pipes in its file system.)
+#[cfg(unix)]
 #[test]
 fn pipes_and_sockets_are_noted_but_do_not_make_a_backup_fail() {
     let env = TestEnv::with_practice();

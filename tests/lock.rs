@@ -1,14 +1,18 @@
 //! One run at a time per backup folder, judged by the lock's heartbeat on the checker's own clock
 //! (row 9 of "What happens when things go wrong"): a live run is never taken over because of a
 //! clock that disagrees, and a paused run that was taken over stops when it wakes.
-#![cfg(unix)]
+//!
+//! The first two are Unix only: one runs the program under `faketime` (an `LD_PRELOAD` library),
+//! the other pauses it with SIGSTOP, neither of which Windows has.
 
 mod common;
 use common::scenario::*;
 use common::*;
+#[cfg(unix)]
 use std::process::{Child, Command};
 
 /// The real binary run through `wrapper` (e.g. `faketime -f +1h`), with the test's environment.
+#[cfg(unix)]
 fn wrapped(env: &TestEnv, wrapper: &[&str]) -> Command {
     let plain = env.command();
     let mut c = Command::new(wrapper[0]);
@@ -23,12 +27,13 @@ fn wrapped(env: &TestEnv, wrapper: &[&str]) -> Command {
 }
 
 /// A run on the computer OTHER, paused before copying today's X-ray.
+#[cfg(unix)]
 fn other_computers_run(env: &TestEnv, stale_secs: &str) -> Child {
     let pause = env.path("pause");
     std::fs::create_dir_all(&pause).unwrap();
     let mut c = env.command();
+    set_user(&mut c, "bob");
     c.env("LOGOFF_BACKUP_COMPUTER", "OTHER")
-        .env("USER", "bob")
         .env("LOGOFF_BACKUP_FAULTS", "pause:copy:today.dcm")
         .env("LOGOFF_BACKUP_PAUSE_DIR", &pause)
         .env("LOGOFF_BACKUP_LOCK_STALE", stale_secs);
@@ -42,11 +47,13 @@ fn other_computers_run(env: &TestEnv, stale_secs: &str) -> Child {
     child
 }
 
+#[cfg(unix)]
 fn signal(child: &Child, sig: &str) {
     let ok = Command::new("kill").arg(format!("-{sig}")).arg(child.id().to_string()).status().unwrap();
     assert!(ok.success());
 }
 
+#[cfg(unix)]
 fn partials(env: &TestEnv) -> Vec<String> {
     std::fs::read_dir(&env.dest)
         .unwrap()
@@ -56,6 +63,7 @@ fn partials(env: &TestEnv) -> Vec<String> {
         .collect()
 }
 
+#[cfg(unix)]
 #[test]
 fn a_live_run_is_not_taken_over_when_the_checkers_clock_is_an_hour_ahead() {
     let s = Scenario::new();
@@ -73,6 +81,7 @@ fn a_live_run_is_not_taken_over_when_the_checkers_clock_is_an_hour_ahead() {
     s.next_run_succeeds();
 }
 
+#[cfg(unix)]
 #[test]
 fn a_paused_run_is_taken_over_and_stops_without_touching_anything_when_it_wakes() {
     let s = Scenario::new();

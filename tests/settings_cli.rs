@@ -4,7 +4,8 @@ mod common;
 use common::*;
 
 fn user_settings(env: &TestEnv, text: &str) -> std::path::PathBuf {
-    let p = env.path("config/logoff-backup/settings.ron");
+    // Joined a name at a time: spelt with this system's separators, as the program names it.
+    let p = env.path("config").join("logoff-backup").join("settings.ron");
     std::fs::create_dir_all(p.parent().unwrap()).unwrap();
     std::fs::write(&p, text).unwrap();
     p
@@ -86,7 +87,6 @@ fn settings_pointing_at_missing_folders_fail_before_copying() {
     assert!(text(&out).contains("Cannot reach the data folder"), "{}", text(&out));
 }
 
-#[cfg(unix)]
 #[test]
 fn after_runs_the_program_then_respects_prompt_on_exit() {
     let env = TestEnv::with_practice();
@@ -97,12 +97,13 @@ fn after_runs_the_program_then_respects_prompt_on_exit() {
     );
     user_settings(&env, &ron);
     let marker = env.path("exact-ran");
-    let out = env
-        .command()
-        .args(["after", "--", "sh", "-c"])
-        .arg(format!("sleep 0.2; touch '{}'", marker.display()))
-        .output()
-        .unwrap();
+    let mut c = env.command();
+    #[cfg(unix)]
+    c.args(["after", "--", "sh", "-c"]).arg(format!("sleep 0.2; touch '{}'", marker.display()));
+    // On Windows cmd makes the marker, a folder.
+    #[cfg(windows)]
+    c.args(["after", "--", "cmd", "/c", "mkdir"]).arg(&marker);
+    let out = c.output().unwrap();
     assert_eq!(code(&out), 0, "{}", text(&out));
     assert!(marker.exists(), "the program ran to its end first");
     assert!(env.sets().is_empty(), "no prompt, no backup, when the settings say not to ask");

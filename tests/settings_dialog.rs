@@ -73,13 +73,17 @@ fn save_enabled(h: &Harness<'static, SettingsApp>) -> bool {
     !h.get_by_label("Save").accesskit_node().is_disabled()
 }
 
+/// Replaces what a field holds (on Windows the backup folder starts as `C:\DataBkup`) as a person
+/// would: select all of it, then type.
 fn type_into(h: &mut Harness<'static, SettingsApp>, label: &str, text: &str) {
     h.get_by_label(label).focus();
     h.step();
     h.step();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.step();
     h.get_by_label(label).type_text(text);
     h.step();
-    assert!(h.get_by_label(label).value().is_some_and(|v| v.ends_with(text)), "typed into {label}");
+    assert_eq!(h.get_by_label(label).value().as_deref(), Some(text), "typed into {label}");
 }
 
 /// Fills both folders by typing and waits until Save is possible and the background checks have

@@ -25,9 +25,15 @@ pub fn rotated(log: &Path) -> PathBuf {
     log.with_file_name(name)
 }
 
-/// This computer's own log, used when the shared one cannot be written.
+/// This computer's own log, used when the shared one cannot be written. (Tests, in debug builds
+/// only, put the folder that holds `logoff-backup` in `LOGOFF_BACKUP_LOCAL_DIR`: Windows finds
+/// `%LOCALAPPDATA%` without reading the environment.)
 pub fn fallback_path() -> PathBuf {
-    dirs::data_local_dir().unwrap_or_else(std::env::temp_dir).join("logoff-backup").join("backup.log")
+    let base = crate::platform::test_override("LOGOFF_BACKUP_LOCAL_DIR").map(PathBuf::from);
+    base.or_else(dirs::data_local_dir)
+        .unwrap_or_else(std::env::temp_dir)
+        .join("logoff-backup")
+        .join("backup.log")
 }
 
 /// Appends `block` to `log`, or to the fallback log if that fails (saying so in the block).

@@ -49,12 +49,17 @@ impl TestEnv {
 
     pub fn command(&self) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_logoff-backup"));
+        // Windows finds its settings and local folders without the environment: the debug
+        // build's own overrides name them there (and here, alike).
         c.env("XDG_CONFIG_HOME", self.path("config"))
             .env("XDG_DATA_HOME", self.path("local"))
             .env("HOME", self.path("home"))
+            .env("LOGOFF_BACKUP_CONFIG_DIR", self.path("config"))
+            .env("LOGOFF_BACKUP_MACHINE_CONFIG_DIR", self.path("machine-config"))
+            .env("LOGOFF_BACKUP_LOCAL_DIR", self.path("local"))
             .env("LOGOFF_BACKUP_COMPUTER", "RECEPTION1")
-            .env("USER", "jane")
             .env_remove("LOGOFF_BACKUP_NOW");
+        set_user(&mut c, "jane");
         c
     }
 
@@ -105,6 +110,11 @@ pub fn write_aged(path: &Path, bytes: &[u8]) {
     std::fs::write(path, bytes).unwrap();
     let before = std::time::SystemTime::now() - std::time::Duration::from_secs(10);
     filetime::set_file_mtime(path, filetime::FileTime::from_system_time(before)).unwrap();
+}
+
+/// Who runs the program: `USER` on Unix, `USERNAME` on Windows.
+pub fn set_user(c: &mut Command, name: &str) {
+    c.env("USER", name).env("USERNAME", name);
 }
 
 pub fn pseudo_random(seed: u64, len: usize) -> Vec<u8> {
@@ -200,10 +210,35 @@ pub fn plant_link_in_manifest(set: &Path, link_first: bool) -> PathBuf {
     outside
 }
 
+/// A file's id on its drive (its inode on Unix, its file index on Windows): the same id is the
+/// same file, left untouched or hard-linked; a new id is a new copy.
 #[cfg(unix)]
 pub fn inode(p: &Path) -> u64 {
     use std::os::unix::fs::MetadataExt;
     std::fs::metadata(p).unwrap().ino()
+}
+
+#[cfg(windows)]
+pub fn inode(p: &Path) -> u64 {
+    use std::os::windows::io::AsRawHandle;
+    use windows_sys::Win32::Storage::FileSystem::{BY_HANDLE_FILE_INFORMATION, GetFileInformationByHandle};
+    let f = std::fs::File::open(p).unwrap();
+    let mut info = BY_HANDLE_FILE_INFORMATION::default();
+    // SAFETY: the handle is open for the call, and `info` is the structure it fills.
+    let ok = unsafe { GetFileInformationByHandle(f.as_raw_handle(), &mut info) };
+    assert_ne!(ok, 0, "file id of {}", p.display());
+    (u64::from(info.nFileIndexHigh) << 32) | u64::from(info.nFileIndexLow)
+}
+
+/// Whether a copy is read-only: no write bit on Unix, the read-only attribute on Windows.
+pub fn read_only(p: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(p).unwrap().permissions().mode() & 0o222 == 0
+    }
+    #[cfg(not(unix))]
+    std::fs::metadata(p).unwrap().permissions().readonly()
 }
 
 impl TestEnv {
