@@ -51,7 +51,8 @@ pub struct PromptApp {
 }
 
 pub const PROMPT_SIZE: [f32; 2] = [560.0, 400.0];
-pub const SETTINGS_SIZE: [f32; 2] = [660.0, 720.0];
+/// Fits a 1280x720 screen with the title bar and the taskbar (see `gui::fitted`).
+pub const SETTINGS_SIZE: [f32; 2] = [660.0, 640.0];
 
 impl PromptApp {
     pub fn new(locations: Locations, services: Services) -> PromptApp {
@@ -192,7 +193,7 @@ impl PromptApp {
         }
         self.poll_worker(now);
         if let Some(size) = self.resize.take() {
-            ui.send_viewport_cmd(egui::ViewportCommand::InnerSize(size.into()));
+            super::resize(ui, size);
         }
         if ui.input(|i| i.viewport().close_requested()) && self.worker.is_some() {
             // Closing the window mid-run asks first, like Cancel.

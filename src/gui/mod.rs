@@ -14,4 +14,4 @@ mod status_lines;
 mod widgets;
 mod window;
 
-pub use window::run_window;
+pub use window::{fitted, resize, run_window};

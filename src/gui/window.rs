@@ -29,6 +29,40 @@ fn renderers() -> Vec<eframe::Renderer> {
     if chosen.is_empty() { all } else { chosen }
 }
 
+/// What a window leaves of the screen for its title bar and borders and the Windows taskbar.
+const FRAME: egui::Vec2 = egui::vec2(16.0, 80.0);
+/// The smallest a window is made, however small the screen.
+const SMALLEST: egui::Vec2 = egui::vec2(420.0, 300.0);
+/// Where the taskbar most often is: along the bottom of the screen.
+const TASKBAR: f32 = 48.0;
+
+/// The inner size a window asks for: `wanted`, made smaller to fit the screen (`monitor`, in points)
+/// with its title bar and the taskbar.
+pub fn fitted(wanted: [f32; 2], monitor: Option<egui::Vec2>) -> egui::Vec2 {
+    let wanted = egui::Vec2::from(wanted);
+    monitor.map_or(wanted, |m| wanted.min((m - FRAME).max(SMALLEST)))
+}
+
+/// Gives the window a new inner size that fits the screen, and keeps its centre where it was but
+/// all of it on the screen (above the taskbar). The screen's corner is known only for a screen
+/// whose corner is (0, 0) (one screen, or the main one); on another the window is only resized.
+pub fn resize(ui: &egui::Ui, wanted: [f32; 2]) {
+    let (monitor, outer, inner) = ui.input(|i| {
+        let v = i.viewport();
+        (v.monitor_size, v.outer_rect, v.inner_rect)
+    });
+    let size = fitted(wanted, monitor);
+    ui.send_viewport_cmd(egui::ViewportCommand::InnerSize(size));
+    let (Some(monitor), Some(outer), Some(inner)) = (monitor, outer, inner) else { return };
+    let screen = egui::Rect::from_min_max(egui::Pos2::ZERO, (monitor - egui::vec2(0.0, TASKBAR)).to_pos2());
+    if !screen.contains(outer.center()) {
+        return;
+    }
+    let whole = size + (outer.size() - inner.size());
+    let corner = (outer.center() - whole / 2.0).clamp(screen.min, (screen.max - whole).max(screen.min));
+    ui.send_viewport_cmd(egui::ViewportCommand::OuterPosition(corner));
+}
+
 /// Window options: a small centred window with this title.
 fn native_options(title: &str, size: [f32; 2], renderer: eframe::Renderer) -> eframe::NativeOptions {
     eframe::NativeOptions {
