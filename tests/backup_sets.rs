@@ -232,6 +232,6 @@ fn a_missing_data_folder_fails_with_what_to_do() {
         .output()
         .unwrap();
     assert_eq!(code(&out), 2, "{}", text(&out));
-    assert!(text(&out).contains("Cannot reach the data folder"), "{}", text(&out));
+    assert!(text(&out).contains("The server could not be reached for"), "{}", text(&out));
     assert!(text(&out).contains("gone"), "{}", text(&out));
 }

@@ -14,7 +14,7 @@ fn a_drive_that_fills_up_mid_copy_fails_and_keeps_the_previous_set() {
     let s = Scenario::new_in(env);
     s.env.write("X-rays/2025/big.dcm", &pseudo_random(5, 10_000_000));
     let out = s.env.backup(&[]);
-    s.check(&out, 2, &["Result:          FAILED", "Cause:           The backup drive is full"], &["big.dcm"]);
+    s.check(&out, 2, &["Result:          FAILED", "Cause:           The backup drive holding"], &["big.dcm"]);
     std::fs::remove_file(s.env.data.join("X-rays/2025/big.dcm")).unwrap();
     s.next_run_succeeds();
     drop(drive);
@@ -37,7 +37,12 @@ fn a_missing_drive_is_refused_before_copying_and_nothing_is_created() {
     };
     let out = run();
     assert_eq!(code(&out), 2, "{}", text(&out));
-    assert!(text(&out).contains("Check that the backup drive is plugged in"), "{}", text(&out));
+    assert!(
+        text(&out).contains("The backup drive could not be reached at")
+            && text(&out).contains("Check that it is plugged in"),
+        "{}",
+        text(&out)
+    );
     assert!(!env.path("E-drive").exists(), "no folder made on the wrong disk");
     assert!(env.log().contains("Result:          FAILED"));
     std::fs::create_dir(env.path("E-drive")).unwrap(); // plugged in

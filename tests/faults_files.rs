@@ -86,7 +86,7 @@ fn a_data_folder_lost_mid_run_fails_once_and_keeps_the_previous_set() {
     let out = child.wait_with_output().unwrap();
     std::fs::rename(s.env.path("share-gone"), &s.env.data).unwrap();
     // The share held the log too, so this run's block went to the computer's own log.
-    s.check(&out, 2, &["Result:          FAILED", "Cause:           Cannot reach the data folder"], &[]);
+    s.check(&out, 2, &["Result:          FAILED", "Cause:           The connection to the server was lost during the backup. The server could not be reached for"], &[]);
     let local = std::fs::read_to_string(s.env.path("local/logoff-backup/backup.log")).unwrap();
     assert!(
         local.lines().filter(|l| l.starts_with("  ")).count() < 10,

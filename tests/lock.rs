@@ -137,7 +137,11 @@ fn a_backup_drive_pulled_out_mid_run_is_named_as_such_not_as_a_lost_lock() {
     assert_eq!(code(&out), 2, "{}", text(&out));
     let log = s.env.log();
     let last = log.rsplit("===== Network backup =====").next().unwrap();
-    assert!(last.contains("Check that the drive is plugged in"), "{last}");
+    assert!(
+        last.contains("The backup drive could not be reached at")
+            && last.contains("Check that it is plugged in"),
+        "{last}"
+    );
     assert!(!last.contains("lock"), "{last}");
     std::fs::rename(&away, &s.env.dest).unwrap();
 }

@@ -98,7 +98,7 @@ fn a_failed_run_shows_why_opens_the_log_and_exits_2() {
     std::fs::write(&env.dest, b"not a folder").unwrap();
     h.get_by_label("Start backup").click();
     wait_for(&mut h, "Backup failed");
-    assert!(h.query_by_label_contains("Cannot reach or create the backup folder").is_some());
+    assert!(h.query_by_label_contains("The backup drive could not be reached at").is_some());
     assert_eq!(*opened.borrow(), [env.data.join("logfiles").join("backup.log")]);
     assert!(env.log().contains("Result:          FAILED"));
     h.get_by_label("Open log").click();
@@ -115,7 +115,7 @@ fn preflight_problems_are_shown_before_the_click_and_disable_start() {
     save_settings(&env);
     std::fs::rename(&env.data, env.path("moved")).unwrap();
     let (mut h, _) = prompt(&env);
-    wait_for(&mut h, "Cannot reach the data folder");
+    wait_for(&mut h, "The server could not be reached for");
     assert!(!enabled(&h, "Start backup"));
     assert!(enabled(&h, "Settings…"));
     h.key_press(egui::Key::Enter);

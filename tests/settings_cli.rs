@@ -84,7 +84,7 @@ fn settings_pointing_at_missing_folders_fail_before_copying() {
     user_settings(&env, &ron);
     let out = env.command().arg("run").output().unwrap();
     assert_eq!(code(&out), 2, "{}", text(&out));
-    assert!(text(&out).contains("Cannot reach the data folder"), "{}", text(&out));
+    assert!(text(&out).contains("The server could not be reached for"), "{}", text(&out));
 }
 
 #[test]

@@ -131,10 +131,10 @@ pub fn block(plan: &Plan, r: &Report) -> String {
         let _ = writeln!(s, "What to do:      {}", super::database::changing_words(g));
     }
     if r.outcome == Outcome::CompletedWithErrors && c.missing_any() {
-        let _ = writeln!(
-            s,
-            "What to do:      The files below are NOT in this backup. Close EXACT on every computer and run the backup again; if it happens again, call your IT contact."
-        );
+        let _ = writeln!(s, "What to do:      The files below are NOT in this backup.");
+        for advice in super::advice::for_problems(&r.problems) {
+            let _ = writeln!(s, "                 {advice}");
+        }
     }
     if !r.problems.is_empty() {
         let _ = writeln!(s, "Files not backed up or changed ({}):", r.problems.len());

@@ -1,5 +1,6 @@
 //! Whole-run failures and warnings in plain words: what happened, to which folder, and what to do.
 
+use super::advice::Cause;
 use super::{Failure, Stop, copy, lock};
 use crate::plan::Plan;
 use std::path::Path;
@@ -35,23 +36,12 @@ pub(super) fn lock_lost(dest: &Path, why: &str) -> Failure {
 
 /// A failure to write to the destination, in words.
 pub(super) fn destination_failure(dest: &Path, e: &std::io::Error) -> Failure {
-    if e.kind() == std::io::ErrorKind::StorageFull {
-        return Failure::new(
-            format!(
-                "The backup drive is full ({}). Free up space or choose a bigger drive in Settings.",
-                dest.display()
-            ),
-            e,
-        );
-    }
-    Failure::new(
-        format!(
-            "Cannot write to the backup folder {0}: {1}. Check that the drive is plugged in and that every Windows user has Full control of {0}.",
-            dest.display(),
-            copy::describe(e)
-        ),
-        e,
-    )
+    let advice = Cause::of_drive_error(e).what_to_do(dest);
+    let message = match e.kind() {
+        std::io::ErrorKind::StorageFull | std::io::ErrorKind::NotFound => advice,
+        _ => format!("Cannot write to the backup folder {}: {}. {advice}", dest.display(), copy::describe(e)),
+    };
+    Failure::new(message, e)
 }
 
 /// Whether a write error means the whole destination is unusable (full, or gone).
@@ -68,8 +58,8 @@ pub(super) fn lost_root(plan: &Plan, partial: &Path) -> Option<Failure> {
         if let Err(e) = std::fs::read_dir(folder) {
             return Some(Failure::new(
                 format!(
-                    "Cannot reach the data folder {} any more: the connection to the server was lost during the backup. Check the network and try again.",
-                    folder.display()
+                    "The connection to the server was lost during the backup. {}",
+                    Cause::ServerUnreachable.what_to_do(folder)
                 ),
                 e,
             ));
@@ -90,7 +80,8 @@ pub(super) fn damaged_note(set: &str, keys: &[String]) -> String {
         list.push_str(&format!(" and {} more", keys.len() - SHOWN));
     }
     format!(
-        "the older backup {set} is DAMAGED: {} of its copies no longer have the size and time its manifest gives (opened and saved from the backup, or the drive is failing). They were copied again from the data folder into this backup instead of being shared with it. Check it with: logoff-backup verify {set}. The copies: {list}",
-        keys.len()
+        "the older backup {set} is DAMAGED: {} of its copies no longer have the size and time its manifest gives (opened and saved from the backup, or the drive is failing). {} Check it with: logoff-backup verify {set}. The copies: {list}",
+        keys.len(),
+        Cause::DamagedPrevious.what_to_do(Path::new(set))
     )
 }

@@ -4,6 +4,7 @@
 //! Results are put back in path order and written to the manifest's entries as they come, and the
 //! walk stays at most `WINDOW` items ahead of them, so memory stays the same however big the tree.
 
+use super::advice::Cause;
 use super::copy::{self, Shared};
 use super::failures::{destination_failure, destination_gone, lost_root};
 use super::finish::ensure_room;
@@ -143,7 +144,11 @@ pub(super) fn fill(
                     let done =
                         std::panic::catch_unwind(AssertUnwindSafe(|| work::process(&item, cx, &mut buf)))
                             .unwrap_or_else(|_| {
-                                Done::Problem(ProblemKind::Failed, "not copied: internal error".into())
+                                Done::Problem(
+                                    ProblemKind::Failed,
+                                    Some(Cause::Other),
+                                    "not copied: internal error".into(),
+                                )
                             });
                     if msgs.send(Msg::Done(seq, Box::new(item), done)).is_err() {
                         break;
@@ -210,9 +215,9 @@ pub(super) fn fill(
                 }
                 Msg::Done(seq, item, done) => {
                     let problem = match &done {
-                        Done::Problem(kind, reason) => {
+                        Done::Problem(kind, cause, reason) => {
                             errors_in_row += u32::from(*kind != ProblemKind::Skipped);
-                            Some(work::problem(&item, sources, *kind, reason.clone()))
+                            Some(work::problem(&item, sources, *kind, *cause, reason.clone()))
                         }
                         Done::DestinationError(e) => {
                             errors_in_row += 1;
@@ -220,7 +225,14 @@ pub(super) fn fill(
                                 stop_with(&mut fatal, f);
                                 None
                             } else {
-                                Some(work::problem(&item, sources, ProblemKind::Failed, copy::describe(e)))
+                                let cause = Some(Cause::of_drive_error(e));
+                                Some(work::problem(
+                                    &item,
+                                    sources,
+                                    ProblemKind::Failed,
+                                    cause,
+                                    copy::describe(e),
+                                ))
                             }
                         }
                         Done::Cancelled => None,

@@ -1,6 +1,7 @@
 //! The backup engine: scan, copy while hashing, link unchanged files, verify, write the manifest,
 //! make the set visible by one rename, apply retention. Knows nothing of windows or terminals.
 
+pub mod advice;
 pub mod backup_log;
 pub mod copy;
 pub mod database;

@@ -1,6 +1,7 @@
 //! Checks before a byte is copied: sources reachable, destination writable (with a real test file),
 //! hard links possible, no folder inside another, and room for the estimate.
 
+use super::advice::Cause;
 use super::names::{self, Fold};
 use super::{Failure, sets};
 use crate::format;
@@ -45,10 +46,7 @@ pub fn check(plan: &Plan) -> Result<Checked, Failure> {
     };
     made.map_err(|e| {
         Failure::new(
-            format!(
-                "Cannot reach or create the backup folder {}. Check that the backup drive is plugged in, or choose another folder in Settings.",
-                dest.display()
-            ),
+            format!("{} Or choose another folder in Settings.", Cause::DriveMissing.what_to_do(dest)),
             e,
         )
     })?;
@@ -87,19 +85,12 @@ fn check_source(folder: &Path, what: &str) -> Result<(), Failure> {
     match std::fs::read_dir(folder) {
         Ok(_) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(Failure::new(
-            format!(
-                "Cannot reach {what} {}. Check that the server is on and this computer is connected to the network, or correct the folder in Settings.",
-                folder.display()
-            ),
+            format!("{} Or correct {what} in Settings.", Cause::ServerUnreachable.what_to_do(folder)),
             e,
         )),
-        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => Err(Failure::new(
-            format!(
-                "This Windows user may not read {what} {}. Ask your IT contact to give this user read access.",
-                folder.display()
-            ),
-            e,
-        )),
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+            Err(Failure::new(format!("{} ({what})", Cause::AccessDenied.what_to_do(folder)), e))
+        }
         Err(e) => Err(Failure::new(
             format!("Cannot open {what} {}. Check the folder in Settings.", folder.display()),
             e,

@@ -1,5 +1,6 @@
 //! What a run did: its outcome, counts, and every file that did not make it.
 
+use super::advice::Cause;
 use chrono::{DateTime, Local};
 use std::path::PathBuf;
 
@@ -79,6 +80,8 @@ pub struct FileProblem {
     pub path: PathBuf,
     pub kind: ProblemKind,
     pub reason: String,
+    /// What to do about it goes by this (`None` for what is not an error: vanished, not a file).
+    pub cause: Option<Cause>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

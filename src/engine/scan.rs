@@ -1,5 +1,6 @@
 //! Walks the sources (never following links) into the list of things a set will hold.
 
+use super::advice::Cause;
 use super::manifest::{self, Mtime, Stamp};
 use super::pathcode;
 use super::{FileProblem, ProblemKind};
@@ -103,7 +104,8 @@ pub fn walk(plan: &Plan, stop: impl Fn() -> bool, mut found: impl FnMut(Found)) 
                 Err(e) => {
                     let path = e.path().unwrap_or(&source.root).to_path_buf();
                     let reason = e.io_error().map_or_else(|| e.to_string(), super::copy::describe);
-                    found(Found::Problem(FileProblem { path, kind: ProblemKind::Failed, reason }));
+                    let cause = Some(e.io_error().map_or(Cause::Other, Cause::of_source_error));
+                    found(Found::Problem(FileProblem { path, kind: ProblemKind::Failed, reason, cause }));
                     continue;
                 }
             };
@@ -123,7 +125,8 @@ pub fn walk(plan: &Plan, stop: impl Fn() -> bool, mut found: impl FnMut(Found)) 
                 // Not EXACT data and not something a copy can hold: noted, not an error (as rsync
                 // and robocopy do).
                 let reason = "not a regular file (device, pipe or socket), not backed up".to_string();
-                found(Found::Problem(FileProblem { path: path.into(), kind: ProblemKind::NotAFile, reason }));
+                let (kind, cause) = (ProblemKind::NotAFile, None);
+                found(Found::Problem(FileProblem { path: path.into(), kind, reason, cause }));
                 continue;
             };
             let ignore_case = crate::platform::NAMES_IGNORE_CASE;
@@ -135,14 +138,16 @@ pub fn walk(plan: &Plan, stop: impl Fn() -> bool, mut found: impl FnMut(Found)) 
             let meta = match entry.metadata() {
                 Ok(m) => m,
                 Err(e) => {
-                    let (kind, reason) = match e.io_error() {
+                    let (kind, cause, reason) = match e.io_error() {
                         Some(io) if io.kind() == std::io::ErrorKind::NotFound => {
-                            (ProblemKind::Vanished, "deleted during the backup".to_string())
+                            (ProblemKind::Vanished, None, "deleted during the backup".to_string())
                         }
-                        Some(io) => (ProblemKind::Failed, super::copy::describe(io)),
-                        None => (ProblemKind::Failed, e.to_string()),
+                        Some(io) => {
+                            (ProblemKind::Failed, Some(Cause::of_source_error(io)), super::copy::describe(io))
+                        }
+                        None => (ProblemKind::Failed, Some(Cause::Other), e.to_string()),
                     };
-                    found(Found::Problem(FileProblem { path: path.into(), kind, reason }));
+                    found(Found::Problem(FileProblem { path: path.into(), kind, reason, cause }));
                     continue;
                 }
             };

@@ -120,7 +120,7 @@ impl Walker<'_> {
                         } else {
                             ProblemKind::Failed
                         };
-                        let done = Done::Problem(kind, why);
+                        let done = Done::Problem(kind, Some(super::advice::Cause::NotAllowedOnDrive), why);
                         if self.permits.send(()).is_ok()
                             && self.msgs.send(Msg::Done(seq, Box::new(item), done)).is_ok()
                         {

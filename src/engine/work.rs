@@ -1,5 +1,6 @@
 //! What happens to each scanned item: link it, copy it, or name why not.
 
+use super::advice::Cause;
 use super::copy::{self, Copied, CopyError, Shared};
 use super::manifest::{Entry, Kind, Mtime};
 pub use super::previous::{Previous, PreviousSet};
@@ -20,7 +21,7 @@ pub enum Done {
     Copied(Copied),
     Linked(Copied),
     Symlink(blake3::Hash, Mtime),
-    Problem(ProblemKind, String),
+    Problem(ProblemKind, Option<Cause>, String),
     /// Writing to the destination failed: maybe the whole drive is gone or full.
     DestinationError(std::io::Error),
     Cancelled,
@@ -61,7 +62,7 @@ pub fn process(item: &Item, cx: &Context, buf: &mut [u8]) -> Done {
     if item.kind == ItemKind::Symlink {
         return match copy::copy_symlink(&src, &dst) {
             Ok((hash, mtime)) => Done::Symlink(hash, mtime),
-            Err(reason) => Done::Problem(ProblemKind::Skipped, reason),
+            Err(reason) => Done::Problem(ProblemKind::Skipped, None, reason),
         };
     }
     if let Some(done) = try_link(item, &src, &dst, cx, buf) {
@@ -69,7 +70,7 @@ pub fn process(item: &Item, cx: &Context, buf: &mut [u8]) -> Done {
     }
     if cx.max_file_size.is_some_and(|max| item.size > max) {
         let why = "too big for the backup drive: FAT32 drives hold files up to 4 GB. Format the drive as NTFS or exFAT, or use another drive";
-        return Done::Problem(ProblemKind::Failed, why.into());
+        return Done::Problem(ProblemKind::Failed, Some(Cause::NotAllowedOnDrive), why.into());
     }
     crate::fault::before_copy(&src);
     let (buf, check) = buf.split_at_mut(copy::BUFFER);
@@ -83,36 +84,36 @@ pub fn process(item: &Item, cx: &Context, buf: &mut [u8]) -> Done {
             }
             Err(e) => e,
         };
-        let (trouble, reason) = match e {
+        let (trouble, cause, reason) = match e {
             CopyError::Mismatch => {
                 let why = "the copy on the backup drive differs from the original: the drive may be failing";
-                return Done::Problem(ProblemKind::Failed, why.into());
+                return Done::Problem(ProblemKind::Failed, Some(Cause::DriveFailing), why.into());
             }
             CopyError::ReadBack(e) => {
                 let why = format!("the copy on the backup drive cannot be read back: {}", copy::describe(&e));
-                return Done::Problem(ProblemKind::Failed, why);
+                return Done::Problem(ProblemKind::Failed, Some(Cause::DriveFailing), why);
             }
             CopyError::Vanished => {
-                return Done::Problem(ProblemKind::Vanished, "deleted during the backup".into());
+                return Done::Problem(ProblemKind::Vanished, None, "deleted during the backup".into());
             }
             CopyError::Destination(e) => return Done::DestinationError(e),
             CopyError::Taken => {
                 let why = "another file with the same name apart from capitals or accents is already in the backup, and the backup drive cannot hold both: rename one of them in the data folder";
-                return Done::Problem(ProblemKind::Failed, why.into());
+                return Done::Problem(ProblemKind::Failed, Some(Cause::NotAllowedOnDrive), why.into());
             }
             CopyError::Cancelled => return Done::Cancelled,
-            CopyError::Changed => (Trouble::Changed, "changed during backup".to_string()),
+            CopyError::Changed => (Trouble::Changed, Cause::Changing, "changed during backup".to_string()),
             CopyError::Source(e) if copy::is_in_use(&e) => {
-                (Trouble::InUse, format!("in use, EXACT may be open on another computer ({e})"))
+                (Trouble::InUse, Cause::InUse, format!("in use, EXACT may be open on another computer ({e})"))
             }
-            CopyError::Source(e) => (Trouble::Unreadable, copy::describe(&e)),
+            CopyError::Source(e) => (Trouble::Unreadable, Cause::of_source_error(&e), copy::describe(&e)),
         };
         match retry::wait(trouble, attempt, &cx.shared) {
             Some(d) => waited += d,
             None if cx.shared.stopped() => return Done::Cancelled,
             None => {
                 let tries = format!("tried {} times over {}", attempt + 1, format::duration(waited));
-                return Done::Problem(ProblemKind::Failed, format!("{reason}; {tries}"));
+                return Done::Problem(ProblemKind::Failed, Some(cause), format!("{reason}; {tries}"));
             }
         }
     }
@@ -192,8 +193,14 @@ pub fn entry(item: &Item, sources: &[Source], done: &Done) -> Option<Entry> {
     Some(Entry { path: item.key(sources), kind, mtime, stamp: item.stamp })
 }
 
-pub fn problem(item: &Item, sources: &[Source], kind: ProblemKind, reason: String) -> FileProblem {
-    FileProblem { path: item.source_path(sources), kind, reason }
+pub fn problem(
+    item: &Item,
+    sources: &[Source],
+    kind: ProblemKind,
+    cause: Option<Cause>,
+    reason: String,
+) -> FileProblem {
+    FileProblem { path: item.source_path(sources), kind, reason, cause }
 }
 
 /// Adds an item that came back to the run's counts.
@@ -270,7 +277,7 @@ mod tests {
         with_context(Some(1000), |cx, data, partial, bytes| {
             std::fs::write(data.join("big.raw"), vec![0u8; 2000]).unwrap();
             match process(&file("big.raw", 2000), cx, &mut vec![0; 2 * copy::BUFFER]) {
-                Done::Problem(ProblemKind::Failed, why) => {
+                Done::Problem(ProblemKind::Failed, _, why) => {
                     assert!(why.contains("Format the drive as NTFS or exFAT"), "{why}")
                 }
                 other => panic!("{other:?}"),

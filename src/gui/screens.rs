@@ -206,9 +206,13 @@ fn summary_ui(ui: &mut egui::Ui, r: &Report) {
         ui.label(RichText::new(crate::engine::database::changing_words(g)).strong());
     }
     if r.outcome == Outcome::CompletedWithErrors && r.counts.missing_any() {
-        ui.label(
-            "The files below are NOT in this backup. Close EXACT on every computer and press Retry. If it keeps happening, call your IT contact.",
-        );
+        ui.label(RichText::new("The files below are NOT in this backup.").strong());
+        for advice in crate::engine::advice::for_problems(&r.problems) {
+            ui.label(advice);
+        }
+    }
+    for note in &r.notes {
+        ui.label(format!("Note: {note}"));
     }
     let problems: Vec<_> = r
         .problems

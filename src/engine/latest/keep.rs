@@ -72,7 +72,12 @@ mod tests {
     fn failed_files_and_folders_are_kept_but_not_vanished_or_database_files() {
         let sources =
             [Source { root: "/d".into(), set_dir: "data".into(), recursive: true, is_data_folder: true }];
-        let p = |path: &str, kind| FileProblem { path: PathBuf::from(path), kind, reason: String::new() };
+        let p = |path: &str, kind| FileProblem {
+            path: PathBuf::from(path),
+            kind,
+            reason: String::new(),
+            cause: None,
+        };
         let keep = Keep::new(
             &[
                 p("/d/Docs/letter.doc", ProblemKind::Failed),
