@@ -29,6 +29,8 @@ pub struct Settings {
     pub prompt_on_exit: bool,
     /// Offer a restore test when the last passed one is older than this many days.
     pub restore_test_days: u32,
+    /// The prompt says in red when the practice's newest good backup is older than this many days.
+    pub overdue_after_days: u32,
     /// Keep `latest` in the backup folder: the newest backup's data at a path that never changes,
     /// brought up to date in place, for the practice's cloud backup to follow.
     pub cloud_folder: bool,
@@ -48,6 +50,7 @@ impl Default for Settings {
             verify_after_backup: true,
             prompt_on_exit: true,
             restore_test_days: 30,
+            overdue_after_days: 2,
             cloud_folder: true,
         }
     }

@@ -41,6 +41,17 @@ pub struct Status {
     pub last_drill: Option<LoggedRun>,
 }
 
+impl Status {
+    /// The practice's newest good (SUCCESS) backup as far as this computer can tell: from the
+    /// shared log or from its own backup folder, whichever is newer. (Local start time, computer.)
+    pub fn newest_good(&self) -> Option<(NaiveDateTime, String)> {
+        let success = crate::engine::Outcome::Success.label();
+        let logged = self.practice.iter().filter(|r| r.result == success);
+        let logged = logged.map(|r| (r.started.naive_local(), r.computer.clone()));
+        logged.chain(self.last_good.clone()).max_by_key(|(t, _)| *t)
+    }
+}
+
 pub fn lookup(plan: &Plan) -> Status {
     let ready = preflight::check(plan);
     let last_good = sets::list(&plan.destination)

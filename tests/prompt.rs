@@ -164,3 +164,23 @@ fn settings_from_the_prompt_come_back_to_the_prompt() {
     h.get_by_label("Cancel").click();
     wait_for(&mut h, "Start the network backup now?");
 }
+
+#[test]
+fn a_last_good_backup_older_than_the_setting_is_said_in_red_at_the_top() {
+    let env = TestEnv::with_practice();
+    save_settings(&env);
+    let then = chrono::Local::now() - chrono::Duration::days(5);
+    let out = env.backup_at(&then.format("%Y-%m-%dT%H:%M:%S").to_string(), &[]);
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    let (mut h, _) = prompt(&env);
+    wait_for(&mut h, "The last good backup of the practice is 5 days old");
+    let warning = h.get_by_label_contains("is 5 days old");
+    assert!(h.query_by_label_contains(", from RECEPTION1. Back up today.").is_some(), "names the computer");
+    let heading = h.get_by_label("Start the network backup now?");
+    assert!(warning.rect().top() < heading.rect().top(), "above everything else");
+    // After today's backup it goes.
+    assert_eq!(code(&env.backup(&[])), 0);
+    let (mut h, _) = prompt(&env);
+    wait_for(&mut h, "Last good backup of the practice: today");
+    assert!(h.query_by_label_contains("days old").is_none());
+}

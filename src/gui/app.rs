@@ -48,6 +48,8 @@ pub struct PromptApp {
     resize: Option<[f32; 2]>,
     /// Offer a restore test when the last passed one is older than this.
     pub restore_test_days: u32,
+    /// Say in red when the practice's newest good backup is older than this many days.
+    pub overdue_after_days: u32,
 }
 
 pub const PROMPT_SIZE: [f32; 2] = [560.0, 400.0];
@@ -73,6 +75,7 @@ impl PromptApp {
             closing: false,
             resize: None,
             restore_test_days: Settings::default().restore_test_days,
+            overdue_after_days: Settings::default().overdue_after_days,
         };
         match app.locations.find().map(|p| Settings::load(&p)) {
             Some(Ok(settings)) => app.use_settings(&settings),
@@ -84,6 +87,7 @@ impl PromptApp {
 
     fn use_settings(&mut self, settings: &Settings) {
         self.restore_test_days = settings.restore_test_days;
+        self.overdue_after_days = settings.overdue_after_days;
         (self.plan, self.plan_problem) = match Plan::from_settings(settings, None) {
             Ok(p) => (Some(p), None),
             Err(e) => (None, Some(format!("The settings are not complete: {e}."))),

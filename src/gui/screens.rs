@@ -22,6 +22,7 @@ fn big_button(ui: &mut egui::Ui, enabled: bool, text: &str, strong: bool) -> egu
 }
 
 pub fn ask_ui(app: &mut PromptApp, ui: &mut egui::Ui) {
+    super::status_lines::overdue_ui(app, ui);
     ui.heading(RichText::new("Start the network backup now?").size(22.0));
     ui.add_space(8.0);
     let problem = app

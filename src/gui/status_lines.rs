@@ -6,6 +6,22 @@ use crate::engine::Outcome;
 use crate::format;
 use crate::status::{days_ago, when};
 
+/// At the top of the Ask screen, in red: the practice's newest good backup, when it is older than
+/// the setting (`overdue_after_days`).
+pub fn overdue_ui(app: &PromptApp, ui: &mut egui::Ui) {
+    let Some((t, computer)) = app.status.as_ref().and_then(|s| s.newest_good()) else { return };
+    let days = (chrono::Local::now().naive_local() - t).num_days();
+    if days < i64::from(app.overdue_after_days).max(1) {
+        return;
+    }
+    let text = format!(
+        "The last good backup of the practice is {days} days old: {}, from {computer}. Back up today.",
+        t.format("%a %-d %b %Y %H:%M")
+    );
+    ui.colored_label(ui.visuals().error_fg_color, egui::RichText::new(text).strong().size(16.0));
+    ui.add_space(6.0);
+}
+
 /// Draws the status lines. Returns whether a restore test is due (never done, failed, or older
 /// than the setting).
 pub fn status_ui(app: &PromptApp, ui: &mut egui::Ui) -> bool {

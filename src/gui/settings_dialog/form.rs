@@ -133,6 +133,12 @@ impl SettingsDialog {
             changed |= ui.add(days).labelled_by(l.id).changed();
             ui.label("days");
         });
+        ui.horizontal(|ui| {
+            let l = ui.label("Warn in red when the last good backup is older than");
+            let days = egui::DragValue::new(&mut self.draft.overdue_after_days).range(1..=60);
+            changed |= ui.add(days).labelled_by(l.id).changed();
+            ui.label("days");
+        });
         if self.machine_writable {
             ui.checkbox(&mut self.for_everyone, "Save for every user of this computer");
         }
