@@ -63,6 +63,13 @@ pub fn resize(ui: &egui::Ui, wanted: [f32; 2]) {
     ui.send_viewport_cmd(egui::ViewportCommand::OuterPosition(corner));
 }
 
+/// The program's icon (title bar, taskbar, Alt-Tab), drawn in `assets/icon.svg`.
+const ICON_PNG: &[u8] = include_bytes!("../../assets/icon-256.png");
+
+fn icon() -> egui::IconData {
+    eframe::icon_data::from_png_bytes(ICON_PNG).unwrap_or_default()
+}
+
 /// Window options: a small centred window with this title.
 fn native_options(title: &str, size: [f32; 2], renderer: eframe::Renderer) -> eframe::NativeOptions {
     eframe::NativeOptions {
@@ -70,7 +77,8 @@ fn native_options(title: &str, size: [f32; 2], renderer: eframe::Renderer) -> ef
             .with_title(title)
             .with_app_id("logoff-backup")
             .with_inner_size(size)
-            .with_min_inner_size([420.0, 300.0]),
+            .with_min_inner_size([420.0, 300.0])
+            .with_icon(std::sync::Arc::new(icon())),
         centered: true,
         renderer,
         ..Default::default()
@@ -137,4 +145,15 @@ fn cannot_open(title: &str, cause: &str, log: Option<&Path>) {
         ))
         .set_buttons(rfd::MessageButtons::Ok)
         .show();
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_icon_is_a_256_pixel_picture() {
+        let icon = super::icon();
+        assert_eq!((icon.width, icon.height), (256, 256));
+        assert_eq!(icon.rgba.len(), 256 * 256 * 4);
+        assert!(icon.rgba.chunks(4).any(|p| p[3] == 0) && icon.rgba.chunks(4).any(|p| p[3] == 255));
+    }
 }
