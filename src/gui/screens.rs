@@ -2,6 +2,7 @@
 
 use super::app::PromptApp;
 use super::progress;
+use super::widgets::path_label;
 use crate::engine::{Outcome, ProblemKind, Report};
 use crate::format;
 use crate::format::display;
@@ -30,21 +31,23 @@ pub fn ask_ui(app: &mut PromptApp, ui: &mut egui::Ui) {
         .clone()
         .or_else(|| app.status.as_ref().and_then(|s| s.ready.as_ref().err()).map(|f| f.message.clone()));
     if let Some(plan) = &app.plan {
-        let mut what = display(&plan.data_folder);
-        what.push_str(if plan.include_subdirectories {
-            " with its sub-directories"
-        } else {
-            " (database files only)"
-        });
-        for extra in &plan.extra_folders {
-            what.push_str(&format!(", and {}", display(extra)));
-        }
+        // One folder a line, each shortened to the window's width: nothing runs past its edge.
         egui::Grid::new("ask-what").num_columns(2).spacing([12.0, 4.0]).show(ui, |ui| {
             ui.label("Backs up:");
-            ui.label(what);
+            ui.vertical(|ui| {
+                path_label(ui, &plan.data_folder);
+                ui.weak(if plan.include_subdirectories {
+                    "with its sub-directories"
+                } else {
+                    "database files only"
+                });
+                for extra in &plan.extra_folders {
+                    path_label(ui, extra);
+                }
+            });
             ui.end_row();
             ui.label("To:");
-            ui.label(display(&plan.destination));
+            path_label(ui, &plan.destination);
             ui.end_row();
         });
     }
@@ -185,7 +188,10 @@ fn summary_ui(ui: &mut egui::Ui, r: &Report) {
                 format::bytes(c.bytes_copied + c.bytes_linked),
             ));
             if let Some(set) = &r.set {
-                ui.label(format!("Saved in {}", display(set)));
+                ui.horizontal(|ui| {
+                    ui.label("Saved in");
+                    path_label(ui, set);
+                });
             }
             if r.set.is_some() {
                 let checked = c.checked(r.verified, r.linked_from.as_deref());

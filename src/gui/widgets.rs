@@ -69,3 +69,25 @@ pub fn writable(p: &Path) -> bool {
         }),
     }
 }
+
+/// A path on one line, shortened in the middle to the width there is (the share and the file name
+/// both show), the whole path on hover; it can be selected and copied (the shortened text; the
+/// hover shows it all).
+pub fn path_label(ui: &mut egui::Ui, path: &Path) -> egui::Response {
+    let full = crate::format::display(path);
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let width = ui.available_width();
+    let fits = |text: &str| {
+        ui.fonts_mut(|f| f.layout_no_wrap(text.to_string(), font.clone(), egui::Color32::WHITE).size().x)
+            <= width
+    };
+    let mut shown = full.clone();
+    let mut max = full.chars().count();
+    while max > 12 && !fits(&shown) {
+        max -= (max / 10).max(1);
+        shown = super::progress::shorten_middle(&full, max);
+    }
+    let label =
+        ui.add(egui::Label::new(shown.as_str()).selectable(true).wrap_mode(egui::TextWrapMode::Extend));
+    if shown != full { label.on_hover_text(full) } else { label }
+}
