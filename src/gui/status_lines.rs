@@ -10,12 +10,13 @@ use crate::status::{days_ago, when};
 /// the setting (`overdue_after_days`).
 pub fn overdue_ui(app: &PromptApp, ui: &mut egui::Ui) {
     let Some((t, computer)) = app.status.as_ref().and_then(|s| s.newest_good()) else { return };
-    let days = (chrono::Local::now().naive_local() - t).num_days();
-    if days < i64::from(app.overdue_after_days).max(1) {
+    let age = chrono::Local::now().naive_local() - t;
+    if age < chrono::Duration::days(i64::from(app.overdue_after_days.max(1))) {
         return;
     }
     let text = format!(
-        "The last good backup of the practice is {days} days old: {}, from {computer}. Back up today.",
+        "The last good backup of the practice was {}: {}, from {computer}. Back up today.",
+        days_ago(t),
         t.format("%a %-d %b %Y %H:%M")
     );
     ui.colored_label(ui.visuals().error_fg_color, egui::RichText::new(text).strong().size(16.0));
