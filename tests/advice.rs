@@ -87,4 +87,14 @@ fn each_cause_gets_its_own_advice_naming_its_folder_in_the_window_and_the_log() 
         h.query_by_label_contains(&words).is_some(),
         "the window names the damaged older backup: {words}\n{notes:?}"
     );
+    // However much there is to say, the buttons stay on a small screen's window.
+    let size =
+        logoff_backup::gui::fitted(logoff_backup::gui::app::PROMPT_SIZE, Some(egui::vec2(1280.0, 720.0)));
+    h.set_size(size);
+    h.run_steps(3);
+    let window = egui::Rect::from_min_size(egui::Pos2::ZERO, size);
+    for b in ["Open log", "Retry", "Close"] {
+        let rect = h.get_by_label(b).rect();
+        assert!(window.contains_rect(rect), "{b:?} at {rect:?} is not inside the {size:?} window");
+    }
 }

@@ -117,6 +117,7 @@ fn a_failed_backup_keeps_retry_and_close_on_screen() {
         std::fs::write(&env.dest, b"not a folder").unwrap();
         h.get_by_label("Start backup").click();
         wait_for(&mut h, "Backup failed");
+        h.run_steps(2); // the button panel takes its height from the frame before
         inside(&h, size, &["Open log", "Retry", "Close"]);
         std::fs::remove_file(&env.dest).unwrap();
     }

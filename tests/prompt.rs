@@ -98,6 +98,7 @@ fn a_failed_run_shows_why_opens_the_log_and_exits_2() {
     std::fs::write(&env.dest, b"not a folder").unwrap();
     h.get_by_label("Start backup").click();
     wait_for(&mut h, "Backup failed");
+    h.run_steps(2); // the button panel's first frame only sizes it
     assert!(h.query_by_label_contains("The backup drive could not be reached at").is_some());
     assert_eq!(*opened.borrow(), [env.data.join("logfiles").join("backup.log")]);
     assert!(env.log().contains("Result:          FAILED"));

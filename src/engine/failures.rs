@@ -36,7 +36,13 @@ pub(super) fn lock_lost(dest: &Path, why: &str) -> Failure {
 
 /// A failure to write to the destination, in words.
 pub(super) fn destination_failure(dest: &Path, e: &std::io::Error) -> Failure {
-    let advice = Cause::of_drive_error(e).what_to_do(dest);
+    // A write to the backup folder that failed for no reason the system names: most often a drive
+    // that went away, which is the advice then.
+    let cause = match Cause::of_drive_error(e) {
+        Cause::Other => Cause::DriveMissing,
+        c => c,
+    };
+    let advice = cause.what_to_do(dest);
     let message = match e.kind() {
         std::io::ErrorKind::StorageFull | std::io::ErrorKind::NotFound => advice,
         _ => format!("Cannot write to the backup folder {}: {}. {advice}", dest.display(), copy::describe(e)),

@@ -137,17 +137,33 @@ pub fn finished_ui(app: &mut PromptApp, ui: &mut egui::Ui, now: f64) {
     };
     ui.heading(RichText::new(title).color(color).size(22.0).strong());
     ui.add_space(6.0);
-    summary_ui(ui, &report);
-    if let Some(note) = &app.log_note {
-        ui.colored_label(ui.visuals().warn_fg_color, note);
-    } else if report.outcome != Outcome::Success
-        && let Some(log) = &report.log_file
-    {
-        ui.weak(format!("Details: {}", display(log)));
-    }
-    ui.add_space(10.0);
     let keys = ui.input(|i| (i.key_pressed(egui::Key::Enter), i.key_pressed(egui::Key::Escape)));
     let mut close = keys.1;
+    // The buttons stay in view at the bottom however much there is to say; the rest scrolls.
+    egui::Panel::bottom("finished-buttons").show_separator_line(false).show(ui, |ui| {
+        ui.add_space(8.0);
+        close |= finish_buttons(app, ui, &report, keys.0, now);
+        ui.add_space(4.0);
+    });
+    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+        summary_ui(ui, &report);
+        if let Some(note) = &app.log_note {
+            ui.colored_label(ui.visuals().warn_fg_color, note);
+        } else if report.outcome != Outcome::Success
+            && let Some(log) = &report.log_file
+        {
+            ui.weak(format!("Details: {}", display(log)));
+        }
+    });
+    if close {
+        let code = report.outcome.exit_code();
+        app.close(ui, code);
+    }
+}
+
+/// Open log, Retry (or Start again) and Close, and the countdown; returns whether to close.
+fn finish_buttons(app: &mut PromptApp, ui: &mut egui::Ui, report: &Report, enter: bool, now: f64) -> bool {
+    let mut close = false;
     ui.horizontal(|ui| {
         if report.outcome != Outcome::Success
             && report.outcome != Outcome::Cancelled
@@ -161,7 +177,7 @@ pub fn finished_ui(app: &mut PromptApp, ui: &mut egui::Ui, now: f64) {
                 app.start_backup(ui.ctx());
             }
         }
-        close |= big_button(ui, true, "Close", report.outcome == Outcome::Success).clicked() || keys.0;
+        close |= big_button(ui, true, "Close", report.outcome == Outcome::Success).clicked() || enter;
     });
     if let Some(at) = app.closes_at {
         let left = (at - now).ceil().max(0.0);
@@ -169,10 +185,7 @@ pub fn finished_ui(app: &mut PromptApp, ui: &mut egui::Ui, now: f64) {
         ui.ctx().request_repaint_after(std::time::Duration::from_millis(250));
         close |= now >= at;
     }
-    if close {
-        let code = report.outcome.exit_code();
-        app.close(ui, code);
-    }
+    close
 }
 
 fn summary_ui(ui: &mut egui::Ui, r: &Report) {
