@@ -25,6 +25,10 @@ pub struct LoggedRun {
     pub computer: String,
     pub result: String,
     pub cause: Option<String>,
+    /// From `Started:` to `Finished:`, in whole seconds.
+    pub seconds: Option<i64>,
+    /// The size the backup holds (`Size:`), in bytes.
+    pub bytes: Option<u64>,
 }
 
 #[derive(Debug, Clone)]
@@ -108,7 +112,14 @@ fn parse_runs(text: &str) -> Vec<LoggedRun> {
         else {
             continue;
         };
-        runs.push(LoggedRun { kind, started, computer, result, cause: field("Cause:") });
+        let finished = field("Finished:")
+            .and_then(|s| DateTime::parse_from_str(s.split(" (").next()?, "%Y-%m-%d %H:%M:%S %:z").ok());
+        let seconds = finished.map(|f| (f - started).num_seconds()).filter(|s| *s >= 0);
+        let bytes = field("Size:").and_then(|s| {
+            let exact = s.strip_suffix(" bytes)")?.rsplit(", ").next()?;
+            exact.parse().ok()
+        });
+        runs.push(LoggedRun { kind, started, computer, result, cause: field("Cause:"), seconds, bytes });
     }
     runs
 }
@@ -147,6 +158,17 @@ mod tests {
         assert_eq!(runs.len(), 2);
         assert_eq!((runs[1].computer.as_str(), runs[1].result.as_str()), ("RECEPTION2", "FAILED"));
         assert_eq!(runs[1].cause.as_deref(), Some("The backup drive is full."));
+    }
+
+    #[test]
+    fn a_runs_duration_and_size_are_read_from_its_block() {
+        let log = "===== Network backup =====\nStarted:         2026-11-26 17:30:05 +11:00\n\
+                   Finished:        2026-11-26 17:32:09 +11:00 (2 min 4 s)\nComputer:        RECEPTION1\n\
+                   Size:            218 MB (12 MB copied, 218000000 bytes)\nResult:          SUCCESS\n";
+        let run = &parse_runs(log)[0];
+        assert_eq!((run.seconds, run.bytes), (Some(124), Some(218_000_000)));
+        let torn = log.replace("218000000 bytes)", "218000000 by");
+        assert_eq!(parse_runs(&torn)[0].bytes, None, "a damaged line is not guessed at");
     }
 
     #[test]

@@ -57,6 +57,11 @@ fn history_lists_the_sets_and_restores_one_into_a_picked_folder() {
     // (The Ask screen names the newest backup too, in its overdue warning: wait for the older.)
     wait_for(&mut h, "Sun 1 Nov 2026 18:00");
     assert!(h.query_by_label("Mon 2 Nov 2026 18:00").is_some());
+    assert!(
+        h.query_by_label("The last 2 backups in the log:").is_some(),
+        "the chart of the runs in backup.log"
+    );
+    assert!(h.query_by_label("Time taken").is_some(), "the chart shows the time each took, or its size");
     h.get_by_label("Mon 2 Nov 2026 18:00").click();
     h.run_steps(2);
     let target = env.path("Restored");

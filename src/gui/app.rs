@@ -128,7 +128,9 @@ impl PromptApp {
     pub fn open_history(&mut self, ctx: &egui::Context) {
         let Some(plan) = &self.plan else { return };
         let live = std::iter::once(plan.data_folder.clone()).chain(plan.extra_folders.clone()).collect();
-        self.screen = Screen::History(Box::new(HistoryScreen::open(plan.destination.clone(), live, ctx)));
+        let log = plan.log_file.clone();
+        self.screen =
+            Screen::History(Box::new(HistoryScreen::open(plan.destination.clone(), live, log, ctx)));
         self.resize = Some(SETTINGS_SIZE);
     }
 

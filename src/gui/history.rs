@@ -1,20 +1,28 @@
 //! History: the complete backups at the destination, and restoring one (or part of one) into a new
 //! or empty folder. Listing and restoring run off the UI thread.
 
+use super::history_chart::{Measure, chart_ui, last_backups};
 use super::services::Services;
 use super::widgets;
 use crate::format;
 use crate::format::display;
 use crate::restore::{self, Restored, SetRow};
+use crate::status::LoggedRun;
 use crossbeam_channel::Receiver;
 use egui::RichText;
 use std::path::PathBuf;
+
+/// The sets in the backup folder (or why not), and the last backups in backup.log.
+type Listed = (Result<Vec<SetRow>, String>, Vec<LoggedRun>);
 
 pub struct HistoryScreen {
     dest: PathBuf,
     live: Vec<PathBuf>,
     rows: Option<Result<Vec<SetRow>, String>>,
-    rows_rx: Option<Receiver<Result<Vec<SetRow>, String>>>,
+    rows_rx: Option<Receiver<Listed>>,
+    /// The last backups in backup.log, for the chart.
+    runs: Vec<LoggedRun>,
+    measure: Measure,
     pub selected: Option<usize>,
     pub target: String,
     pub only: String,
@@ -23,11 +31,12 @@ pub struct HistoryScreen {
 }
 
 impl HistoryScreen {
-    pub fn open(dest: PathBuf, live: Vec<PathBuf>, ctx: &egui::Context) -> HistoryScreen {
+    pub fn open(dest: PathBuf, live: Vec<PathBuf>, log: PathBuf, ctx: &egui::Context) -> HistoryScreen {
         let (tx, rx) = crossbeam_channel::bounded(1);
         let (d, ctx) = (dest.clone(), ctx.clone());
         std::thread::spawn(move || {
-            let _ = tx.send(restore::list(&d).map_err(|e| format!("Cannot read {}: {e}", display(&d))));
+            let rows = restore::list(&d).map_err(|e| format!("Cannot read {}: {e}", display(&d)));
+            let _ = tx.send((rows, last_backups(&crate::status::read_log_tail(&log))));
             ctx.request_repaint();
         });
         HistoryScreen {
@@ -35,6 +44,8 @@ impl HistoryScreen {
             live,
             rows: None,
             rows_rx: Some(rx),
+            runs: Vec::new(),
+            measure: Measure::default(),
             selected: None,
             target: String::new(),
             only: String::new(),
@@ -61,8 +72,8 @@ impl HistoryScreen {
 
     /// Draws the screen. Returns true when the user goes back.
     pub fn ui(&mut self, ui: &mut egui::Ui, services: &mut Services) -> bool {
-        if let Some(rows) = self.rows_rx.as_ref().and_then(|rx| rx.try_recv().ok()) {
-            self.rows = Some(rows);
+        if let Some((rows, runs)) = self.rows_rx.as_ref().and_then(|rx| rx.try_recv().ok()) {
+            (self.rows, self.runs) = (Some(rows), runs);
             self.rows_rx = None;
         }
         if let Some(result) = self.job.as_ref().and_then(|rx| rx.try_recv().ok()) {
@@ -75,6 +86,10 @@ impl HistoryScreen {
             back = ui.button("Back").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape));
         });
         ui.add_space(6.0);
+        if self.rows.is_some() {
+            chart_ui(ui, &self.runs, &mut self.measure);
+            ui.add_space(6.0);
+        }
         match &self.rows {
             None => {
                 ui.weak("Reading the backup folder…");

@@ -3,6 +3,7 @@
 pub mod app;
 pub mod checker;
 pub mod history;
+mod history_chart;
 pub mod progress;
 pub mod restore_test;
 mod screens;
