@@ -54,90 +54,32 @@ pub fn run_and_wait(program: &[OsString], others_max: Duration) -> std::io::Resu
 #[cfg(windows)]
 mod job {
     use super::Waited;
-    use std::os::windows::io::AsRawHandle;
-    use std::os::windows::process::CommandExt;
-    use std::process::{Child, Command};
+    use std::process::Command;
     use std::time::{Duration, Instant};
-    use windows_sys::Win32::Foundation::{CloseHandle, HANDLE, INVALID_HANDLE_VALUE};
-    use windows_sys::Win32::System::Diagnostics::ToolHelp::{
-        CreateToolhelp32Snapshot, TH32CS_SNAPTHREAD, THREADENTRY32, Thread32First, Thread32Next,
-    };
+    use windows_sys::Win32::Foundation::{CloseHandle, HANDLE};
     use windows_sys::Win32::System::JobObjects::{
         AssignProcessToJobObject, CreateJobObjectW, JOB_OBJECT_LIMIT_BREAKAWAY_OK,
         JOBOBJECT_BASIC_ACCOUNTING_INFORMATION, JOBOBJECT_EXTENDED_LIMIT_INFORMATION,
         JobObjectBasicAccountingInformation, JobObjectExtendedLimitInformation, QueryInformationJobObject,
         SetInformationJobObject,
     };
-    use windows_sys::Win32::System::Threading::{
-        CREATE_SUSPENDED, OpenThread, ResumeThread, THREAD_SUSPEND_RESUME,
-    };
+    use windows_sys::Win32::System::Threading::GetCurrentProcess;
 
-    /// Starts the program suspended, puts it in a job before it can start anything, lets it run,
-    /// and waits. Where that cannot be done, the program is started plainly and only it is awaited.
+    /// Puts this process in a job first, so the program and everything it starts are in it from
+    /// their first instruction (a process is created in its parent's job), then runs the program
+    /// and waits. Where the job cannot be made, only the program itself is awaited.
     pub fn run(mut command: Command, others_max: Duration) -> std::io::Result<Waited> {
-        let (mut child, job) = match Job::new() {
-            Some(job) => match start_in(&job, &mut command) {
-                Some(child) => (child, Some(job)),
-                None => (command.creation_flags(0).spawn()?, None),
-            },
-            None => (command.spawn()?, None),
-        };
-        child.wait()?;
+        let job = Job::new().filter(Job::hold_this_process);
+        command.spawn()?.wait()?;
         Ok(match job {
-            Some(job) if !job.wait_until_empty(others_max) => Waited::OthersStillRunning,
+            Some(job) if !job.wait_until_only_this_process(others_max) => Waited::OthersStillRunning,
             _ => Waited::AllClosed,
         })
     }
 
-    /// The child, running inside the job; `None` (and no process left behind) where it could not
-    /// be started suspended, put in the job or resumed.
-    fn start_in(job: &Job, command: &mut Command) -> Option<Child> {
-        let mut child = command.creation_flags(CREATE_SUSPENDED).spawn().ok()?;
-        // SAFETY: both handles are valid for the duration of the call.
-        let held = unsafe { AssignProcessToJobObject(job.0, child.as_raw_handle() as HANDLE) } != 0;
-        if held && resume(child.id()) {
-            return Some(child);
-        }
-        // Never run outside the job nor stay suspended: it is started again without either.
-        let _ = child.kill();
-        let _ = child.wait();
-        None
-    }
-
-    /// Resumes the threads of a process started suspended (it has one: its first).
-    fn resume(pid: u32) -> bool {
-        // SAFETY: a snapshot of every thread; the handle is checked and closed below.
-        let snapshot = unsafe { CreateToolhelp32Snapshot(TH32CS_SNAPTHREAD, 0) };
-        if snapshot == INVALID_HANDLE_VALUE {
-            return false;
-        }
-        let mut entry =
-            THREADENTRY32 { dwSize: std::mem::size_of::<THREADENTRY32>() as u32, ..Default::default() };
-        let mut resumed = false;
-        // SAFETY: `entry` is a valid THREADENTRY32 with its size set, as both calls require.
-        let mut more = unsafe { Thread32First(snapshot, &mut entry) } != 0;
-        while more {
-            if entry.th32OwnerProcessID == pid {
-                // SAFETY: the thread handle is checked, used once and closed.
-                unsafe {
-                    let thread = OpenThread(THREAD_SUSPEND_RESUME, 0, entry.th32ThreadID);
-                    if !thread.is_null() {
-                        resumed |= ResumeThread(thread) != u32::MAX;
-                        CloseHandle(thread);
-                    }
-                }
-            }
-            // SAFETY: as above.
-            more = unsafe { Thread32Next(snapshot, &mut entry) } != 0;
-        }
-        // SAFETY: the snapshot handle is closed once.
-        unsafe { CloseHandle(snapshot) };
-        resumed
-    }
-
-    /// A job holding the program and every process it starts, except those that ask to break away
-    /// (allowed, so a program that starts a helper that way still works as without this wrapper).
-    /// Closing it does not end them.
+    /// A job holding this process, the program and every process it starts, except those that
+    /// ask to break away (allowed, so a program that starts a helper that way still works as
+    /// without this wrapper). Closing it ends none of them.
     struct Job(HANDLE);
 
     impl Job {
@@ -162,8 +104,15 @@ mod job {
             (ok != 0).then_some(job)
         }
 
-        /// Waits until no process in the job is running (true), or `max` has passed (false).
-        fn wait_until_empty(&self, max: Duration) -> bool {
+        /// Puts this process in the job (false where it cannot be, e.g. a job that forbids it).
+        fn hold_this_process(&self) -> bool {
+            // SAFETY: the job handle is valid; the pseudo handle of this process needs no closing.
+            unsafe { AssignProcessToJobObject(self.0, GetCurrentProcess()) != 0 }
+        }
+
+        /// Waits until this process is the only one in the job still running (true), or `max` has
+        /// passed (false).
+        fn wait_until_only_this_process(&self, max: Duration) -> bool {
             let deadline = Instant::now() + max;
             loop {
                 let mut info = JOBOBJECT_BASIC_ACCOUNTING_INFORMATION::default();
@@ -177,7 +126,7 @@ mod job {
                         std::ptr::null_mut(),
                     )
                 };
-                if ok == 0 || info.ActiveProcesses == 0 {
+                if ok == 0 || info.ActiveProcesses <= 1 {
                     return true;
                 }
                 if Instant::now() >= deadline {
