@@ -3,14 +3,11 @@
 //! (A test binary of its own: it sets the process-wide fault hook for the window's engine.)
 
 mod common;
-use common::ui::wait_for;
+use common::ui::{prompt_window, wait_for};
 use common::*;
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use logoff_backup::engine::advice::Cause;
-use logoff_backup::gui::app::PromptApp;
-use logoff_backup::gui::services::Services;
-use logoff_backup::settings::{Locations, Settings};
+use logoff_backup::settings::Settings;
 
 /// Each file-level cause, the file that gets it and the fault that makes it happen.
 const CASES: [(Cause, &str, &str); 6] = [
@@ -45,16 +42,7 @@ fn each_cause_gets_its_own_advice_naming_its_folder_in_the_window_and_the_log() 
         std::env::set_var("LOGOFF_BACKUP_FAULTS", faults.join(";"));
         std::env::set_var("LOGOFF_BACKUP_RETRY_SCALE", "0.001");
     }
-    let locations = Locations {
-        explicit: None,
-        user: Some(env.path("config/settings.ron")),
-        machine: env.path("none.ron"),
-    };
-    let services = Services { pick_folder: Box::new(|_| None), open: Box::new(|_| Ok(())) };
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(900.0, 900.0))
-        .allow_missing_glyphs()
-        .build_ui_state(|ui, app: &mut PromptApp| app.show(ui), PromptApp::new(locations, services));
+    let mut h = prompt_window(&env, egui::vec2(900.0, 900.0));
     wait_for(&mut h, "Last good backup");
     h.get_by_label("Start backup").click();
     for _ in 0..600 {

@@ -2,13 +2,10 @@
 //! (A test binary of its own: it pauses the engine through the process-wide fault hook.)
 
 mod common;
-use common::ui::wait_for;
+use common::ui::{prompt_window, wait_for};
 use common::*;
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use logoff_backup::gui::app::PromptApp;
-use logoff_backup::gui::services::Services;
-use logoff_backup::settings::{Locations, Settings};
+use logoff_backup::settings::Settings;
 
 #[test]
 fn cancel_asks_first_and_leaves_the_previous_backup_untouched() {
@@ -26,16 +23,7 @@ fn cancel_asks_first_and_leaves_the_previous_backup_untouched() {
         std::env::set_var("LOGOFF_BACKUP_FAULTS", "pause:copy:today.dcm");
         std::env::set_var("LOGOFF_BACKUP_PAUSE_DIR", env.path("pause"));
     }
-    let locations = Locations {
-        explicit: None,
-        user: Some(env.path("config/settings.ron")),
-        machine: env.path("none.ron"),
-    };
-    let services = Services { pick_folder: Box::new(|_| None), open: Box::new(|_| Ok(())) };
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(600.0, 520.0))
-        .allow_missing_glyphs()
-        .build_ui_state(|ui, app: &mut PromptApp| app.show(ui), PromptApp::new(locations, services));
+    let mut h = prompt_window(&env, egui::vec2(600.0, 520.0));
     wait_for(&mut h, "Last good backup");
     h.get_by_label("Start backup").click();
     h.step();

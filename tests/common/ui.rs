@@ -15,3 +15,25 @@ pub fn wait_for<S>(h: &mut Harness<'_, S>, what: &str) {
     }
     panic!("never showed {what:?}");
 }
+
+/// The logoff prompt on a practice whose settings are in `config/settings.ron`, in a window of
+/// `size`, with no folder picker and a system viewer that opens nothing.
+pub fn prompt_window(
+    env: &super::TestEnv,
+    size: egui::Vec2,
+) -> Harness<'static, logoff_backup::gui::app::PromptApp> {
+    use logoff_backup::gui::app::PromptApp;
+    let locations = logoff_backup::settings::Locations {
+        explicit: None,
+        user: Some(env.path("config/settings.ron")),
+        machine: env.path("none.ron"),
+    };
+    let services = logoff_backup::gui::services::Services {
+        pick_folder: Box::new(|_| None),
+        open: Box::new(|_| Ok(())),
+    };
+    Harness::builder()
+        .with_size(size)
+        .allow_missing_glyphs()
+        .build_ui_state(|ui, app: &mut PromptApp| app.show(ui), PromptApp::new(locations, services))
+}
