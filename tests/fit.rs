@@ -37,11 +37,7 @@ fn inside<S>(h: &Harness<'_, S>, size: egui::Vec2, buttons: &[&str]) {
 }
 
 fn prompt(env: &TestEnv, size: egui::Vec2) -> Harness<'static, PromptApp> {
-    let app = PromptApp::new(locations(env), services());
-    Harness::builder()
-        .with_size(size)
-        .allow_missing_glyphs()
-        .build_ui_state(|ui, app: &mut PromptApp| app.show(ui), app)
+    common::ui::prompt_window(env, size)
 }
 
 /// A practice with settings, and a long path to show.
