@@ -17,8 +17,28 @@ pub enum Phase {
     Copying,
     /// Waiting for the drive to hold everything written (the operating system's flush).
     Flushing,
+    /// Writing the set's manifest and making it visible.
+    Finishing,
     /// Bringing `latest`, the folder the cloud backup follows, up to date with the new set.
     CloudCopy,
+}
+
+/// How far a run's bytes have got.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Bytes {
+    /// Read from the sources and written to the backup.
+    pub copied: u64,
+    /// Unchanged files linked from the previous backup (nothing to copy).
+    pub linked: u64,
+    /// Copies read back from the backup drive and compared with what was read from the source.
+    pub checked: u64,
+}
+
+impl Bytes {
+    /// Dealt with: copied or linked.
+    pub fn done(&self) -> u64 {
+        self.copied + self.linked
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -33,7 +53,7 @@ pub enum Event {
     /// Throttled: a few per second at most.
     Progress {
         files_done: u64,
-        bytes_done: u64,
+        bytes: Bytes,
         current: Option<PathBuf>,
     },
     /// A file that did not make it (or vanished).

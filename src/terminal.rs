@@ -55,6 +55,7 @@ impl TerminalProgress {
                 Phase::Database { files } => format!("Copying the database ({})…", format::files(*files)),
                 Phase::Copying => "Copying…".to_string(),
                 Phase::Flushing => "Writing everything to the backup drive…".to_string(),
+                Phase::Finishing => "Finishing: saving the list of files in this backup…".to_string(),
                 Phase::CloudCopy => "Updating the cloud copy (the folder latest)…".to_string(),
             }),
             Event::Scanned { files, bytes } => {
@@ -67,12 +68,12 @@ impl TerminalProgress {
                 .progress_chars("=> ");
                 bar.set_style(style);
             }
-            Event::Progress { files_done, bytes_done, current } => {
-                bar.set_position(*bytes_done);
+            Event::Progress { files_done, bytes, current } => {
+                bar.set_position(bytes.done());
                 let name =
                     current.as_ref().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned());
                 let of = match self.files_total {
-                    0 => format!("{} copied, still looking for files", format::bytes(*bytes_done)),
+                    0 => format!("{} copied, still looking for files", format::bytes(bytes.done())),
                     total => format!("of {}", format::count(total)),
                 };
                 bar.set_message(format!(

@@ -29,7 +29,7 @@ fn events_arrive_in_order_and_totals_match() {
         events.iter().filter_map(|e| if let Event::Phase(p) = e { Some(*p) } else { None }).collect();
     // The database (the two top-level files) first, as its own phase, then the rest.
     let copying = [Phase::Checking, Phase::Database { files: 2 }, Phase::Copying, Phase::Flushing];
-    assert_eq!(phases, [&copying[..], &[Phase::CloudCopy]].concat());
+    assert_eq!(phases, [&copying[..], &[Phase::Finishing, Phase::CloudCopy]].concat());
     let scanned = events.iter().find_map(|e| match e {
         Event::Scanned { files, bytes } => Some((*files, *bytes)),
         _ => None,
@@ -38,9 +38,10 @@ fn events_arrive_in_order_and_totals_match() {
     assert_eq!(scanned, Some((6, bytes)));
     let mut last = (0, 0);
     for e in &events {
-        if let Event::Progress { files_done, bytes_done, .. } = e {
-            assert!((*files_done, *bytes_done) >= last, "progress never goes back");
-            last = (*files_done, *bytes_done);
+        if let Event::Progress { files_done, bytes, .. } = e {
+            assert!((*files_done, bytes.done()) >= last, "progress never goes back");
+            assert!(bytes.checked <= bytes.copied, "only copies are read back");
+            last = (*files_done, bytes.done());
         }
     }
     assert_eq!(last, (6, bytes), "the last progress event says all is done");
@@ -87,4 +88,26 @@ fn cancelling_through_the_handle_reports_cancelled_and_leaves_no_set() {
     assert_eq!(report.outcome, Outcome::Cancelled);
     assert!(env.sets().is_empty());
     assert_eq!(std::fs::read_dir(&env.dest).map(|d| d.count()).unwrap_or(0), 0, "nothing left behind");
+}
+
+#[test]
+fn on_a_second_run_unchanged_files_fill_the_bar_without_being_copied() {
+    let env = TestEnv::with_practice();
+    assert_eq!(worker::start(plan(&env), || {}).join().outcome, Outcome::Success);
+    env.write("Letters/new letter.doc", b"dear patient");
+    let handle = worker::start(plan(&env), || {});
+    let events: Vec<Event> = handle.events.iter().collect();
+    assert_eq!(handle.join().outcome, Outcome::Success);
+    let total = events.iter().find_map(|e| match e {
+        Event::Scanned { bytes, .. } => Some(*bytes),
+        _ => None,
+    });
+    let last = events.iter().rev().find_map(|e| match e {
+        Event::Progress { bytes, .. } => Some(*bytes),
+        _ => None,
+    });
+    let last = last.expect("progress was reported");
+    assert_eq!(Some(last.done()), total, "the bar ends full: {last:?}");
+    assert_eq!(last.copied, 12, "only the new letter is copied");
+    assert_eq!(last.checked, 12, "and read back");
 }

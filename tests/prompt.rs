@@ -121,7 +121,7 @@ fn preflight_problems_are_shown_before_the_click_and_disable_start() {
     assert!(enabled(&h, "Settings…"));
     h.key_press(egui::Key::Enter);
     h.step();
-    assert!(h.query_by_label("Backing up…").is_none(), "Enter does nothing while Start is disabled");
+    assert!(h.query_by_label("Copying…").is_none(), "Enter does nothing while Start is disabled");
 }
 
 #[test]

@@ -28,7 +28,7 @@ fn cancel_asks_first_and_leaves_the_previous_backup_untouched() {
     h.get_by_label("Start backup").click();
     h.step();
     env.wait_for_pause("copy:today.dcm");
-    wait_for(&mut h, "Backing up…");
+    wait_for(&mut h, "Copying…");
     h.get_by_label("Cancel").click();
     wait_for(&mut h, "Stop the backup? Nothing is lost");
     h.get_by_label("Stop backup").click();

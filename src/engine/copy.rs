@@ -46,7 +46,25 @@ pub struct Shared<'a> {
     pub cancel: &'a AtomicBool,
     /// Set by the run itself when it cannot go on (drive full or gone).
     pub abort: &'a AtomicBool,
-    pub bytes_done: &'a AtomicU64,
+    pub bytes: &'a Tally,
+}
+
+/// Running byte counts of the copy threads, for progress.
+#[derive(Default)]
+pub struct Tally {
+    pub copied: AtomicU64,
+    pub linked: AtomicU64,
+    pub checked: AtomicU64,
+}
+
+impl Tally {
+    pub fn now(&self) -> crate::progress::Bytes {
+        crate::progress::Bytes {
+            copied: self.copied.load(Ordering::Relaxed),
+            linked: self.linked.load(Ordering::Relaxed),
+            checked: self.checked.load(Ordering::Relaxed),
+        }
+    }
 }
 
 impl Shared<'_> {
@@ -108,7 +126,7 @@ fn fill_copy(
         hasher.update(&buf[..n]);
         output.write_all(&buf[..n]).map_err(CopyError::Destination)?;
         size += n as u64;
-        shared.bytes_done.fetch_add(n as u64, Ordering::Relaxed);
+        shared.bytes.copied.fetch_add(n as u64, Ordering::Relaxed);
     }
     crate::fault::after_read(src);
     let after = input.metadata().map_err(source_error)?;
@@ -165,6 +183,7 @@ fn read_back(
             Ok(n) => {
                 hasher.update(&buf[..n]);
                 read += n as u64;
+                shared.bytes.checked.fetch_add(n as u64, Ordering::Relaxed);
             }
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             // A drive that refuses reads bypassing the cache: read through it, and say so.

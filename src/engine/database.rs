@@ -129,13 +129,15 @@ pub fn copy(
     }
     started(items.len() as u64);
     let began = Instant::now();
-    let bytes_before = cx.shared.bytes_done.load(Ordering::Relaxed);
+    let before = cx.shared.bytes.now();
     let mut results: Vec<Option<Done>>;
     let mut passes = 0;
     let quiet = loop {
         passes += 1;
         // Each attempt counts in the progress once, not once per attempt.
-        cx.shared.bytes_done.store(bytes_before, Ordering::Relaxed);
+        cx.shared.bytes.copied.store(before.copied, Ordering::Relaxed);
+        cx.shared.bytes.linked.store(before.linked, Ordering::Relaxed);
+        cx.shared.bytes.checked.store(before.checked, Ordering::Relaxed);
         let before: Vec<_> = items.iter().map(|i| look(&i.source_path(cx.sources))).collect();
         for (item, l) in items.iter_mut().zip(&before) {
             if let Some(l) = l {

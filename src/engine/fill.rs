@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// Progress events at most this often.
@@ -53,7 +53,7 @@ pub(super) fn fill(
     let max_file_size = crate::platform::max_file_size(partial);
     let previous_set = previous.as_ref().map(|p| p.set.clone());
     let damaged = Mutex::new(Vec::new());
-    let (abort, bytes_done) = (AtomicBool::new(false), AtomicU64::new(0));
+    let (abort, bytes) = (AtomicBool::new(false), copy::Tally::default());
     let cx = work::Context {
         sources,
         partial,
@@ -61,7 +61,7 @@ pub(super) fn fill(
         damaged: &damaged,
         max_file_size,
         verify: plan.verify,
-        shared: Shared { cancel, abort: &abort, bytes_done: &bytes_done },
+        shared: Shared { cancel, abort: &abort, bytes: &bytes },
     };
     let current: Mutex<Option<PathBuf>> = Mutex::new(None);
     let (job_tx, job_rx) = crossbeam_channel::bounded::<(u64, Item)>(QUEUE);
@@ -162,8 +162,7 @@ pub(super) fn fill(
             if force || last.elapsed() >= THROTTLE {
                 last = Instant::now();
                 let current = current.lock().unwrap_or_else(|p| p.into_inner()).clone();
-                let bytes_done = bytes_done.load(Ordering::Relaxed);
-                progress.event(Event::Progress { files_done, bytes_done, current });
+                progress.event(Event::Progress { files_done, bytes: bytes.now(), current });
             }
         };
         loop {

@@ -1,14 +1,14 @@
 //! The end of a run: the manifest, the rename that makes the set visible, room on drives without
 //! hard links, and retention.
 
-use super::copy::Shared;
+use super::copy::{Shared, Tally};
 use super::failures::destination_failure;
 use super::manifest::{self, Header};
 use super::{Failure, Outcome, ProblemKind, Report, Stop, latest, retention, sets};
 use crate::plan::Plan;
 use crate::progress::{Event, Phase, Progress};
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, AtomicU64};
+use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 /// What the end of a run answers to. `still_ours` fails once the run's lock has been taken over:
@@ -30,6 +30,7 @@ pub(super) fn finish(
     sequence: u64,
     ends: &Ends,
 ) -> Result<(), Stop> {
+    ends.progress.event(Event::Phase(Phase::Finishing));
     let still_ours = ends.still_ours;
     let dest = &plan.destination;
     let c = &mut report.counts;
@@ -132,8 +133,8 @@ fn cloud_copy(plan: &Plan, report: &mut Report, set: &Path, ends: &Ends) {
 /// Makes the set visible. An antivirus or cloud-sync program holding a file inside the partial set
 /// blocks the rename for a while: it is retried for about 30 s.
 fn rename_set(partial: &Path, final_path: &Path, dest: &Path) -> Result<(), Stop> {
-    let (never, abort, bytes) = (AtomicBool::new(false), AtomicBool::new(false), AtomicU64::new(0));
-    let shared = Shared { cancel: &never, abort: &abort, bytes_done: &bytes };
+    let (never, abort, bytes) = (AtomicBool::new(false), AtomicBool::new(false), Tally::default());
+    let shared = Shared { cancel: &never, abort: &abort, bytes: &bytes };
     let mut waited = Duration::ZERO;
     for attempt in 0.. {
         let result = match crate::fault::rename_error() {

@@ -4,7 +4,7 @@ use super::manifest::{self, Kind, ManifestError};
 use super::{copy, latest, parallel, pathcode};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64};
+use std::sync::atomic::AtomicBool;
 
 #[derive(Debug, Default)]
 pub struct Verified {
@@ -52,8 +52,8 @@ pub fn verify(set: &Path) -> Result<Verified, ManifestError> {
         database_problem: super::database::problem(&m),
         ..Verified::default()
     };
-    let (cancel, abort, bytes) = (AtomicBool::new(false), AtomicBool::new(false), AtomicU64::new(0));
-    let shared = copy::Shared { cancel: &cancel, abort: &abort, bytes_done: &bytes };
+    let (cancel, abort, bytes) = (AtomicBool::new(false), AtomicBool::new(false), copy::Tally::default());
+    let shared = copy::Shared { cancel: &cancel, abort: &abort, bytes: &bytes };
     let jobs: Vec<usize> = (0..m.entries.len()).collect();
     let mut problems: Vec<(usize, Option<String>)> = Vec::new();
     parallel::for_each(

@@ -179,6 +179,7 @@ fn try_link(item: &Item, src: &Path, dst: &Path, cx: &Context, buf: &mut [u8]) -
         return None;
     }
     std::fs::hard_link(old, dst).ok()?;
+    cx.shared.bytes.linked.fetch_add(size, std::sync::atomic::Ordering::Relaxed);
     Some(Done::Linked(Copied { hash, size, mtime, read_from_drive: false }))
 }
 

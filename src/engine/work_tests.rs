@@ -3,17 +3,17 @@
 use super::*;
 use crate::engine::manifest::Mtime;
 use crate::engine::scan::ItemKind;
-use std::sync::atomic::{AtomicBool, AtomicU64};
+use std::sync::atomic::AtomicBool;
 
 /// A data folder and a partial set in a temp folder, and a copy context over them.
-fn with_context(max_file_size: Option<u64>, test: impl FnOnce(&Context, &Path, &Path, &AtomicU64)) {
+fn with_context(max_file_size: Option<u64>, test: impl FnOnce(&Context, &Path, &Path, &copy::Tally)) {
     let d = tempfile::tempdir().unwrap();
     let (data, partial) = (d.path().join("data"), d.path().join("partial"));
     std::fs::create_dir_all(&data).unwrap();
     std::fs::create_dir_all(partial.join("data")).unwrap();
     let sources =
         [Source { root: data.clone(), set_dir: "data".into(), recursive: true, is_data_folder: true }];
-    let (cancel, abort, bytes) = (AtomicBool::new(false), AtomicBool::new(false), AtomicU64::new(0));
+    let (cancel, abort, bytes) = (AtomicBool::new(false), AtomicBool::new(false), copy::Tally::default());
     let cx = Context {
         sources: &sources,
         partial: &partial,
@@ -21,7 +21,7 @@ fn with_context(max_file_size: Option<u64>, test: impl FnOnce(&Context, &Path, &
         damaged: &Mutex::new(Vec::new()),
         max_file_size,
         verify: true,
-        shared: Shared { cancel: &cancel, abort: &abort, bytes_done: &bytes },
+        shared: Shared { cancel: &cancel, abort: &abort, bytes: &bytes },
     };
     test(&cx, &data, &partial, &bytes);
 }
@@ -63,7 +63,7 @@ fn a_file_over_the_drives_limit_is_refused_by_name_before_copying() {
             other => panic!("{other:?}"),
         }
         assert!(!partial.join("data/big.raw").exists(), "nothing half-written");
-        assert_eq!(bytes.load(std::sync::atomic::Ordering::Relaxed), 0, "not even read");
+        assert_eq!(bytes.copied.load(std::sync::atomic::Ordering::Relaxed), 0, "not even read");
     });
 }
 

@@ -2,7 +2,7 @@
 
 use crate::engine::{FileProblem, Report};
 use crate::format;
-use crate::progress::{Event, Phase};
+use crate::progress::{Bytes, Event, Phase};
 use std::path::PathBuf;
 
 #[derive(Debug, Default, Clone)]
@@ -11,7 +11,10 @@ pub struct ProgressModel {
     pub files_total: u64,
     pub bytes_total: u64,
     pub files_done: u64,
-    pub bytes_done: u64,
+    pub bytes: Bytes,
+    /// The last report had copies read back and nothing new written: a long read-back (a big
+    /// file), not a stall.
+    pub reading_back: bool,
     pub current: Option<PathBuf>,
     pub problems: Vec<FileProblem>,
     /// UI time when copying began.
@@ -35,8 +38,9 @@ impl ProgressModel {
             Event::Scanned { files, bytes } => {
                 (self.files_total, self.bytes_total, self.scanned) = (files, bytes, true)
             }
-            Event::Progress { files_done, bytes_done, current } => {
-                (self.files_done, self.bytes_done) = (files_done, bytes_done);
+            Event::Progress { files_done, bytes, current } => {
+                self.reading_back = bytes.copied == self.bytes.copied && bytes.checked > self.bytes.checked;
+                (self.files_done, self.bytes) = (files_done, bytes);
                 if current.is_some() {
                     self.current = current;
                 }
@@ -56,14 +60,15 @@ impl ProgressModel {
         if self.bytes_total == 0 {
             if self.files_total == 0 { 0.0 } else { self.files_done as f32 / self.files_total as f32 }
         } else {
-            (self.bytes_done as f64 / self.bytes_total as f64).min(1.0) as f32
+            (self.bytes.done() as f64 / self.bytes_total as f64).min(1.0) as f32
         }
     }
 
-    /// Bytes per second, once two seconds of copying tell it honestly.
+    /// Bytes copied per second (linked files are not copied), once two seconds of copying tell it
+    /// honestly.
     pub fn rate(&self, now: f64) -> Option<f64> {
         let elapsed = now - self.copy_started?;
-        (elapsed >= 2.0 && self.bytes_done > 0).then(|| self.bytes_done as f64 / elapsed)
+        (elapsed >= 2.0 && self.bytes.copied > 0).then(|| self.bytes.copied as f64 / elapsed)
     }
 
     /// Seconds left, once 5% is done after at least three seconds.
@@ -88,16 +93,26 @@ pub fn shorten_middle(text: &str, max_chars: usize) -> String {
     format!("{start}…{end}")
 }
 
-pub fn progress_ui(ui: &mut egui::Ui, m: &ProgressModel, now: f64) {
-    let heading: String = match m.phase {
+/// The phase in words, and what is happening inside it when a long read-back would otherwise look
+/// like a stall.
+pub fn heading(m: &ProgressModel) -> String {
+    match m.phase {
         None | Some(Phase::Checking) => "Checking the folders…".into(),
         Some(Phase::WaitingForLock) => "Waiting for another computer's backup to this folder…".into(),
+        Some(Phase::Database { .. }) if m.reading_back => {
+            "Reading the database back from the backup drive…".into()
+        }
         Some(Phase::Database { files }) => format!("Copying the database ({})…", format::files(files)),
-        Some(Phase::Copying) => "Backing up…".into(),
+        Some(Phase::Copying) if m.reading_back => "Reading copies back from the backup drive…".into(),
+        Some(Phase::Copying) => "Copying…".into(),
         Some(Phase::Flushing) => "Writing everything to the backup drive…".into(),
         Some(Phase::CloudCopy) => "Updating the cloud copy (the folder latest)…".into(),
-    };
-    ui.heading(heading);
+        Some(Phase::Finishing) => "Finishing: saving the list of files in this backup…".into(),
+    }
+}
+
+pub fn progress_ui(ui: &mut egui::Ui, m: &ProgressModel, now: f64) {
+    ui.heading(heading(m));
     ui.add_space(6.0);
     if let (Some(Phase::WaitingForLock), Some(why)) = (m.phase, &m.waiting) {
         ui.label(why);
@@ -114,21 +129,35 @@ pub fn progress_ui(ui: &mut egui::Ui, m: &ProgressModel, now: f64) {
     } else {
         bar.show_percentage()
     });
+    let done = m.bytes.done();
     if database {
-        ui.label(format!("{} copied so far", format::bytes(m.bytes_done)));
+        ui.label(format!("{} copied so far", format::bytes(m.bytes.copied)));
     } else if copying_before_totals {
         ui.label(format!(
             "{} files · {} so far, still looking for more",
             format::count(m.files_done),
-            format::bytes(m.bytes_done)
+            format::bytes(done)
         ));
     } else if m.files_total > 0 {
         ui.label(format!(
             "{} of {} files · {} of {}",
             format::count(m.files_done),
             format::count(m.files_total),
-            format::bytes(m.bytes_done),
+            format::bytes(done),
             format::bytes(m.bytes_total)
+        ));
+    }
+    if m.bytes.linked > 0 {
+        ui.weak(format!(
+            "{} unchanged since the last backup, not copied again",
+            format::bytes(m.bytes.linked)
+        ));
+    }
+    if m.bytes.checked > 0 {
+        ui.weak(format!(
+            "{} of the {} copied read back from the backup drive and compared",
+            format::bytes(m.bytes.checked),
+            format::bytes(m.bytes.copied)
         ));
     }
     let mut timing = Vec::new();
@@ -161,6 +190,10 @@ pub fn progress_ui(ui: &mut egui::Ui, m: &ProgressModel, now: f64) {
 mod tests {
     use super::*;
 
+    fn progress(files_done: u64, copied: u64, linked: u64, checked: u64) -> Event {
+        Event::Progress { files_done, bytes: Bytes { copied, linked, checked }, current: None }
+    }
+
     #[test]
     fn long_paths_keep_their_start_and_end() {
         let p = "\\\\server\\EXACTData\\X-rays\\2025\\11\\very long folder name\\Smith_Jane_bitewing.dcm";
@@ -175,9 +208,9 @@ mod tests {
         let mut m = ProgressModel::default();
         m.apply(Event::Scanned { files: 10, bytes: 1000 }, 0.0);
         m.apply(Event::Phase(Phase::Copying), 0.0);
-        m.apply(Event::Progress { files_done: 1, bytes_done: 10, current: None }, 1.0);
+        m.apply(progress(1, 10, 0, 0), 1.0);
         assert_eq!((m.rate(1.0), m.remaining(1.0)), (None, None));
-        m.apply(Event::Progress { files_done: 5, bytes_done: 500, current: None }, 4.0);
+        m.apply(progress(5, 500, 0, 0), 4.0);
         assert_eq!(m.rate(4.0), Some(125.0));
         assert_eq!(m.remaining(4.0), Some(4.0));
         assert_eq!(m.fraction(), 0.5);
@@ -187,10 +220,38 @@ mod tests {
     fn before_the_walk_ends_no_share_or_time_left_is_guessed() {
         let mut m = ProgressModel::default();
         m.apply(Event::Phase(Phase::Copying), 0.0);
-        m.apply(Event::Progress { files_done: 50, bytes_done: 5000, current: None }, 10.0);
+        m.apply(progress(50, 5000, 0, 0), 10.0);
         assert_eq!((m.fraction(), m.remaining(10.0)), (0.0, None));
         assert_eq!(m.rate(10.0), Some(500.0), "the speed is real already");
         m.apply(Event::Scanned { files: 100, bytes: 10_000 }, 10.0);
         assert_eq!(m.fraction(), 0.5);
+    }
+
+    #[test]
+    fn unchanged_files_count_towards_the_bar_but_not_the_speed() {
+        let mut m = ProgressModel::default();
+        m.apply(Event::Scanned { files: 10, bytes: 1000 }, 0.0);
+        m.apply(Event::Phase(Phase::Copying), 0.0);
+        m.apply(progress(9, 100, 800, 100), 4.0);
+        assert_eq!(m.fraction(), 0.9, "linked files are done");
+        assert_eq!(m.rate(4.0), Some(25.0), "only copied bytes make the speed");
+    }
+
+    #[test]
+    fn a_long_read_back_is_named_not_left_looking_frozen() {
+        let mut m = ProgressModel::default();
+        m.apply(Event::Scanned { files: 1, bytes: 1000 }, 0.0);
+        m.apply(Event::Phase(Phase::Database { files: 1 }), 0.0);
+        m.apply(progress(0, 1000, 0, 0), 1.0);
+        assert_eq!(heading(&m), "Copying the database (1 file)…");
+        m.apply(progress(0, 1000, 0, 400), 2.0);
+        assert_eq!(heading(&m), "Reading the database back from the backup drive…");
+        m.apply(Event::Phase(Phase::Copying), 3.0);
+        m.apply(progress(1, 1000, 0, 1000), 3.5);
+        assert_eq!(heading(&m), "Reading copies back from the backup drive…");
+        m.apply(progress(2, 1500, 0, 1000), 4.0);
+        assert_eq!(heading(&m), "Copying…", "writing again");
+        m.apply(Event::Phase(Phase::Finishing), 5.0);
+        assert_eq!(heading(&m), "Finishing: saving the list of files in this backup…");
     }
 }

@@ -4,7 +4,7 @@
 use crate::engine::manifest::{self, Entry, Kind, Manifest};
 use crate::engine::{copy, pathcode, verify};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64};
+use std::sync::atomic::AtomicBool;
 
 mod list;
 pub use list::{SetRow, list, table};
@@ -104,8 +104,8 @@ pub fn restore_entries(
     on_progress: &mut dyn FnMut(u64, u64),
 ) -> Restored {
     let mut out = Restored::default();
-    let (cancel, abort, done) = (AtomicBool::new(false), AtomicBool::new(false), AtomicU64::new(0));
-    let shared = copy::Shared { cancel: &cancel, abort: &abort, bytes_done: &done };
+    let (cancel, abort, done) = (AtomicBool::new(false), AtomicBool::new(false), copy::Tally::default());
+    let shared = copy::Shared { cancel: &cancel, abort: &abort, bytes: &done };
     let mut buf = vec![0u8; copy::BUFFER];
     let (mut dirs, mut links) = (Vec::new(), Vec::new());
     for e in entries {

@@ -8,7 +8,7 @@ use super::super::{pathcode, readonly, retry};
 use super::{Stops, Update, cursor::Cursor};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64};
+use std::sync::atomic::AtomicBool;
 
 /// Where things are.
 pub(super) struct Spot<'a> {
@@ -30,8 +30,8 @@ pub(super) fn bring(
     out: &mut Update,
 ) -> Result<(), String> {
     let mut old = Cursor::new(old)?;
-    let (abort, bytes) = (AtomicBool::new(false), AtomicU64::new(0));
-    let shared = Shared { cancel: stops.cancel, abort: &abort, bytes_done: &bytes };
+    let (abort, bytes) = (AtomicBool::new(false), copy::Tally::default());
+    let shared = Shared { cancel: stops.cancel, abort: &abort, bytes: &bytes };
     let mut buf = vec![0; copy::BUFFER];
     let mut folders: Vec<(PathBuf, Mtime)> = Vec::new();
     let mut made = 0u64;

@@ -10,7 +10,7 @@ use super::{Keep, Stops, Update, cursor, cursor::Cursor, prune};
 use std::cmp::Ordering;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64};
+use std::sync::atomic::AtomicBool;
 
 fn open(path: &Path) -> Result<Cursor, String> {
     let reader = Reader::open(path)
@@ -90,8 +90,8 @@ pub(super) fn apply(
     stops: &Stops,
     out: &mut Update,
 ) -> Result<Vec<Entry>, String> {
-    let (abort, bytes) = (AtomicBool::new(false), AtomicU64::new(0));
-    let shared = Shared { cancel: stops.cancel, abort: &abort, bytes_done: &bytes };
+    let (abort, bytes) = (AtomicBool::new(false), copy::Tally::default());
+    let shared = Shared { cancel: stops.cancel, abort: &abort, bytes: &bytes };
     let mut kept = Vec::new();
     // Folders whose entries changed: they get the set's time again at the end.
     let mut touched: HashSet<PathBuf> = HashSet::new();

@@ -7,7 +7,7 @@ use super::super::manifest::{Entry, Kind, Mtime};
 use super::super::{copy, pathcode, readonly, retry};
 use super::{Keep, Stops, Update, cursor::Cursor};
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, AtomicU64};
+use std::sync::atomic::AtomicBool;
 
 /// Removes what `latest` should no longer hold. Returns the entries of what was kept although the
 /// new set lacks it, in path order.
@@ -18,8 +18,8 @@ pub(super) fn prune(
     stops: &Stops,
     out: &mut Update,
 ) -> Result<Vec<Entry>, String> {
-    let (abort, bytes) = (AtomicBool::new(false), AtomicU64::new(0));
-    let shared = copy::Shared { cancel: stops.cancel, abort: &abort, bytes_done: &bytes };
+    let (abort, bytes) = (AtomicBool::new(false), copy::Tally::default());
+    let shared = copy::Shared { cancel: stops.cancel, abort: &abort, bytes: &bytes };
     let mut kept = Vec::new();
     let mut walk =
         walkdir::WalkDir::new(folder).min_depth(1).follow_links(false).sort_by_file_name().into_iter();
@@ -102,8 +102,8 @@ fn describe(path: &Path, key: &str, t: std::fs::FileType) -> Result<Entry, Strin
         let target = std::fs::read_link(path).map_err(|e| copy::describe(&e))?;
         Kind::Symlink { target_hash: blake3::hash(target.as_os_str().as_encoded_bytes()) }
     } else {
-        let (cancel, abort, bytes) = (AtomicBool::new(false), AtomicBool::new(false), AtomicU64::new(0));
-        let shared = copy::Shared { cancel: &cancel, abort: &abort, bytes_done: &bytes };
+        let (cancel, abort, bytes) = (AtomicBool::new(false), AtomicBool::new(false), copy::Tally::default());
+        let shared = copy::Shared { cancel: &cancel, abort: &abort, bytes: &bytes };
         let (hash, size) =
             copy::hash_file(path, &mut vec![0; copy::BUFFER], &shared).map_err(|e| copy::describe(&e))?;
         Kind::File { size, hash }
