@@ -140,12 +140,8 @@ pub fn finished_ui(app: &mut PromptApp, ui: &mut egui::Ui, now: f64) {
     let keys = ui.input(|i| (i.key_pressed(egui::Key::Enter), i.key_pressed(egui::Key::Escape)));
     let mut close = keys.1;
     // The buttons stay in view at the bottom however much there is to say; the rest scrolls.
-    egui::Panel::bottom("finished-buttons").show_separator_line(false).show(ui, |ui| {
-        ui.add_space(8.0);
-        close |= finish_buttons(app, ui, &report, keys.0, now);
-        ui.add_space(4.0);
-    });
-    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+    let footer = super::widgets::Footer::begin(ui, "finished-buttons");
+    egui::ScrollArea::vertical().max_height(footer.body_height).auto_shrink([false, false]).show(ui, |ui| {
         summary_ui(ui, &report);
         if let Some(note) = &app.log_note {
             ui.colored_label(ui.visuals().warn_fg_color, note);
@@ -154,6 +150,10 @@ pub fn finished_ui(app: &mut PromptApp, ui: &mut egui::Ui, now: f64) {
         {
             ui.weak(format!("Details: {}", display(log)));
         }
+    });
+    close |= footer.show(ui, |ui| {
+        ui.add_space(4.0);
+        finish_buttons(app, ui, &report, keys.0, now)
     });
     if close {
         let code = report.outcome.exit_code();

@@ -135,18 +135,20 @@ impl SettingsDialog {
     pub fn ui(&mut self, ui: &mut egui::Ui, services: &mut Services) -> Option<DialogResult> {
         let now = ui.input(|i| i.time);
         self.run_checks(ui.ctx(), now);
-        let result = egui::Panel::bottom("settings-buttons")
-            .show(ui, |ui| {
-                ui.add_space(4.0);
-                self.places_ui(ui, services);
-                self.buttons_ui(ui)
-            })
+        let footer = super::widgets::Footer::begin(ui, "settings-buttons");
+        let changed = egui::ScrollArea::vertical()
+            .max_height(footer.body_height)
+            .auto_shrink([false, false])
+            .show(ui, |ui| self.form_ui(ui, services))
             .inner;
-        let changed = egui::ScrollArea::vertical().show(ui, |ui| self.form_ui(ui, services)).inner;
         if changed {
             self.edited(now);
         }
-        result
+        footer.show(ui, |ui| {
+            ui.separator();
+            self.places_ui(ui, services);
+            self.buttons_ui(ui)
+        })
     }
 
     fn places_ui(&mut self, ui: &mut egui::Ui, services: &Services) {

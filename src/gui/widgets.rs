@@ -91,3 +91,32 @@ pub fn path_label(ui: &mut egui::Ui, path: &Path) -> egui::Response {
         ui.add(egui::Label::new(shown.as_str()).selectable(true).wrap_mode(egui::TextWrapMode::Extend));
     if shown != full { label.on_hover_text(full) } else { label }
 }
+
+/// Buttons kept at the bottom of a window under a body that scrolls, drawn after the body so Tab
+/// and screen readers meet the body first, in reading order (a bottom panel would come first).
+/// The body gets what the footer leaves, as tall as the footer was the frame before.
+pub struct Footer {
+    id: egui::Id,
+    /// The height the body may take.
+    pub body_height: f32,
+}
+
+impl Footer {
+    pub fn begin(ui: &egui::Ui, name: &str) -> Footer {
+        let id = ui.scope_id().with(name);
+        let footer: f32 = ui.data(|d| d.get_temp(id)).unwrap_or(44.0);
+        Footer { id, body_height: (ui.available_height() - footer).max(60.0) }
+    }
+
+    /// Draws the footer; a new height is kept for the next frame, which is asked for at once.
+    pub fn show<R>(self, ui: &mut egui::Ui, add: impl FnOnce(&mut egui::Ui) -> R) -> R {
+        let inner = ui.scope(add);
+        let height = inner.response.rect.height() + ui.spacing().item_spacing.y;
+        let before: Option<f32> = ui.data(|d| d.get_temp(self.id));
+        if before.is_none_or(|b| (b - height).abs() > 0.5) {
+            ui.data_mut(|d| d.insert_temp(self.id, height));
+            ui.ctx().request_discard("the buttons' height changed");
+        }
+        inner.inner
+    }
+}
