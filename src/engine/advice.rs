@@ -53,7 +53,7 @@ const TABLE: [(Cause, &str); 10] = [
     ),
     (
         Cause::DriveFull,
-        "The backup drive holding {folder} is full. Remove other files from it or choose a bigger drive in Settings, then back up again.",
+        "The backup drive holding {folder} is full. Move other files off the drive (leave the backups in {folder} alone: old ones are removed by the program as Settings says), or choose a bigger drive in Settings, then back up again.",
     ),
     (
         Cause::DriveFailing,

@@ -72,10 +72,10 @@ pub fn check(plan: &Plan) -> Result<Checked, Failure> {
 pub fn not_enough_space(dest: &Path, free: u64, needs: u64) -> Failure {
     Failure::new(
         format!(
-            "The backup drive has {} free but this backup needs about {}. Free up space on the drive holding {} or choose a bigger drive in Settings.",
+            "The backup drive has {} free but this backup needs about {}. {}",
             format::bytes(free),
             format::bytes(needs),
-            dest.display()
+            Cause::DriveFull.what_to_do(dest)
         ),
         format!("available {free} bytes, needed {needs} bytes"),
     )

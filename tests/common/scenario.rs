@@ -134,6 +134,15 @@ impl Mount {
         Mount(dir.to_path_buf(), Some(loop_dev))
     }
 
+    /// A FAT32 drive (an old USB stick): files up to 4 GiB, no hard links. Through FUSE.
+    pub fn fat32(dir: &Path, img: &Path, mb: u64) -> Mount {
+        std::fs::create_dir_all(dir).unwrap();
+        image(img, mb);
+        run_ok("mkfs.fat", &["-F".as_ref(), "32".as_ref(), img.as_os_str()]);
+        run_ok("fusefat", &["-o".as_ref(), "rw+".as_ref(), img.as_os_str(), dir.as_os_str()]);
+        Mount(dir.to_path_buf(), None)
+    }
+
     pub fn remount_read_only(&self) {
         let out =
             std::process::Command::new("mount").args(["-o", "remount,ro"]).arg(&self.0).output().unwrap();
