@@ -143,6 +143,26 @@ fn enter_starts_and_escape_means_not_now() {
 }
 
 #[test]
+fn enter_on_a_button_reached_with_tab_presses_that_button_not_start() {
+    let env = TestEnv::with_practice();
+    save_settings(&env);
+    let (mut h, _) = prompt(&env);
+    wait_for(&mut h, "No backup yet");
+    h.key_press(egui::Key::Tab); // Start backup
+    h.key_press(egui::Key::Tab); // Not now
+    h.run_steps(2);
+    h.key_press(egui::Key::Enter);
+    for _ in 0..40 {
+        h.step();
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    assert!(h.state().closing, "Not now closes the window");
+    assert_eq!(h.state().exit_code.get(), 0, "Not now is exit 0");
+    assert!(env.sets().is_empty(), "no backup was started");
+    assert!(!env.log().contains("Network backup"), "nothing was logged: {}", env.log());
+}
+
+#[test]
 fn with_no_settings_the_prompt_opens_settings() {
     let env = TestEnv::with_practice();
     let (mut h, _) = prompt(&env);

@@ -9,7 +9,7 @@ use egui_plot::{Bar, BarChart, Plot};
 /// How many runs the chart shows.
 pub const RUNS: usize = 60;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Measure {
     #[default]
     Minutes,
@@ -48,9 +48,11 @@ pub fn chart_ui(ui: &mut egui::Ui, runs: &[LoggedRun], measure: &mut Measure) {
         Measure::Minutes => r.seconds.unwrap_or(0) as f64 / 60.0,
         Measure::Size => r.bytes.unwrap_or(0) as f64 / 1e6,
     };
-    // Every run is a coloured mark, even one that took under a second or wrote nothing (a failed
-    // day must be seen): at least a fiftieth of the tallest bar. The tooltip says the real figure.
-    let least = runs.iter().map(value).fold(0.0, f64::max) / 50.0;
+    // The scale starts at 0 and reaches the tallest bar (at least 1 minute or 1 MB). Every run is
+    // a coloured mark, even one that took under a second or wrote nothing (a failed day must be
+    // seen): at least a fiftieth of the scale. The tooltip says the real figure.
+    let top = runs.iter().map(value).fold(1.0, f64::max) * 1.1;
+    let least = top / 50.0;
     let bars: Vec<Bar> = runs
         .iter()
         .enumerate()
@@ -71,7 +73,8 @@ pub fn chart_ui(ui: &mut egui::Ui, runs: &[LoggedRun], measure: &mut Measure) {
     let chart = BarChart::new("backups", bars).element_formatter(Box::new(|bar, _| bar.name.clone()));
     let dates: Vec<String> = runs.iter().map(|r| r.started.format("%-d %b").to_string()).collect();
     let unit = if m == Measure::Minutes { "minutes" } else { "MB" };
-    Plot::new("history-chart")
+    // One per measure: each keeps its own scale.
+    Plot::new(("history-chart", m))
         .height(150.0)
         .allow_zoom(false)
         .allow_drag(false)
@@ -80,8 +83,8 @@ pub fn chart_ui(ui: &mut egui::Ui, runs: &[LoggedRun], measure: &mut Measure) {
         .allow_double_click_reset(false)
         .show_crosshair(false)
         .show_grid([false, true])
-        .include_y(0.0)
         .default_x_bounds(-0.5, runs.len() as f64 - 0.5)
+        .default_y_bounds(0.0, top)
         .y_axis_label(unit)
         .x_axis_formatter(move |mark, _| {
             let i = mark.value.round();

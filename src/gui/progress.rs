@@ -71,11 +71,14 @@ impl ProgressModel {
         (elapsed >= 2.0 && self.bytes.copied > 0).then(|| self.bytes.copied as f64 / elapsed)
     }
 
-    /// Seconds left, once 5% is done after at least three seconds.
+    /// Seconds left, once 5% is done after at least three seconds: what is left to copy at the
+    /// speed of copying (unchanged files are linked at once and say nothing about it).
     pub fn remaining(&self, now: f64) -> Option<f64> {
         let elapsed = now - self.copy_started?;
         let f = self.fraction() as f64;
-        (elapsed >= 3.0 && (0.05..1.0).contains(&f)).then(|| elapsed * (1.0 - f) / f)
+        let rate = self.rate(now)?;
+        let left = self.bytes_total.saturating_sub(self.bytes.done()) as f64;
+        (elapsed >= 3.0 && (0.05..1.0).contains(&f)).then(|| left / rate)
     }
 }
 
@@ -235,6 +238,7 @@ mod tests {
         m.apply(progress(9, 100, 800, 100), 4.0);
         assert_eq!(m.fraction(), 0.9, "linked files are done");
         assert_eq!(m.rate(4.0), Some(25.0), "only copied bytes make the speed");
+        assert_eq!(m.remaining(4.0), Some(4.0), "the 100 bytes left at 25 bytes/s");
     }
 
     #[test]

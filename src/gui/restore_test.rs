@@ -84,6 +84,7 @@ impl RestoreTestScreen {
         }
         ui.add_space(8.0);
         ui.add(egui::Button::new("Back").min_size(egui::vec2(110.0, 30.0))).clicked()
-            || ui.input(|i| i.key_pressed(egui::Key::Escape) || i.key_pressed(egui::Key::Enter))
+            || ui.input(|i| i.key_pressed(egui::Key::Escape))
+            || super::widgets::enter_for_default(ui)
     }
 }

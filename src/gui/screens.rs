@@ -61,7 +61,7 @@ pub fn ask_ui(app: &mut PromptApp, ui: &mut egui::Ui) {
     ui.weak("A backup slows down anyone still working in EXACT: lunchtime or the end of the day is best.");
     ui.add_space(10.0);
     let can_start = app.plan.is_some() && problem.is_none();
-    let keys = ui.input(|i| (i.key_pressed(egui::Key::Enter), i.key_pressed(egui::Key::Escape)));
+    let keys = (super::widgets::enter_for_default(ui), ui.input(|i| i.key_pressed(egui::Key::Escape)));
     ui.horizontal(|ui| {
         if big_button(ui, can_start, "Start backup", true).clicked() || (keys.0 && can_start) {
             app.start_backup(ui.ctx());
@@ -137,7 +137,7 @@ pub fn finished_ui(app: &mut PromptApp, ui: &mut egui::Ui, now: f64) {
     };
     ui.heading(RichText::new(title).color(color).size(22.0).strong());
     ui.add_space(6.0);
-    let keys = ui.input(|i| (i.key_pressed(egui::Key::Enter), i.key_pressed(egui::Key::Escape)));
+    let keys = (super::widgets::enter_for_default(ui), ui.input(|i| i.key_pressed(egui::Key::Escape)));
     let mut close = keys.1;
     // The buttons stay in view at the bottom however much there is to say; the rest scrolls.
     let footer = super::widgets::Footer::begin(ui, "finished-buttons");

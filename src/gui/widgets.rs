@@ -92,6 +92,12 @@ pub fn path_label(ui: &mut egui::Ui, path: &Path) -> egui::Response {
     if shown != full { label.on_hover_text(full) } else { label }
 }
 
+/// Enter pressed for the window's default button: only while no control has the keyboard, since
+/// Enter on a control reached with Tab presses that control.
+pub fn enter_for_default(ui: &egui::Ui) -> bool {
+    ui.input(|i| i.key_pressed(egui::Key::Enter)) && ui.memory(|m| m.focused().is_none())
+}
+
 /// Buttons kept at the bottom of a window under a body that scrolls, drawn after the body so Tab
 /// and screen readers meet the body first, in reading order (a bottom panel would come first).
 /// The body gets what the footer leaves, as tall as the footer was the frame before.

@@ -1,12 +1,14 @@
 //! Driving a window in tests: step it in real time until something shows.
 
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 
 /// Steps the window (a quarter of a second of its time each) until a label containing `what`
-/// is on screen; the engine and the checks run on their own threads in real time.
+/// is on screen, for up to a minute; the engine and the checks run on their own threads in real
+/// time, slower when the whole suite runs at once.
 pub fn wait_for<S>(h: &mut Harness<'_, S>, what: &str) {
-    for _ in 0..2000 {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while std::time::Instant::now() < deadline {
         h.step();
         if h.query_by_label_contains(what).is_some() {
             return;
@@ -36,4 +38,44 @@ pub fn prompt_window(
         .with_size(size)
         .allow_missing_glyphs()
         .build_ui_state(|ui, app: &mut PromptApp| app.show(ui), PromptApp::new(locations, services))
+}
+
+/// Settings for the test practice with the backup folder `destination`.
+pub fn settings(env: &super::TestEnv, destination: &std::path::Path) {
+    let s = logoff_backup::settings::Settings {
+        data_folder: env.data.clone(),
+        destination: destination.into(),
+        ..logoff_backup::settings::Settings::default()
+    };
+    s.save(&env.path("config/settings.ron")).unwrap();
+}
+
+/// Starts a backup from the prompt (after `meanwhile`, done once the window is up) and waits for
+/// its end, `title`; the words of `cause` for `folder` are then in the window and in the log.
+pub fn advised(
+    env: &super::TestEnv,
+    meanwhile: impl FnOnce(),
+    title: &str,
+    cause: logoff_backup::engine::advice::Cause,
+    folder: &std::path::Path,
+) {
+    let mut h = prompt_window(env, egui::vec2(660.0, 560.0));
+    wait_for(&mut h, "Start backup");
+    // The checks of the folders run first, on their own thread; Start waits for them.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while std::time::Instant::now() < deadline {
+        h.step();
+        if !h.get_by_label("Start backup").accesskit_node().is_disabled() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    meanwhile();
+    h.get_by_label("Start backup").click();
+    wait_for(&mut h, title);
+    let words = cause.what_to_do(folder);
+    assert!(h.query_by_label_contains(&words).is_some(), "the window advises on {cause:?}: {words}");
+    let log = env.log();
+    let last = log.rsplit("===== Network backup =====").next().unwrap();
+    assert!(last.contains(&words), "the log advises on {cause:?}: {words}\n{last}");
 }
