@@ -6,6 +6,7 @@
 pub mod after;
 pub mod cli;
 pub mod cli_restore;
+pub mod cli_run;
 pub mod clock;
 pub mod demo;
 pub mod drill;
@@ -15,6 +16,7 @@ pub mod format;
 pub mod gui;
 pub mod plan;
 pub mod platform;
+pub mod practice_status;
 pub mod progress;
 pub mod restore;
 pub mod settings;
