@@ -65,7 +65,10 @@ pub fn run(dest: &Path, seed: Option<u64>, log_file: &Path, computer: &str, user
         Ok(()) => {}
         Err(e) => d.error = Some(e),
     }
-    let logged = backup_log::write_block(log_file, &block(&d, computer, user));
+    let text = block(&d, computer, user);
+    let logged = backup_log::write_block(log_file, &text);
+    let entry = crate::platform::event_log::Entry::of_restore_test(d.passed());
+    let _ = crate::platform::event_log::report(entry, &text);
     d.log_file = Some(logged.path);
     d
 }

@@ -75,11 +75,6 @@ fn append_text(log: &Path, text: &str, create_parents: bool) -> std::io::Result<
     f.write_all(text.as_bytes())
 }
 
-/// Logs a finished run.
-pub fn append(plan: &Plan, report: &Report) -> Logged {
-    write_block(&plan.log_file, &block(plan, report))
-}
-
 /// The text of one run's block.
 pub fn block(plan: &Plan, r: &Report) -> String {
     let mut s = String::new();

@@ -2,6 +2,7 @@
 //! to and reading from the drive is in `disk`.
 
 mod disk;
+pub mod event_log;
 
 pub use disk::*;
 use std::path::Path;
