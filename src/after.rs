@@ -33,7 +33,7 @@ pub fn then_prompt(program: &[OsString], others: Duration, locations: settings::
         Err(e) => errln!("logoff-backup: cannot start {name}: {e}"),
     }
     let ask = locations.find().and_then(|p| Settings::load(&p).ok()).is_none_or(|s| s.prompt_on_exit);
-    if ask { crate::gui::app::run(locations) } else { ExitCode::SUCCESS }
+    if ask { crate::gui::app::run(locations, false) } else { ExitCode::SUCCESS }
 }
 
 /// Runs the program and waits until it has exited and, on Windows, each process it started has

@@ -45,6 +45,8 @@ pub enum Command {
         /// E:\DataBkup\latest
         set: PathBuf,
     },
+    /// The backups in the backup folder and the chart of the last ones, to restore from.
+    History,
     /// Open the settings dialog.
     Settings,
     /// List the complete backups in the backup folder.
@@ -167,7 +169,7 @@ pub fn main() -> ExitCode {
     }
     let locations = || settings::Locations::system(cli.config.as_deref());
     match cli.command {
-        None | Some(Command::Prompt) => crate::gui::app::run(locations()),
+        None | Some(Command::Prompt) => crate::gui::app::run(locations(), false),
         Some(Command::After { ref program, others_timeout }) => {
             crate::after::then_prompt(program, Duration::from_secs(others_timeout), locations())
         }
@@ -175,6 +177,7 @@ pub fn main() -> ExitCode {
         Some(Command::Verify { set }) => crate::cli_restore::verify(&set),
         Some(Command::Demo { dir }) => demo(dir),
         Some(Command::Settings) => crate::gui::settings_app::run(locations()),
+        Some(Command::History) => crate::gui::app::run(locations(), true),
         Some(Command::List { ref destination }) => {
             crate::cli_restore::list(cli.config.as_deref(), destination.clone())
         }
@@ -202,5 +205,5 @@ fn demo(dir: Option<PathBuf>) -> ExitCode {
     outln!("Sample practice: {}", demo.settings.data_folder.display());
     outln!("Backups go to:   {}", demo.settings.destination.display());
     outln!("Settings:        {}", demo.settings_file.display());
-    crate::gui::app::run(settings::Locations::system(Some(&demo.settings_file)))
+    crate::gui::app::run(settings::Locations::system(Some(&demo.settings_file)), false)
 }

@@ -46,6 +46,19 @@ fn prompt(env: &TestEnv) -> (H, Desk) {
 }
 
 #[test]
+fn backup_history_from_the_start_menu_opens_on_history() {
+    let env = TestEnv::with_practice();
+    assert_eq!(code(&env.backup_at("2026-11-01T18:00:00", &[])), 0);
+    let (mut h, _) = prompt(&env);
+    h.state_mut().history_first = true;
+    wait_for(&mut h, "Sun 1 Nov 2026 18:00");
+    assert!(h.query_by_label("Read back").is_some(), "the table of backups");
+    assert!(h.query_by_label("Start backup").is_none(), "not the question");
+    h.get_by_label("Back").click();
+    wait_for(&mut h, "Start backup");
+}
+
+#[test]
 fn history_lists_the_sets_and_restores_one_into_a_picked_folder() {
     let env = TestEnv::with_practice();
     for day in 1..=2 {

@@ -17,6 +17,7 @@ Target amd64-unicode
 !ifndef OUT
   !define OUT "logoff-backup-setup.exe"
 !endif
+; Paths are from this folder: makensis works in the script's own folder.
 !define NAME "logoff-backup"
 !define PUBLISHER "logoff-backup"
 !define UNINSTALL_KEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\${NAME}"
@@ -28,8 +29,8 @@ OutFile "${OUT}"
 InstallDir "$PROGRAMFILES64\${NAME}"
 RequestExecutionLevel admin
 SetCompressor /SOLID lzma
-!define MUI_ICON "${__FILEDIR__}\..\..\assets\icon.ico"
-!define MUI_UNICON "${__FILEDIR__}\..\..\assets\icon.ico"
+!define MUI_ICON "../../assets/icon.ico"
+!define MUI_UNICON "../../assets/icon.ico"
 
 Var Data
 Var Dest
@@ -87,7 +88,7 @@ FunctionEnd
 Section "Install"
   SetOutPath "$INSTDIR"
   File "/oname=logoff-backup.exe" "${EXE}"
-  File "/oname=logoff-backup.ico" "${__FILEDIR__}\..\..\assets\icon.ico"
+  File "/oname=logoff-backup.ico" "../../assets/icon.ico"
   WriteUninstaller "$INSTDIR\uninstall.exe"
 
   ; The machine-wide settings: written when both folders are given, otherwise kept as they are.
@@ -115,6 +116,7 @@ Section "Install"
   CreateDirectory "$SMPROGRAMS\${NAME}"
   CreateShortCut "$SMPROGRAMS\${NAME}\Network backup.lnk" "$INSTDIR\logoff-backup.exe" "prompt" "$INSTDIR\logoff-backup.ico"
   CreateShortCut "$SMPROGRAMS\${NAME}\Backup settings.lnk" "$INSTDIR\logoff-backup.exe" "settings" "$INSTDIR\logoff-backup.ico"
+  CreateShortCut "$SMPROGRAMS\${NAME}\Backup history.lnk" "$INSTDIR\logoff-backup.exe" "history" "$INSTDIR\logoff-backup.ico"
 
   ; The Event Log source, so monitoring sees each run's entry with its text.
   WriteRegExpandStr HKLM "${EVENT_KEY}" "EventMessageFile" "%SystemRoot%\Microsoft.NET\Framework64\v4.0.30319\EventLogMessages.dll"
@@ -158,6 +160,7 @@ Section "Uninstall"
   Pop $0
   Delete "$SMPROGRAMS\${NAME}\Network backup.lnk"
   Delete "$SMPROGRAMS\${NAME}\Backup settings.lnk"
+  Delete "$SMPROGRAMS\${NAME}\Backup history.lnk"
   RMDir "$SMPROGRAMS\${NAME}"
   Delete "$INSTDIR\logoff-backup.exe"
   Delete "$INSTDIR\logoff-backup.ico"

@@ -50,6 +50,8 @@ pub struct PromptApp {
     pub restore_test_days: u32,
     /// Say in red when the practice's newest good backup is older than this many days.
     pub overdue_after_days: u32,
+    /// Open on History (the Start menu's "Backup history"), once there is a plan.
+    pub history_first: bool,
 }
 
 pub const PROMPT_SIZE: [f32; 2] = [560.0, 400.0];
@@ -73,6 +75,7 @@ impl PromptApp {
             log_note: None,
             closes_at: None,
             closing: false,
+            history_first: false,
             resize: None,
             restore_test_days: Settings::default().restore_test_days,
             overdue_after_days: Settings::default().overdue_after_days,
@@ -198,6 +201,10 @@ impl PromptApp {
             self.status_rx = None;
         }
         self.poll_worker(now);
+        if self.history_first && self.plan.is_some() {
+            self.history_first = false;
+            self.open_history(ui.ctx());
+        }
         if let Some(size) = self.resize.take() {
             super::resize(ui, size);
         }
@@ -265,8 +272,9 @@ impl eframe::App for PromptApp {
     }
 }
 
-/// Opens the prompt window; returns when it closes, with the run's exit code.
-pub fn run(locations: Locations) -> std::process::ExitCode {
+/// Opens the prompt window (on History with `history`); returns when it closes, with the run's
+/// exit code.
+pub fn run(locations: Locations, history: bool) -> std::process::ExitCode {
     let code = Rc::new(Cell::new(0));
     let shared = code.clone();
     // Where the practice's log is, for a window that cannot open.
@@ -276,6 +284,7 @@ pub fn run(locations: Locations) -> std::process::ExitCode {
     super::run_window("Network backup", PROMPT_SIZE, code, log.as_deref(), move |_| {
         let mut app = PromptApp::new(locations, Services::system());
         app.exit_code = shared;
+        app.history_first = history;
         app
     })
 }
