@@ -4,13 +4,12 @@
 //! (A test binary of its own: it sets the process-wide fault hook to hold a run at one file.)
 
 mod common;
-use common::ui::{prompt_window, wait_for};
+use common::ui::{pause_runs_before, prompt_window, settings, wait_for};
 use common::*;
 use egui::Rect;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
-use logoff_backup::settings::Settings;
 
 /// What Tab stops at: the controls, and History's chart, which says how the backups ended.
 const CONTROLS: [Role; 10] = [
@@ -83,16 +82,10 @@ fn check<S>(h: &mut Harness<'_, S>, screen: &str) {
 #[test]
 fn every_screen_is_named_for_screen_readers_and_tabs_in_reading_order() {
     let env = TestEnv::with_practice();
-    let s = Settings { data_folder: env.data.clone(), destination: env.dest.clone(), ..Settings::default() };
-    s.save(&env.path("config/settings.ron")).unwrap();
+    settings(&env, &env.dest);
     assert_eq!(code(&env.backup(&[])), 0);
     env.write("X-rays/today.dcm", b"a new x-ray");
-    std::fs::create_dir_all(env.path("pause")).unwrap();
-    // SAFETY: this test binary has one test, and no other thread reads the environment yet.
-    unsafe {
-        std::env::set_var("LOGOFF_BACKUP_FAULTS", "pause:copy:today.dcm");
-        std::env::set_var("LOGOFF_BACKUP_PAUSE_DIR", env.path("pause"));
-    }
+    pause_runs_before(&env, "today.dcm");
     let mut h = prompt_window(&env, egui::vec2(700.0, 640.0));
     wait_for(&mut h, "Last good backup");
     check(&mut h, "Ask");

@@ -2,27 +2,19 @@
 //! (A test binary of its own: it pauses the engine through the process-wide fault hook.)
 
 mod common;
-use common::ui::{prompt_window, wait_for};
+use common::ui::{pause_runs_before, prompt_window, settings, wait_for};
 use common::*;
 use egui_kittest::kittest::Queryable;
-use logoff_backup::settings::Settings;
 
 #[test]
 fn cancel_asks_first_and_leaves_the_previous_backup_untouched() {
     let env = TestEnv::with_practice();
-    let settings =
-        Settings { data_folder: env.data.clone(), destination: env.dest.clone(), ..Settings::default() };
-    settings.save(&env.path("config/settings.ron")).unwrap();
+    settings(&env, &env.dest);
     assert_eq!(code(&env.backup(&[])), 0);
     let previous = env.newest_set();
     let before = fingerprint(&previous);
     env.write("X-rays/2025/today.dcm", b"new x-ray");
-    std::fs::create_dir_all(env.path("pause")).unwrap();
-    // SAFETY: this test binary has one test, and no other thread reads the environment yet.
-    unsafe {
-        std::env::set_var("LOGOFF_BACKUP_FAULTS", "pause:copy:today.dcm");
-        std::env::set_var("LOGOFF_BACKUP_PAUSE_DIR", env.path("pause"));
-    }
+    pause_runs_before(&env, "today.dcm");
     let mut h = prompt_window(&env, egui::vec2(600.0, 520.0));
     wait_for(&mut h, "Last good backup");
     h.get_by_label("Start backup").click();

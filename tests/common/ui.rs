@@ -79,3 +79,15 @@ pub fn advised(
     let last = log.rsplit("===== Network backup =====").next().unwrap();
     assert!(last.contains(&words), "the log advises on {cause:?}: {words}\n{last}");
 }
+
+/// Makes the window's runs wait before copying a file whose path ends with `file`, until the test
+/// resumes them (`TestEnv::resume`). Sets the process-wide fault hook: only for test binaries of
+/// one test, before the window starts.
+pub fn pause_runs_before(env: &super::TestEnv, file: &str) {
+    std::fs::create_dir_all(env.path("pause")).unwrap();
+    // SAFETY: the binary has one test, and no other thread reads the environment yet.
+    unsafe {
+        std::env::set_var("LOGOFF_BACKUP_FAULTS", format!("pause:copy:{file}"));
+        std::env::set_var("LOGOFF_BACKUP_PAUSE_DIR", env.path("pause"));
+    }
+}
