@@ -118,3 +118,26 @@ fn a_failed_backup_keeps_retry_and_close_on_screen() {
         std::fs::remove_file(&env.dest).unwrap();
     }
 }
+
+#[test]
+fn a_good_backup_keeps_close_on_screen_and_history_keeps_back_and_restore() {
+    let env = practice();
+    for screen in SCREENS {
+        let size = fitted(PROMPT_SIZE, Some(screen.into()));
+        let mut h = prompt(&env, size);
+        wait_for(&mut h, "Start backup");
+        h.get_by_label("Start backup").click();
+        wait_for(&mut h, "Backup complete");
+        h.run_steps(2); // the buttons take their height from the frame before
+        inside(&h, size, &["Close"]);
+
+        let mut h = prompt(&env, size);
+        wait_for(&mut h, "Last good backup");
+        let size = fitted(SETTINGS_SIZE, Some(screen.into()));
+        h.set_size(size);
+        h.get_by_label("History…").click();
+        wait_for(&mut h, "Read back");
+        h.run_steps(2);
+        inside(&h, size, &["Back", "Restore"]);
+    }
+}
