@@ -205,7 +205,14 @@ impl Report {
 /// `logoff-backup status`: the folders from the settings, or the flags.
 pub fn command(config: Option<&Path>, json: bool, flags: &crate::cli::StatusArgs) -> std::process::ExitCode {
     use std::process::ExitCode;
-    let settings = crate::settings::find(config).and_then(|p| crate::settings::Settings::load(&p).ok());
+    let settings = match crate::settings::find(config).map(|p| crate::settings::Settings::load(&p)) {
+        Some(Err(e)) => {
+            // A damaged settings file is said as such (file, line and column), not taken for none.
+            crate::terminal::errln!("logoff-backup: {e}");
+            return ExitCode::from(crate::cli::EXIT_INVALID_SETTINGS);
+        }
+        found => found.and_then(Result::ok),
+    };
     let data = flags.data_folder.clone().or_else(|| settings.as_ref().map(|s| s.data_folder.clone()));
     let log = flags.log_file.clone().or_else(|| data.as_deref().map(crate::plan::default_log_file));
     let dest = flags.destination.clone().or_else(|| settings.as_ref().map(|s| s.destination.clone()));

@@ -88,6 +88,17 @@ fn each_computer_of_the_practice_has_its_newest_good_backup_and_last_run() {
 }
 
 #[test]
+fn damaged_settings_are_named_not_taken_for_none() {
+    let env = TestEnv::with_practice();
+    let config = env.path("settings.ron");
+    std::fs::write(&config, "(data_folder: \"C:\\\\EXACTData\",").unwrap();
+    let out = env.command().arg("--config").arg(&config).arg("status").output().unwrap();
+    assert_eq!(code(&out), 3, "{}", text(&out));
+    assert!(text(&out).contains("settings.ron"), "the file is named: {}", text(&out));
+    assert!(!text(&out).contains("no settings on this computer"), "{}", text(&out));
+}
+
+#[test]
 fn the_text_says_it_in_words_with_the_same_exit_code() {
     let env = TestEnv::with_practice();
     assert_eq!(code(&env.backup_at("2026-11-04T18:00:00", &[])), 0);
