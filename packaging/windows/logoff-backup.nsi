@@ -1,7 +1,10 @@
 ; The Windows installer, logoff-backup-setup.exe, built on Linux with NSIS (makensis):
 ;   makensis -DVERSION=0.1.0 -DEXE=path\to\logoff-backup.exe -DOUT=logoff-backup-setup.exe logoff-backup.nsi
 ; Per machine, into Program Files. Silent roll-out (RMM, Group Policy):
-;   logoff-backup-setup.exe /S /DATA=\\server\EXACTData /DEST=D:\DataBkup [/TASK=18:30]
+;   logoff-backup-setup.exe /S /DATA=\\server\EXACTData /DEST=D:\DataBkup [/WRAP=1] [/TASK=18:30]
+; /WRAP=1 (the default) makes EXACT's shortcuts for every user ask for the backup when EXACT closes,
+; /WRAP=0 puts back any changed before (exact-shortcuts.nsh); /EXACTEXE=name.exe if EXACT's program
+; is not called EXACT.exe.
 ; The exit code is non-zero when something asked for could not be done (see the install log).
 
 ; A 64-bit installer: every Windows a practice runs is 64-bit, and so is this program.
@@ -35,7 +38,11 @@ SetCompressor /SOLID lzma
 Var Data
 Var Dest
 Var Task
+Var Wrap
+Var ExactExe
 Var Failed
+
+!include "exact-shortcuts.nsh"
 
 !insertmacro MUI_PAGE_DIRECTORY
 Page custom FoldersPage FoldersLeave
@@ -55,14 +62,27 @@ Function .onInit
   ${GetOptions} $R0 "/DEST=" $Dest
   ClearErrors
   ${GetOptions} $R0 "/TASK=" $Task
+  ClearErrors
+  ${GetOptions} $R0 "/WRAP=" $Wrap
+  ${If} $Wrap != "0"
+    StrCpy $Wrap 1
+  ${EndIf}
+  ClearErrors
+  ${GetOptions} $R0 "/EXACTEXE=" $ExactExe
+  ${If} $ExactExe == ""
+    StrCpy $ExactExe "EXACT.exe"
+  ${EndIf}
   StrCpy $Failed 0
 FunctionEnd
 
 Var DataField
 Var DestField
+Var WrapField
+Var TaskField
 
 ; Asks for the two folders (an upgrade may leave them empty: the settings are kept).
 Function FoldersPage
+  !insertmacro MUI_HEADER_TEXT "Folders and backup times" "Where EXACT's data is, where the backups go, and when to back up."
   nsDialogs::Create 1018
   Pop $0
   ${NSD_CreateLabel} 0 0 100% 12u "EXACT data folder (for example \\server\EXACTData):"
@@ -71,12 +91,27 @@ Function FoldersPage
   ${NSD_CreateLabel} 0 34u 100% 12u "Backup folder (on this computer or a USB drive, for example D:\DataBkup):"
   ${NSD_CreateText} 0 48u 100% 12u "$Dest"
   Pop $DestField
+  ${NSD_CreateCheckbox} 0 70u 100% 12u "Ask to start the network backup each time EXACT closes (changes EXACT's shortcuts)"
+  Pop $WrapField
+  ${If} $Wrap == 1
+    ${NSD_Check} $WrapField
+  ${EndIf}
+  ${NSD_CreateLabel} 0 90u 100% 12u "Also back up every day at (for example 18:30; leave empty for no scheduled backup):"
+  ${NSD_CreateText} 0 104u 60u 12u "$Task"
+  Pop $TaskField
   nsDialogs::Show
 FunctionEnd
 
 Function FoldersLeave
   ${NSD_GetText} $DataField $Data
   ${NSD_GetText} $DestField $Dest
+  ${NSD_GetState} $WrapField $Wrap
+  ${If} $Wrap == ${BST_CHECKED}
+    StrCpy $Wrap 1
+  ${Else}
+    StrCpy $Wrap 0
+  ${EndIf}
+  ${NSD_GetText} $TaskField $Task
 FunctionEnd
 
 ; A path as a RON string: backslashes and quotes escaped.
@@ -118,6 +153,12 @@ Section "Install"
   CreateShortCut "$SMPROGRAMS\${NAME}\Backup settings.lnk" "$INSTDIR\logoff-backup.exe" "settings" "$INSTDIR\logoff-backup.ico"
   CreateShortCut "$SMPROGRAMS\${NAME}\Backup history.lnk" "$INSTDIR\logoff-backup.exe" "history" "$INSTDIR\logoff-backup.ico"
 
+  ${If} $Wrap == 1
+    Call Wrap
+  ${Else}
+    Call Unwrap
+  ${EndIf}
+
   ; The Event Log source, so monitoring sees each run's entry with its text.
   WriteRegExpandStr HKLM "${EVENT_KEY}" "EventMessageFile" "%SystemRoot%\Microsoft.NET\Framework64\v4.0.30319\EventLogMessages.dll"
   WriteRegDWORD HKLM "${EVENT_KEY}" "TypesSupported" 7
@@ -143,6 +184,8 @@ Section "Install"
 
   ${If} $Failed != 0
     SetErrorLevel 2
+    SetDetailsView show
+    MessageBox MB_ICONEXCLAMATION|MB_OK "logoff-backup is installed, but not everything asked for could be done: the lines starting $\"Could not$\" in the list say what." /SD IDOK
   ${EndIf}
 SectionEnd
 
@@ -151,6 +194,7 @@ Function un.onInit
     SetRegView 64
   ${EndIf}
   SetShellVarContext all
+  StrCpy $Failed 0
 FunctionEnd
 
 ; The settings and the backups stay (the backups are the practice's; /REMOVESETTINGS=1 removes the
@@ -158,6 +202,7 @@ FunctionEnd
 Section "Uninstall"
   nsExec::ExecToLog 'schtasks /Delete /F /TN "${TASK_NAME}"'
   Pop $0
+  Call un.Unwrap
   Delete "$SMPROGRAMS\${NAME}\Network backup.lnk"
   Delete "$SMPROGRAMS\${NAME}\Backup settings.lnk"
   Delete "$SMPROGRAMS\${NAME}\Backup history.lnk"
@@ -175,4 +220,7 @@ Section "Uninstall"
   ${EndIf}
   DeleteRegKey HKLM "${EVENT_KEY}"
   DeleteRegKey HKLM "${UNINSTALL_KEY}"
+  ${If} $Failed != 0
+    SetErrorLevel 2
+  ${EndIf}
 SectionEnd
