@@ -66,9 +66,8 @@ pub fn run(dest: &Path, seed: Option<u64>, log_file: &Path, computer: &str, user
         Err(e) => d.error = Some(e),
     }
     let text = block(&d, computer, user);
-    let logged = backup_log::write_block(log_file, &text);
     let entry = crate::platform::event_log::Entry::of_restore_test(d.passed());
-    let _ = crate::platform::event_log::report(entry, &text);
+    let logged = backup_log::record(log_file, &text, entry);
     d.log_file = Some(logged.path);
     d
 }

@@ -36,6 +36,14 @@ pub fn fallback_path() -> PathBuf {
         .join("backup.log")
 }
 
+/// A run's block: appended to `log` (see [`write_block`]) and sent to the system's log as `entry`
+/// (which may not take it: `backup.log` has it all).
+pub fn record(log: &Path, block: &str, entry: crate::platform::event_log::Entry) -> Logged {
+    let logged = write_block(log, block);
+    let _ = crate::platform::event_log::report(entry, block);
+    logged
+}
+
 /// Appends `block` to `log`, or to the fallback log if that fails (saying so in the block).
 pub fn write_block(log: &Path, block: &str) -> Logged {
     match append_text(log, block, false) {

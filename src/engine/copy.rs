@@ -65,6 +65,13 @@ impl Tally {
             checked: self.checked.load(Ordering::Relaxed),
         }
     }
+
+    /// Back to what `now` gave earlier (a database copy started over).
+    pub fn reset_to(&self, then: crate::progress::Bytes) {
+        self.copied.store(then.copied, Ordering::Relaxed);
+        self.linked.store(then.linked, Ordering::Relaxed);
+        self.checked.store(then.checked, Ordering::Relaxed);
+    }
 }
 
 impl Shared<'_> {

@@ -15,7 +15,6 @@ use crate::plan::Source;
 use chrono::{DateTime, Local};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 /// Attempts at a quiet copy of the whole group.
@@ -135,9 +134,7 @@ pub fn copy(
     let quiet = loop {
         passes += 1;
         // Each attempt counts in the progress once, not once per attempt.
-        cx.shared.bytes.copied.store(before.copied, Ordering::Relaxed);
-        cx.shared.bytes.linked.store(before.linked, Ordering::Relaxed);
-        cx.shared.bytes.checked.store(before.checked, Ordering::Relaxed);
+        cx.shared.bytes.reset_to(before);
         let before: Vec<_> = items.iter().map(|i| look(&i.source_path(cx.sources))).collect();
         for (item, l) in items.iter_mut().zip(&before) {
             if let Some(l) = l {

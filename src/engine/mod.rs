@@ -90,9 +90,8 @@ pub fn run(plan: &Plan, progress: &dyn Progress, cancel: &AtomicBool) -> Report 
     }
     report.finished = crate::clock::now();
     let block = backup_log::block(plan, &report);
-    let logged = backup_log::write_block(&plan.log_file, &block);
     let entry = crate::platform::event_log::Entry::of_backup(report.outcome);
-    let _ = crate::platform::event_log::report(entry, &block);
+    let logged = backup_log::record(&plan.log_file, &block, entry);
     report.log_file = Some(logged.path);
     report.notes.extend(logged.note);
     drop(lock);
