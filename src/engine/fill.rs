@@ -75,6 +75,7 @@ pub(super) fn fill(
     let (mut errors_in_row, mut problems_seen, mut files_done) = (0u32, 0usize, 0u64);
     let mut counts = super::Counts::default();
     let mut scanned = None;
+    let mut full = false;
     // The first failure that ends the run is the one reported; the threads stop soon after.
     let stop_with = |fatal: &mut Option<Failure>, f: Failure| {
         fatal.get_or_insert(f);
@@ -220,6 +221,7 @@ pub(super) fn fill(
                         }
                         Done::DestinationError(e) => {
                             errors_in_row += 1;
+                            full |= e.kind() == std::io::ErrorKind::StorageFull;
                             if let Some(f) = destination_gone(dest, partial, e) {
                                 stop_with(&mut fatal, f);
                                 None
@@ -264,6 +266,16 @@ pub(super) fn fill(
         }
         tick(files_done, true);
     });
+    // A first backup that filled the drive before the walk was over: how much it needs.
+    if let (true, None, Room::First { free: Some(free) }) = (full, scanned, room) {
+        let stop = || cancel.load(Ordering::Relaxed);
+        if let Msg::Scanned { files, bytes, storable } = walker::count(plan, max_file_size, stop) {
+            scanned = Some((files, bytes));
+            fatal = Some(super::preflight::not_enough_space(dest, free, storable))
+                .filter(|_| free < storable)
+                .or(fatal);
+        }
+    }
     // A run that ends early still says how much there was to back up.
     if let Some((files, bytes)) = scanned.filter(|_| fatal.is_some() || cancel.load(Ordering::Relaxed)) {
         (counts.files_total, counts.bytes_total) = (files, bytes);

@@ -9,6 +9,7 @@ mod failures;
 mod fill;
 mod finish;
 pub mod latest;
+mod listing;
 pub mod lock;
 pub mod manifest;
 mod mtime;

@@ -1,6 +1,7 @@
 //! Walks the sources (never following links) into the list of things a set will hold.
 
 use super::advice::Cause;
+use super::listing::{Entry, Lister};
 use super::manifest::{self, Mtime, Stamp};
 use super::pathcode;
 use super::{FileProblem, ProblemKind};
@@ -84,78 +85,142 @@ pub(super) fn excluded(plan: &Plan) -> Vec<PathBuf> {
 
 /// Walks every source in turn, in the manifest's path order (each folder before what it holds,
 /// names sorted), handing each find to `found` as soon as it is made (so copying can start while a
-/// slow share is still being listed). Stops early when `stop` says so.
+/// slow share is still being listed). Folders are listed ahead by several threads (see
+/// `listing`). Stops early when `stop` says so.
 pub fn walk(plan: &Plan, stop: impl Fn() -> bool, mut found: impl FnMut(Found)) {
     let excluded = excluded(plan);
     let mut order: Vec<usize> = (0..plan.sources.len()).collect();
     order.sort_by(|&a, &b| manifest::path_order(&plan.sources[a].set_dir, &plan.sources[b].set_dir));
-    for index in order {
-        let source = &plan.sources[index];
-        let mut walk = walkdir::WalkDir::new(&source.root).follow_links(false).sort_by_file_name();
-        if !source.recursive {
-            walk = walk.max_depth(1);
-        }
-        for entry in walk {
-            if stop() {
+    Lister::run(|lister| {
+        for index in order {
+            let walk = SourceWalk { plan, index, excluded: &excluded, lister };
+            if !walk.run(&stop, &mut found) {
                 return;
             }
-            let entry = match entry {
-                Ok(e) => e,
-                Err(e) => {
-                    let path = e.path().unwrap_or(&source.root).to_path_buf();
-                    let reason = e.io_error().map_or_else(|| e.to_string(), super::copy::describe);
-                    let cause = Some(e.io_error().map_or(Cause::Other, Cause::of_source_error));
-                    found(Found::Problem(FileProblem { path, kind: ProblemKind::Failed, reason, cause }));
-                    continue;
-                }
-            };
-            let path = entry.path();
-            let rel = path.strip_prefix(&source.root).unwrap_or(path).to_path_buf();
-            let file_type = entry.file_type();
-            let kind = if file_type.is_symlink() {
-                ItemKind::Symlink
-            } else if file_type.is_dir() {
-                if !source.recursive && entry.depth() > 0 {
-                    continue;
-                }
-                ItemKind::Dir
-            } else if file_type.is_file() {
-                ItemKind::File
-            } else {
-                // Not EXACT data and not something a copy can hold: noted, not an error (as rsync
-                // and robocopy do).
-                let reason = "not a regular file (device, pipe or socket), not backed up".to_string();
-                let (kind, cause) = (ProblemKind::NotAFile, None);
-                found(Found::Problem(FileProblem { path: path.into(), kind, reason, cause }));
-                continue;
-            };
-            let ignore_case = crate::platform::NAMES_IGNORE_CASE;
-            if kind == ItemKind::File
-                && excluded.iter().any(|x| crate::platform::same_path(x, path, ignore_case))
-            {
-                continue;
+        }
+    });
+}
+
+struct SourceWalk<'a> {
+    plan: &'a Plan,
+    index: usize,
+    excluded: &'a [PathBuf],
+    lister: &'a Lister,
+}
+
+impl SourceWalk<'_> {
+    /// Walks the source; false when stopped.
+    fn run(&self, stop: &impl Fn() -> bool, found: &mut impl FnMut(Found)) -> bool {
+        let source = &self.plan.sources[self.index];
+        let root = &source.root;
+        // The root itself, following a link (the data folder may be reached through one).
+        match std::fs::metadata(root) {
+            Ok(meta) if meta.is_dir() => {
+                found(Found::Item(self.item(PathBuf::new(), ItemKind::Dir, &meta, false)))
             }
-            let meta = match entry.metadata() {
+            Ok(_) => {
+                let reason = "not a folder".to_string();
+                let (kind, cause) = (ProblemKind::Failed, Some(Cause::Other));
+                found(Found::Problem(FileProblem { path: root.clone(), kind, reason, cause }));
+                return true;
+            }
+            Err(e) => {
+                found(Found::Problem(unreadable(root, &e)));
+                return true;
+            }
+        }
+        let mut stack = match self.lister.take(root, None, source.recursive) {
+            Ok(entries) => vec![(PathBuf::new(), entries.into_iter())],
+            Err(e) => {
+                found(Found::Problem(unreadable(root, &e)));
+                return true;
+            }
+        };
+        loop {
+            let depth = stack.len();
+            let Some((dir, entries)) = stack.last_mut() else { return true };
+            let Some(mut entry) = entries.next() else {
+                stack.pop();
+                continue;
+            };
+            if stop() {
+                return false;
+            }
+            let rel = dir.join(&entry.name);
+            let Some(kind) = self.kind(&entry, depth, found) else { continue };
+            let meta = match &entry.meta {
                 Ok(m) => m,
                 Err(e) => {
-                    let (kind, cause, reason) = match e.io_error() {
-                        Some(io) if io.kind() == std::io::ErrorKind::NotFound => {
-                            (ProblemKind::Vanished, None, "deleted during the backup".to_string())
-                        }
-                        Some(io) => {
-                            (ProblemKind::Failed, Some(Cause::of_source_error(io)), super::copy::describe(io))
-                        }
-                        None => (ProblemKind::Failed, Some(Cause::Other), e.to_string()),
-                    };
-                    found(Found::Problem(FileProblem { path: path.into(), kind, reason, cause }));
+                    found(Found::Problem(vanished_or_unreadable(&entry.path, e)));
                     continue;
                 }
             };
-            let size = if kind == ItemKind::File { meta.len() } else { 0 };
-            let mtime = meta.modified().map(Mtime::from_system_time).unwrap_or(Mtime { secs: 0, nanos: 0 });
-            let database = source.is_data_folder && entry.depth() == 1 && kind == ItemKind::File;
-            let stamp = if kind == ItemKind::File { Stamp::of(&meta) } else { None };
-            found(Found::Item(Item { source: index, rel, kind, size, mtime, database, prior: None, stamp }));
+            let database = source.is_data_folder && depth == 1 && kind == ItemKind::File;
+            found(Found::Item(self.item(rel.clone(), kind, meta, database)));
+            if kind == ItemKind::Dir {
+                let ahead = entry.ahead();
+                match self.lister.take(&entry.path, ahead, true) {
+                    Ok(entries) => stack.push((rel, entries.into_iter())),
+                    Err(e) => found(Found::Problem(unreadable(&entry.path, &e))),
+                }
+            }
         }
     }
+
+    /// What the entry is, or `None` (said to `found` if it matters) when it is not walked.
+    fn kind(&self, entry: &Entry, depth: usize, found: &mut impl FnMut(Found)) -> Option<ItemKind> {
+        let file_type = match &entry.file_type {
+            Ok(t) => t,
+            Err(e) => {
+                found(Found::Problem(vanished_or_unreadable(&entry.path, e)));
+                return None;
+            }
+        };
+        let kind = if file_type.is_symlink() {
+            ItemKind::Symlink
+        } else if file_type.is_dir() {
+            if !self.plan.sources[self.index].recursive && depth > 0 {
+                return None;
+            }
+            ItemKind::Dir
+        } else if file_type.is_file() {
+            ItemKind::File
+        } else {
+            // Not EXACT data and not something a copy can hold: noted, not an error (as rsync
+            // and robocopy do).
+            let reason = "not a regular file (device, pipe or socket), not backed up".to_string();
+            let (kind, cause) = (ProblemKind::NotAFile, None);
+            found(Found::Problem(FileProblem { path: entry.path.clone(), kind, reason, cause }));
+            return None;
+        };
+        let ignore_case = crate::platform::NAMES_IGNORE_CASE;
+        if kind == ItemKind::File
+            && self.excluded.iter().any(|x| crate::platform::same_path(x, &entry.path, ignore_case))
+        {
+            return None;
+        }
+        Some(kind)
+    }
+
+    fn item(&self, rel: PathBuf, kind: ItemKind, meta: &std::fs::Metadata, database: bool) -> Item {
+        let size = if kind == ItemKind::File { meta.len() } else { 0 };
+        let mtime = meta.modified().map(Mtime::from_system_time).unwrap_or(Mtime { secs: 0, nanos: 0 });
+        let stamp = if kind == ItemKind::File { Stamp::of(meta) } else { None };
+        Item { source: self.index, rel, kind, size, mtime, database, prior: None, stamp }
+    }
+}
+
+/// A folder that cannot be read.
+fn unreadable(path: &Path, e: &std::io::Error) -> FileProblem {
+    let (reason, cause) = (super::copy::describe(e), Some(Cause::of_source_error(e)));
+    FileProblem { path: path.to_path_buf(), kind: ProblemKind::Failed, reason, cause }
+}
+
+/// An entry whose metadata cannot be read: gone since it was listed, or unreadable.
+fn vanished_or_unreadable(path: &Path, e: &std::io::Error) -> FileProblem {
+    if e.kind() == std::io::ErrorKind::NotFound {
+        let reason = "deleted during the backup".to_string();
+        return FileProblem { path: path.to_path_buf(), kind: ProblemKind::Vanished, reason, cause: None };
+    }
+    unreadable(path, e)
 }
