@@ -41,6 +41,14 @@ impl Bytes {
     }
 }
 
+/// How long each side of the copying has been busy (wall-clock time while at least one copy
+/// was reading the sources, or writing to or reading back from the backup drive).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Busy {
+    pub source: std::time::Duration,
+    pub drive: std::time::Duration,
+}
+
 #[derive(Debug, Clone)]
 pub enum Event {
     Phase(Phase),
@@ -54,6 +62,7 @@ pub enum Event {
     Progress {
         files_done: u64,
         bytes: Bytes,
+        busy: Busy,
         current: Option<PathBuf>,
     },
     /// A file that did not make it (or vanished).

@@ -68,7 +68,7 @@ impl TerminalProgress {
                 .progress_chars("=> ");
                 bar.set_style(style);
             }
-            Event::Progress { files_done, bytes, current } => {
+            Event::Progress { files_done, bytes, current, .. } => {
                 bar.set_position(bytes.done());
                 let name =
                     current.as_ref().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned());

@@ -49,12 +49,13 @@ pub struct Shared<'a> {
     pub bytes: &'a Tally,
 }
 
-/// Running byte counts of the copy threads, for progress.
+/// Running byte counts of the copy threads, and how long each side was busy, for progress.
 #[derive(Default)]
 pub struct Tally {
     pub copied: AtomicU64,
     pub linked: AtomicU64,
     pub checked: AtomicU64,
+    pub sides: super::sides::Sides,
 }
 
 impl Tally {
@@ -94,12 +95,25 @@ pub fn copy_file(
     if let Some(e) = crate::fault::open_error(src) {
         return Err(source_error(e));
     }
-    let input = File::open(src).map_err(source_error)?;
-    let before = input.metadata().map_err(source_error)?;
+    let sides = &shared.bytes.sides;
+    let (input, before) = sides
+        .source
+        .time(|| {
+            let input = File::open(src)?;
+            input.metadata().map(|m| (input, m))
+        })
+        .map_err(source_error)?;
     crate::platform::read_sequentially(&input);
-    let output = std::fs::OpenOptions::new().write(true).create_new(true).open(dst).map_err(|e| {
-        if e.kind() == io::ErrorKind::AlreadyExists { CopyError::Taken } else { CopyError::Destination(e) }
-    })?;
+    let output = sides
+        .drive
+        .time(|| std::fs::OpenOptions::new().write(true).create_new(true).open(dst))
+        .map_err(|e| {
+            if e.kind() == io::ErrorKind::AlreadyExists {
+                CopyError::Taken
+            } else {
+                CopyError::Destination(e)
+            }
+        })?;
     // From here the copy is this call's own: on any failure it is removed, and only it.
     let result = fill_copy((input, before), output, (src, dst), buf, check, shared);
     if result.is_err() {
@@ -118,25 +132,26 @@ fn fill_copy(
     check: Option<&mut [u8]>,
     shared: &Shared,
 ) -> Result<Copied, CopyError> {
+    let sides = &shared.bytes.sides;
     let mut hasher = blake3::Hasher::new();
     let mut size = 0u64;
     loop {
         if shared.stopped() {
             return Err(CopyError::Cancelled);
         }
-        let n = match input.read(buf) {
+        let n = match sides.source.time(|| input.read(buf)) {
             Ok(0) => break,
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(source_error(e)),
         };
         hasher.update(&buf[..n]);
-        output.write_all(&buf[..n]).map_err(CopyError::Destination)?;
+        sides.drive.time(|| output.write_all(&buf[..n])).map_err(CopyError::Destination)?;
         size += n as u64;
         shared.bytes.copied.fetch_add(n as u64, Ordering::Relaxed);
     }
     crate::fault::after_read(src);
-    let after = input.metadata().map_err(source_error)?;
+    let after = sides.source.time(|| input.metadata()).map_err(source_error)?;
     if after.len() != size || before.len() != size || after.modified().ok() != before.modified().ok() {
         return Err(CopyError::Changed);
     }
@@ -147,13 +162,16 @@ fn fill_copy(
     let hash = hasher.finalize();
     let read_from_drive = match check {
         Some(check) => {
-            crate::platform::write_out_and_forget(&output).map_err(CopyError::Destination)?;
+            sides
+                .drive
+                .time(|| crate::platform::write_out_and_forget(&output))
+                .map_err(CopyError::Destination)?;
             drop(output);
             crate::fault::corrupt_copy(dst);
-            read_back(dst, hash, size, check, shared)?
+            sides.drive.time(|| read_back(dst, hash, size, check, shared))?
         }
         None if crate::platform::FLUSH_EACH_FILE => {
-            output.sync_all().map_err(CopyError::Destination)?;
+            sides.drive.time(|| output.sync_all()).map_err(CopyError::Destination)?;
             false
         }
         None => {

@@ -50,6 +50,28 @@ pub(super) fn destination_failure(dest: &Path, e: &std::io::Error) -> Failure {
     Failure::new(message, e)
 }
 
+/// A first backup that filled the drive: the failure saying how much it needs (when that is more
+/// than was `free`), from the walk's totals or, if the walk was cut short, from a walk of its own,
+/// whose totals (files, bytes) come back too.
+pub(super) fn drive_filled(
+    plan: &Plan,
+    free: u64,
+    storable: Option<u64>,
+    max_file_size: Option<u64>,
+    stop: impl Fn() -> bool,
+) -> (Option<Failure>, Option<(u64, u64)>) {
+    let (storable, walked) = match storable {
+        Some(s) => (s, None),
+        None => match super::walker::count(plan, max_file_size, stop) {
+            super::walker::Msg::Scanned { files, bytes, storable } => (storable, Some((files, bytes))),
+            _ => return (None, None),
+        },
+    };
+    let needs =
+        (free < storable).then(|| super::preflight::not_enough_space(&plan.destination, free, storable));
+    (needs, walked)
+}
+
 /// Whether a write error means the whole destination is unusable (full, or gone).
 pub(super) fn destination_gone(dest: &Path, partial: &Path, e: &std::io::Error) -> Option<Failure> {
     if e.kind() == std::io::ErrorKind::StorageFull || !partial.is_dir() {

@@ -29,8 +29,7 @@ const THROTTLE: Duration = Duration::from_millis(200);
 const ERRORS_BEFORE_ROOT_CHECK: u32 = 3;
 /// Found items waiting for a copy thread.
 const QUEUE: usize = 1024;
-/// Items found but not yet written to the manifest, at most: a big file holds back what was found
-/// after it.
+/// Items found but not yet in the manifest, at most: a big file holds back what was found after it.
 const WINDOW: usize = 8192;
 /// Where the manifest's entries wait, inside the partial set, for the header.
 const ENTRIES_FILE: &str = ".manifest-entries";
@@ -74,8 +73,8 @@ pub(super) fn fill(
     let mut fatal: Option<Failure> = None;
     let (mut errors_in_row, mut problems_seen, mut files_done) = (0u32, 0usize, 0u64);
     let mut counts = super::Counts::default();
-    let mut scanned = None;
-    let mut full = false;
+    // The walk's totals (files, bytes; bytes the drive can take); the run failed by a full drive.
+    let (mut scanned, mut storable_seen, mut full_first) = (None, None, false);
     // The first failure that ends the run is the one reported; the threads stop soon after.
     let stop_with = |fatal: &mut Option<Failure>, f: Failure| {
         fatal.get_or_insert(f);
@@ -163,7 +162,12 @@ pub(super) fn fill(
             if force || last.elapsed() >= THROTTLE {
                 last = Instant::now();
                 let current = current.lock().unwrap_or_else(|p| p.into_inner()).clone();
-                progress.event(Event::Progress { files_done, bytes: bytes.now(), current });
+                progress.event(Event::Progress {
+                    files_done,
+                    bytes: bytes.now(),
+                    busy: bytes.sides.now(),
+                    current,
+                });
             }
         };
         loop {
@@ -189,7 +193,7 @@ pub(super) fn fill(
                     report.problems.push(p);
                 }
                 Msg::Scanned { files, bytes, storable } if scanned.is_none() => {
-                    scanned = Some((files, bytes));
+                    (scanned, storable_seen) = (Some((files, bytes)), Some(storable));
                     progress.event(Event::Scanned { files, bytes });
                     let fits = match room {
                         // Older sets are removed only while the lock is certainly this run's.
@@ -221,7 +225,7 @@ pub(super) fn fill(
                         }
                         Done::DestinationError(e) => {
                             errors_in_row += 1;
-                            full |= e.kind() == std::io::ErrorKind::StorageFull;
+                            full_first |= fatal.is_none() && e.kind() == std::io::ErrorKind::StorageFull;
                             if let Some(f) = destination_gone(dest, partial, e) {
                                 stop_with(&mut fatal, f);
                                 None
@@ -266,15 +270,10 @@ pub(super) fn fill(
         }
         tick(files_done, true);
     });
-    // A first backup that filled the drive before the walk was over: how much it needs.
-    if let (true, None, Room::First { free: Some(free) }) = (full, scanned, room) {
+    if let (true, Room::First { free: Some(free) }) = (full_first, room) {
         let stop = || cancel.load(Ordering::Relaxed);
-        if let Msg::Scanned { files, bytes, storable } = walker::count(plan, max_file_size, stop) {
-            scanned = Some((files, bytes));
-            fatal = Some(super::preflight::not_enough_space(dest, free, storable))
-                .filter(|_| free < storable)
-                .or(fatal);
-        }
+        let (needs, walked) = super::failures::drive_filled(plan, free, storable_seen, max_file_size, stop);
+        (fatal, scanned) = (needs.or(fatal), walked.or(scanned));
     }
     // A run that ends early still says how much there was to back up.
     if let Some((files, bytes)) = scanned.filter(|_| fatal.is_some() || cancel.load(Ordering::Relaxed)) {

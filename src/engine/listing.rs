@@ -16,8 +16,10 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 const LISTERS: usize = 8;
 /// Threads reading the metadata of one big folder's entries at once.
 const STATTERS: usize = 8;
-/// A folder with more entries than this has their metadata read by several threads.
+/// A folder with more entries than this has their metadata read by several threads, when its
+/// first entries' took longer than `SLOW` each (a share, not a local disk).
 const BIG: usize = 32;
+const SLOW: std::time::Duration = std::time::Duration::from_micros(100);
 /// Folders listed ahead of the walk, at most.
 const AHEAD: usize = 256;
 
@@ -118,17 +120,26 @@ fn list(dir: &Path) -> Listing {
         meta: e.metadata(),
         ahead: None,
     };
-    if found.len() <= BIG {
-        return Ok(found.iter().map(entry).collect());
+    // The first entries one by one: on a local disk that is fastest, and it tells which this is.
+    let first = found.len().min(STATTERS);
+    let started = std::time::Instant::now();
+    let mut entries: Vec<Entry> = found[..first].iter().map(entry).collect();
+    let rest = &found[first..];
+    if found.len() <= BIG || started.elapsed() < SLOW * first as u32 {
+        entries.extend(rest.iter().map(entry));
+        return Ok(entries);
     }
-    let chunk = found.len().div_ceil(STATTERS);
-    Ok(std::thread::scope(|scope| {
-        let parts: Vec<_> = found
+    let chunk = rest.len().div_ceil(STATTERS);
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = rest
             .chunks(chunk)
             .map(|part| scope.spawn(move || part.iter().map(entry).collect::<Vec<_>>()))
             .collect();
-        parts.into_iter().flat_map(|p| p.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
-    }))
+        for part in parts {
+            entries.extend(part.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        }
+    });
+    Ok(entries)
 }
 
 #[cfg(test)]

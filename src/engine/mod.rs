@@ -25,6 +25,7 @@ pub mod retry;
 pub mod room;
 pub mod scan;
 pub mod sets;
+pub mod sides;
 mod start;
 mod step;
 pub mod verify;
