@@ -20,8 +20,10 @@ const STATTERS: usize = 8;
 /// first entries' took longer than `SLOW` each (a share, not a local disk).
 const BIG: usize = 32;
 const SLOW: std::time::Duration = std::time::Duration::from_micros(100);
-/// Folders listed ahead of the walk, at most.
+/// Folders listed ahead of the walk, at most, and entries held in them (the walk of a million
+/// files in folders of a thousand must not hold them all).
 const AHEAD: usize = 256;
+const HELD: usize = 16_384;
 
 /// One entry of a folder: its type from the listing, and its metadata (not following links).
 pub struct Entry {
@@ -40,27 +42,32 @@ type Pending = Receiver<Listing>;
 /// Lists folders for one walk; `Lister::run` gives it its threads.
 pub struct Lister {
     jobs: Sender<(PathBuf, Sender<Listing>)>,
-    ahead: Arc<AtomicUsize>,
+    /// Folders asked for ahead and not yet taken, and the entries of the listings made and not
+    /// yet taken.
+    ahead: AtomicUsize,
+    held: Arc<AtomicUsize>,
 }
 
 impl Lister {
     /// Runs `walk` with a lister whose threads stop when it returns.
     pub fn run<R>(walk: impl FnOnce(&Lister) -> R) -> R {
         let (jobs, queue) = crossbeam_channel::unbounded::<(PathBuf, Sender<Listing>)>();
-        let done = AtomicBool::new(false);
+        let (done, held) = (AtomicBool::new(false), Arc::new(AtomicUsize::new(0)));
         std::thread::scope(|scope| {
             for _ in 0..LISTERS {
-                let (queue, done) = (queue.clone(), &done);
+                let (queue, done, held) = (queue.clone(), &done, held.clone());
                 scope.spawn(move || {
                     for (dir, reply) in queue {
                         // A walk that has ended (or stopped) wants no more listings.
                         if !done.load(Ordering::Relaxed) {
-                            let _ = reply.send(list(&dir));
+                            let listing = list(&dir);
+                            held.fetch_add(listing.as_ref().map_or(0, Vec::len), Ordering::Relaxed);
+                            let _ = reply.send(listing);
                         }
                     }
                 });
             }
-            let lister = Lister { jobs, ahead: Arc::new(AtomicUsize::new(0)) };
+            let lister = Lister { jobs, ahead: AtomicUsize::new(0), held };
             let out = walk(&lister);
             done.store(true, Ordering::Relaxed);
             drop(lister);
@@ -78,10 +85,16 @@ impl Lister {
             }
             None => self.ask(dir.to_path_buf()),
         };
-        let mut listing = pending.recv().unwrap_or_else(|_| list(dir))?;
+        let mut listing = match pending.recv() {
+            Ok(listing) => {
+                self.held.fetch_sub(listing.as_ref().map_or(0, Vec::len), Ordering::Relaxed);
+                listing?
+            }
+            Err(_) => list(dir)?,
+        };
         // Its sub-folders, asked for ahead while the walk goes through this one.
         for entry in listing.iter_mut().filter(|_| deeper) {
-            if self.ahead.load(Ordering::Relaxed) >= AHEAD {
+            if self.ahead.load(Ordering::Relaxed) >= AHEAD || self.held.load(Ordering::Relaxed) >= HELD {
                 break;
             }
             if entry.file_type.as_ref().is_ok_and(FileType::is_dir) {
