@@ -1,15 +1,16 @@
 //! Folders read ahead of the walk, several at once. On a server's share each folder listing and
 //! each file's metadata is a round trip, and one after another those, not the bytes, decide how
-//! long a backup takes and how long EXACT is slowed for everyone else. A small pool lists each
-//! folder as soon as the folder above it has been listed (names sorted, each entry's metadata
-//! read, a big folder's by several threads), at most `AHEAD` folders beyond what the walk has
-//! taken, so memory stays bounded; the walk takes the listings in path order.
+//! long a backup takes and how long EXACT is slowed for everyone else. A small pool lists the
+//! folders the walk will come to next (names sorted, each entry's metadata read, a big folder's by
+//! several threads), a few at a time and only while the listings made and not yet walked hold
+//! fewer than `HELD` entries, so memory stays bounded however big the tree; the walk takes the
+//! listings in path order.
 
 use crossbeam_channel::{Receiver, Sender};
+use std::collections::VecDeque;
 use std::ffi::OsString;
 use std::fs::{DirEntry, FileType, Metadata};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// Threads listing folders at once.
@@ -20,9 +21,9 @@ const STATTERS: usize = 8;
 /// first entries' took longer than `SLOW` each (a share, not a local disk).
 const BIG: usize = 32;
 const SLOW: std::time::Duration = std::time::Duration::from_micros(100);
-/// Folders listed ahead of the walk, at most, and entries held in them (the walk of a million
-/// files in folders of a thousand must not hold them all).
-const AHEAD: usize = 256;
+/// Folders being listed ahead of the walk at once, at most, and entries held in listings made
+/// ahead and not yet walked (a million files in folders of a thousand must not all be held).
+const IN_FLIGHT: usize = 2 * LISTERS;
 const HELD: usize = 16_384;
 
 /// One entry of a folder: its type from the listing, and its metadata (not following links).
@@ -39,35 +40,56 @@ pub struct Entry {
 pub type Listing = std::io::Result<Vec<Entry>>;
 type Pending = Receiver<Listing>;
 
-/// Lists folders for one walk; `Lister::run` gives it its threads.
-pub struct Lister {
-    jobs: Sender<(PathBuf, Sender<Listing>)>,
-    /// Folders asked for ahead and not yet taken, and the entries of the listings made and not
-    /// yet taken.
-    ahead: AtomicUsize,
-    held: Arc<AtomicUsize>,
+/// A folder being walked: the entries not walked yet, and how many of them (from the front) have
+/// been looked at for listing ahead.
+pub struct Level {
+    pub rel: PathBuf,
+    entries: VecDeque<Entry>,
+    looked_at: usize,
+    /// Its sub-folders are walked (and so listed ahead).
+    deeper: bool,
 }
 
-impl Lister {
+impl Level {
+    pub fn new(rel: PathBuf, entries: Vec<Entry>, deeper: bool) -> Level {
+        Level { rel, entries: entries.into(), looked_at: 0, deeper }
+    }
+
+    pub fn next(&mut self) -> Option<Entry> {
+        self.looked_at = self.looked_at.saturating_sub(1);
+        self.entries.pop_front()
+    }
+}
+
+/// Lists folders for one walk; `Lister::run` gives it its threads.
+pub struct Lister<'a> {
+    jobs: Sender<(PathBuf, Sender<Listing>)>,
+    /// Folders asked for ahead and being listed, and entries in listings made and not yet taken.
+    in_flight: &'a AtomicUsize,
+    held: &'a AtomicUsize,
+}
+
+impl Lister<'_> {
     /// Runs `walk` with a lister whose threads stop when it returns.
     pub fn run<R>(walk: impl FnOnce(&Lister) -> R) -> R {
         let (jobs, queue) = crossbeam_channel::unbounded::<(PathBuf, Sender<Listing>)>();
-        let (done, held) = (AtomicBool::new(false), Arc::new(AtomicUsize::new(0)));
+        let (done, in_flight, held) = (AtomicBool::new(false), AtomicUsize::new(0), AtomicUsize::new(0));
         std::thread::scope(|scope| {
             for _ in 0..LISTERS {
-                let (queue, done, held) = (queue.clone(), &done, held.clone());
+                let (queue, done, in_flight, held) = (queue.clone(), &done, &in_flight, &held);
                 scope.spawn(move || {
                     for (dir, reply) in queue {
                         // A walk that has ended (or stopped) wants no more listings.
                         if !done.load(Ordering::Relaxed) {
                             let listing = list(&dir);
                             held.fetch_add(listing.as_ref().map_or(0, Vec::len), Ordering::Relaxed);
+                            in_flight.fetch_sub(1, Ordering::Relaxed);
                             let _ = reply.send(listing);
                         }
                     }
                 });
             }
-            let lister = Lister { jobs, ahead: AtomicUsize::new(0), held };
+            let lister = Lister { jobs, in_flight: &in_flight, held: &held };
             let out = walk(&lister);
             done.store(true, Ordering::Relaxed);
             drop(lister);
@@ -75,40 +97,42 @@ impl Lister {
         })
     }
 
-    /// The folder's listing, now (the one asked for ahead, if it was); with `deeper`, its
-    /// sub-folders' are asked for ahead.
-    pub fn take(&self, dir: &Path, ahead: Option<Pending>, deeper: bool) -> Listing {
-        let pending = match ahead {
-            Some(p) => {
-                self.ahead.fetch_sub(1, Ordering::Relaxed);
-                p
-            }
-            None => self.ask(dir.to_path_buf()),
-        };
-        let mut listing = match pending.recv() {
+    /// The folder's listing, now (the one asked for ahead, if it was).
+    pub fn take(&self, dir: &Path, ahead: Option<Pending>) -> Listing {
+        let pending = ahead.unwrap_or_else(|| self.ask(dir.to_path_buf()));
+        match pending.recv() {
             Ok(listing) => {
                 self.held.fetch_sub(listing.as_ref().map_or(0, Vec::len), Ordering::Relaxed);
-                listing?
+                listing
             }
-            Err(_) => list(dir)?,
-        };
-        // Its sub-folders, asked for ahead while the walk goes through this one.
-        for entry in listing.iter_mut().filter(|_| deeper) {
-            if self.ahead.load(Ordering::Relaxed) >= AHEAD || self.held.load(Ordering::Relaxed) >= HELD {
-                break;
-            }
-            if entry.file_type.as_ref().is_ok_and(FileType::is_dir) {
-                self.ahead.fetch_add(1, Ordering::Relaxed);
-                entry.ahead = Some(self.ask(entry.path.clone()));
+            Err(_) => list(dir),
+        }
+    }
+
+    /// Asks for the listings of the next folders the walk will come to (the deepest level's
+    /// first), as far as the limits allow.
+    pub fn ahead(&self, levels: &mut [Level]) {
+        for level in levels.iter_mut().rev().filter(|l| l.deeper) {
+            while let Some(entry) = level.entries.get_mut(level.looked_at) {
+                if self.in_flight.load(Ordering::Relaxed) >= IN_FLIGHT
+                    || self.held.load(Ordering::Relaxed) >= HELD
+                {
+                    return;
+                }
+                if entry.file_type.as_ref().is_ok_and(FileType::is_dir) {
+                    entry.ahead = Some(self.ask(entry.path.clone()));
+                }
+                level.looked_at += 1;
             }
         }
-        Ok(listing)
     }
 
     fn ask(&self, dir: PathBuf) -> Pending {
         let (reply, pending) = crossbeam_channel::bounded(1);
+        self.in_flight.fetch_add(1, Ordering::Relaxed);
         if let Err(e) = self.jobs.send((dir, reply)) {
             let (dir, reply) = e.into_inner();
+            self.in_flight.fetch_sub(1, Ordering::Relaxed);
             let _ = reply.send(list(&dir));
         }
         pending
@@ -160,13 +184,20 @@ mod tests {
     use super::*;
 
     /// Walks `dir` depth first through the lister, as `scan::walk` does.
-    fn walk(lister: &Lister, dir: &Path, ahead: Option<Pending>, out: &mut Vec<PathBuf>) {
-        for mut entry in lister.take(dir, ahead, true).unwrap() {
+    fn walk(lister: &Lister, dir: &Path, out: &mut Vec<PathBuf>) {
+        let mut levels = vec![Level::new(PathBuf::new(), lister.take(dir, None).unwrap(), true)];
+        lister.ahead(&mut levels);
+        while let Some(level) = levels.last_mut() {
+            let Some(mut entry) = level.next() else {
+                levels.pop();
+                continue;
+            };
             assert!(entry.meta.is_ok(), "metadata of {}", entry.path.display());
             out.push(entry.path.clone());
             if entry.file_type.as_ref().unwrap().is_dir() {
                 let ahead = entry.ahead();
-                walk(lister, &entry.path, ahead, out);
+                levels.push(Level::new(PathBuf::new(), lister.take(&entry.path, ahead).unwrap(), true));
+                lister.ahead(&mut levels);
             }
         }
     }
@@ -182,7 +213,7 @@ mod tests {
             }
         }
         let mut seen = Vec::new();
-        Lister::run(|lister| walk(lister, root.path(), None, &mut seen));
+        Lister::run(|lister| walk(lister, root.path(), &mut seen));
         let expected: Vec<PathBuf> = walkdir::WalkDir::new(root.path())
             .sort_by_file_name()
             .min_depth(1)
@@ -197,7 +228,7 @@ mod tests {
     fn a_folder_that_cannot_be_listed_is_an_error_not_an_empty_folder() {
         let root = tempfile::tempdir().unwrap();
         let gone = root.path().join("gone");
-        let listing = Lister::run(|lister| lister.take(&gone, None, true));
+        let listing = Lister::run(|lister| lister.take(&gone, None));
         assert_eq!(listing.err().map(|e| e.kind()), Some(std::io::ErrorKind::NotFound));
     }
 }

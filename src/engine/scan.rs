@@ -1,7 +1,7 @@
 //! Walks the sources (never following links) into the list of things a set will hold.
 
 use super::advice::Cause;
-use super::listing::{Entry, Lister};
+use super::listing::{Entry, Level, Lister};
 use super::manifest::{self, Mtime, Stamp};
 use super::pathcode;
 use super::{FileProblem, ProblemKind};
@@ -105,7 +105,7 @@ struct SourceWalk<'a> {
     plan: &'a Plan,
     index: usize,
     excluded: &'a [PathBuf],
-    lister: &'a Lister,
+    lister: &'a Lister<'a>,
 }
 
 impl SourceWalk<'_> {
@@ -129,24 +129,25 @@ impl SourceWalk<'_> {
                 return true;
             }
         }
-        let mut stack = match self.lister.take(root, None, source.recursive) {
-            Ok(entries) => vec![(PathBuf::new(), entries.into_iter())],
+        let mut stack = match self.lister.take(root, None) {
+            Ok(entries) => vec![Level::new(PathBuf::new(), entries, source.recursive)],
             Err(e) => {
                 found(Found::Problem(unreadable(root, &e)));
                 return true;
             }
         };
+        self.lister.ahead(&mut stack);
         loop {
             let depth = stack.len();
-            let Some((dir, entries)) = stack.last_mut() else { return true };
-            let Some(mut entry) = entries.next() else {
+            let Some(level) = stack.last_mut() else { return true };
+            let Some(mut entry) = level.next() else {
                 stack.pop();
                 continue;
             };
             if stop() {
                 return false;
             }
-            let rel = dir.join(&entry.name);
+            let rel = level.rel.join(&entry.name);
             let Some(kind) = self.kind(&entry, depth, found) else { continue };
             let meta = match &entry.meta {
                 Ok(m) => m,
@@ -159,10 +160,11 @@ impl SourceWalk<'_> {
             found(Found::Item(self.item(rel.clone(), kind, meta, database)));
             if kind == ItemKind::Dir {
                 let ahead = entry.ahead();
-                match self.lister.take(&entry.path, ahead, true) {
-                    Ok(entries) => stack.push((rel, entries.into_iter())),
+                match self.lister.take(&entry.path, ahead) {
+                    Ok(entries) => stack.push(Level::new(rel, entries, true)),
                     Err(e) => found(Found::Problem(unreadable(&entry.path, &e))),
                 }
+                self.lister.ahead(&mut stack);
             }
         }
     }
