@@ -13,7 +13,7 @@ pub const EXIT_INVALID_SETTINGS: u8 = 3;
 #[derive(Parser)]
 #[command(name = "logoff-backup", version, about = "Network backup of an EXACT practice's data folder")]
 #[command(
-    after_help = "Exit codes: 0 SUCCESS, 1 COMPLETED WITH ERRORS, 2 FAILED, 3 invalid settings, 4 CANCELLED."
+    after_help = "Exit codes: 0 SUCCESS, 1 COMPLETED WITH ERRORS, 2 FAILED, 3 invalid settings, 4 CANCELLED, 5 SUSPECT (the files look encrypted: maybe ransomware)."
 )]
 pub struct Cli {
     /// Settings file to use instead of the per-user or machine-wide one.
@@ -78,13 +78,21 @@ pub enum Command {
         #[arg(long, value_name = "PATH")]
         log_file: Option<PathBuf>,
     },
-    /// How the practice's backups stand, for monitoring (exit 0 fresh, 1 stale, 2 no good backup or the last one failed).
+    /// How the practice's backups stand, for monitoring (exit 0 fresh, 1 stale, 2 no good backup or the last one failed, 5 an unconfirmed SUSPECT backup).
     Status {
         /// Print JSON (its fields are described in the README).
         #[arg(long)]
         json: bool,
         #[command(flatten)]
         folders: StatusArgs,
+    },
+    /// Clear a backup's SUSPECT mark when the change it found was expected (a new X-ray import, say).
+    Confirm {
+        /// The backup's folder, e.g. E:\DataBkup\2026-11-26_173005_RECEPTION1
+        set: PathBuf,
+        /// Write the confirmation here instead of <data folder>/logfiles/backup.log.
+        #[arg(long, value_name = "PATH")]
+        log_file: Option<PathBuf>,
     },
     /// Make a sample practice (data folder, backup folder, settings) and open the prompt on it.
     Demo {
@@ -151,6 +159,7 @@ impl Command {
                 | Command::Restore { .. }
                 | Command::Drill { .. }
                 | Command::Status { .. }
+                | Command::Confirm { .. }
         )
     }
 }
@@ -186,6 +195,9 @@ pub fn main() -> ExitCode {
         }
         Some(Command::Status { json, ref folders }) => {
             crate::practice_status::command(cli.config.as_deref(), json, folders)
+        }
+        Some(Command::Confirm { ref set, ref log_file }) => {
+            crate::cli_restore::confirm(cli.config.as_deref(), set, log_file.clone())
         }
         Some(Command::Drill { seed, ref destination, ref log_file }) => {
             crate::cli_restore::drill(cli.config.as_deref(), seed, destination.clone(), log_file.clone())

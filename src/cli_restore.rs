@@ -31,11 +31,33 @@ pub fn list(config: Option<&Path>, flag: Option<PathBuf>) -> ExitCode {
             ExitCode::SUCCESS
         }
         Ok(rows) => {
-            outln!("{}", restore::table(&rows).trim_end());
+            outln!("{}", restore::table(&rows, crate::platform::console_colors()).trim_end());
             ExitCode::SUCCESS
         }
         Err(e) => {
             errln!("logoff-backup: cannot read {}: {e}", dest.display());
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// `confirm`: clears a SUSPECT set's mark (see `crate::confirm`).
+pub fn confirm(config: Option<&Path>, set: &Path, log_file: Option<PathBuf>) -> ExitCode {
+    let log = log_file.or_else(|| settings(config).map(|s| crate::plan::default_log_file(&s.data_folder)));
+    match crate::confirm::confirm(set, log.as_deref()) {
+        Ok(crate::confirm::Confirmed::Now(line)) => {
+            outln!("{line}");
+            outln!(
+                "The SUSPECT mark is cleared: the next backup is compared with this one, and older backups are removed by the retention rules again."
+            );
+            ExitCode::SUCCESS
+        }
+        Ok(crate::confirm::Confirmed::Already(line)) => {
+            outln!("Already confirmed. {line}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            errln!("logoff-backup: {e}");
             ExitCode::from(2)
         }
     }

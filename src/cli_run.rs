@@ -93,6 +93,11 @@ fn print_report(r: &Report) {
     if let Some(set) = &r.set {
         outln!("Backup: {}", set.display());
     }
+    if let Some(s) = &r.suspect {
+        outln!("{}", s.alert());
+        s.evidence.iter().for_each(|e| outln!("  {e}"));
+        s.examples.iter().for_each(|e| outln!("  SUSPECT   {e}"));
+    }
     if r.outcome != Outcome::Failed {
         outln!("Files: {}. Size: {}", c.summary(), format::bytes(c.bytes_total));
     }

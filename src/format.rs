@@ -51,6 +51,12 @@ pub fn files(n: u64) -> String {
     if n == 1 { "1 file".into() } else { format!("{} files", count(n)) }
 }
 
+/// `84%`: `part` of `whole`, rounded down (so 99.6% is not called 100%); `0%` of nothing.
+pub fn percent(part: u64, whole: u64) -> String {
+    let p = if whole == 0 { 0 } else { u128::from(part) * 100 / u128::from(whole) };
+    format!("{p}%")
+}
+
 /// A path as people know it: without Windows' `\\?\` prefix.
 pub fn display(p: &Path) -> String {
     dunce::simplified(p).display().to_string()

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod cli_restore;
 pub mod cli_run;
 pub mod clock;
+pub mod confirm;
 pub mod demo;
 pub mod drill;
 pub mod engine;

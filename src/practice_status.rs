@@ -1,7 +1,7 @@
 //! `status`: how the practice's backups stand, for the IT contact's monitoring (an RMM script):
 //! each computer's newest good backup and last run, the last restore test, and an exit code to
-//! alert on (0 fresh, 1 stale, 2 no good backup or the last run failed). From the shared log's
-//! tail and this computer's backup folder.
+//! alert on (0 fresh, 1 stale, 2 no good backup or the last run failed, 5 a SUSPECT backup not yet
+//! confirmed). From the shared log's tail and this computer's backup folder.
 
 use crate::engine::{Outcome, sets};
 use crate::status::{LoggedRun, RunKind};
@@ -20,6 +20,9 @@ pub enum State {
     NoBackup,
     /// The practice's last backup failed.
     Failing,
+    /// This backup folder holds a backup marked SUSPECT (its files looked encrypted) that no one
+    /// has confirmed.
+    Suspect,
 }
 
 impl State {
@@ -28,6 +31,7 @@ impl State {
             State::Fresh => 0,
             State::Stale => 1,
             State::NoBackup | State::Failing => 2,
+            State::Suspect => 5,
         }
     }
 }
@@ -66,6 +70,8 @@ pub struct Report {
     /// Each computer seen, in the order of its last backup, newest first.
     pub computers: Vec<Computer>,
     pub last_restore_test: Option<Run>,
+    /// Backups in this folder marked SUSPECT and not confirmed, oldest first.
+    pub suspect_sets: Vec<String>,
 }
 
 /// Looks at the log and the backup folder now.
@@ -79,13 +85,18 @@ pub fn look(log_file: &Path, backup_folder: &Path, overdue_after_days: u32) -> R
             Some((Local.from_local_datetime(&s.time).earliest()?.fixed_offset(), s.header.computer.clone()))
         })
         .collect();
-    report(
+    let mut r = report(
         &runs,
         &good_sets,
         overdue_after_days,
         crate::clock::now().fixed_offset(),
         (log_file, backup_folder),
-    )
+    );
+    r.suspect_sets = sets.iter().filter(|s| s.is_suspect()).map(|s| s.name.clone()).collect();
+    if !r.suspect_sets.is_empty() {
+        (r.state, r.exit_code) = (State::Suspect, State::Suspect.exit_code());
+    }
+    r
 }
 
 fn report(
@@ -161,6 +172,7 @@ fn report(
         last_run,
         computers,
         last_restore_test: runs.iter().rev().find(|r| r.kind == RunKind::RestoreTest).map(run),
+        suspect_sets: Vec::new(),
     }
 }
 
@@ -177,6 +189,9 @@ impl Report {
             State::Stale => "STALE: the newest good backup is older than the setting",
             State::NoBackup => "NO GOOD BACKUP",
             State::Failing => "FAILING: the last backup failed",
+            State::Suspect => {
+                "SUSPECT: a backup's files looked encrypted (maybe ransomware); confirm it if the change was expected"
+            }
         };
         let describe = |r: &Option<Run>| match r {
             Some(r) => {
@@ -187,6 +202,11 @@ impl Report {
         };
         let mut s = String::new();
         s += &format!("Practice:          {words} (exit {})\n", self.exit_code);
+        for set in &self.suspect_sets {
+            s += &format!(
+                "SUSPECT backup:    {set} (logoff-backup confirm <its folder> once the change is known to be expected)\n"
+            );
+        }
         s += &format!("Newest good:       {}\n", describe(&self.newest_good));
         s += &format!("Last backup:       {}\n", describe(&self.last_run));
         s += &format!("Last restore test: {}\n", describe(&self.last_restore_test));

@@ -130,6 +130,9 @@ pub fn block(plan: &Plan, r: &Report) -> String {
         let _ = writeln!(s, "Cause:           {}", f.message);
         let _ = writeln!(s, "Detail:          {}", f.detail);
     }
+    if let Some(sus) = &r.suspect {
+        suspect_lines(&mut s, sus, r.set.as_deref());
+    }
     if let Some(g) = r.database.as_ref().filter(|g| !g.quiet && r.set.is_some()) {
         let _ = writeln!(s, "What to do:      {}", super::database::changing_words(g));
     }
@@ -165,4 +168,20 @@ pub fn block(plan: &Plan, r: &Report) -> String {
     }
     s.push('\n');
     s
+}
+
+/// The ransomware guard's alert and its evidence.
+fn suspect_lines(s: &mut String, sus: &super::guard::Suspicion, set: Option<&Path>) {
+    let _ = writeln!(s, "Warning:         {}", sus.alert());
+    let _ = writeln!(s, "Compared with:   {}", sus.base);
+    for line in &sus.evidence {
+        let _ = writeln!(s, "Evidence:        {line}");
+    }
+    let _ = writeln!(s, "Examples ({}):", sus.examples.len());
+    for e in &sus.examples {
+        let _ = writeln!(s, "  SUSPECT   {e}");
+    }
+    if let Some(set) = set {
+        let _ = writeln!(s, "What to do:      {}", sus.confirm_words(set));
+    }
 }

@@ -1,7 +1,9 @@
 //! Copying one file while hashing it (each byte read once), reading the copy back from the drive
 //! to check it, and plain-words descriptions of what went wrong.
 
+use super::guard::Head;
 use super::manifest::Mtime;
+pub use super::symlink::copy_symlink;
 use std::fs::File;
 use std::io::{self, Read, Write};
 use std::path::Path;
@@ -18,6 +20,10 @@ pub struct Copied {
     pub mtime: Mtime,
     /// The copy was read back from the drive itself, not from the computer's memory.
     pub read_from_drive: bool,
+    /// What its first block showed (for the ransomware guard; `None` for linked files).
+    pub head: Option<Head>,
+    /// The same for its copy in the earlier set, when it changed since (read by `work`).
+    pub before: Option<Head>,
 }
 
 #[derive(Debug)]
@@ -134,7 +140,7 @@ fn fill_copy(
 ) -> Result<Copied, CopyError> {
     let sides = &shared.bytes.sides;
     let mut hasher = blake3::Hasher::new();
-    let mut size = 0u64;
+    let (mut size, mut head) = (0u64, None);
     loop {
         if shared.stopped() {
             return Err(CopyError::Cancelled);
@@ -146,6 +152,7 @@ fn fill_copy(
             Err(e) => return Err(source_error(e)),
         };
         hasher.update(&buf[..n]);
+        head = head.or_else(|| Some(Head::of(&buf[..n])));
         sides.drive.time(|| output.write_all(&buf[..n])).map_err(CopyError::Destination)?;
         size += n as u64;
         shared.bytes.copied.fetch_add(n as u64, Ordering::Relaxed);
@@ -179,7 +186,14 @@ fn fill_copy(
             false
         }
     };
-    Ok(Copied { hash, size, mtime, read_from_drive })
+    Ok(Copied {
+        hash,
+        size,
+        mtime,
+        read_from_drive,
+        head: Some(head.unwrap_or_else(|| Head::of(&[]))),
+        before: None,
+    })
 }
 
 /// Reads a copy back from the drive, bypassing the system's cache where the platform allows, and
@@ -247,29 +261,6 @@ pub fn hash_file(path: &Path, buf: &mut [u8], shared: &Shared) -> io::Result<(bl
 
 fn source_error(e: io::Error) -> CopyError {
     if e.kind() == io::ErrorKind::NotFound { CopyError::Vanished } else { CopyError::Source(e) }
-}
-
-/// Recreates a symbolic link. Returns the hash of its target, or why it was skipped.
-pub fn copy_symlink(src: &Path, dst: &Path) -> Result<(blake3::Hash, Mtime), String> {
-    let target = std::fs::read_link(src).map_err(|e| describe(&e))?;
-    let mtime = std::fs::symlink_metadata(src)
-        .and_then(|m| m.modified())
-        .map(Mtime::from_system_time)
-        .map_err(|e| describe(&e))?;
-    #[cfg(unix)]
-    {
-        std::os::unix::fs::symlink(&target, dst).map_err(|e| describe(&e))?;
-        let _ = filetime::set_symlink_file_times(dst, mtime.to_file_time(), mtime.to_file_time());
-        Ok((blake3::hash(target.as_os_str().as_encoded_bytes()), mtime))
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = (dst, mtime);
-        Err(format!(
-            "symbolic link to {} not backed up (Windows needs special rights to recreate it)",
-            target.display()
-        ))
-    }
 }
 
 /// An I/O error in words a receptionist understands, with the system's own words after it.

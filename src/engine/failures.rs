@@ -101,15 +101,16 @@ pub(super) fn lost_root(plan: &Plan, partial: &Path) -> Option<Failure> {
 }
 
 /// Names the previous set as damaged: copies in it no longer match its manifest.
-pub(super) fn damaged_note(set: &str, keys: &[String]) -> String {
+pub(super) fn damaged_note(set: Option<&super::work::PreviousSet>, keys: Vec<String>) -> Option<String> {
     const SHOWN: usize = 20;
+    let set = &set.filter(|_| !keys.is_empty())?.name;
     let mut list = keys.iter().take(SHOWN).cloned().collect::<Vec<_>>().join(", ");
     if keys.len() > SHOWN {
         list.push_str(&format!(" and {} more", keys.len() - SHOWN));
     }
-    format!(
+    Some(format!(
         "the older backup {set} is DAMAGED: {} of its copies no longer have the size and time its manifest gives (opened and saved from the backup, or the drive is failing). {} Check it with: logoff-backup verify {set}. The copies: {list}",
         keys.len(),
         Cause::DamagedPrevious.what_to_do(Path::new(set))
-    )
+    ))
 }

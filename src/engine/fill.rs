@@ -42,7 +42,7 @@ pub(super) fn fill(
     report: &mut Report,
     start: Start,
 ) -> Result<manifest::EntryWriter, Stop> {
-    let Start { partial, previous, room, fold, database: database_priors } = start;
+    let Start { partial, previous, room, fold, database: database_priors, mut base, link } = start;
     let (cancel, lock_lost) = (stops.cancel, stops.lock.lost_flag());
     let sources = plan.sources.as_slice();
     let dest = &plan.destination;
@@ -57,6 +57,7 @@ pub(super) fn fill(
         sources,
         partial,
         previous: previous_set.as_ref(),
+        link,
         damaged: &damaged,
         max_file_size,
         verify: plan.verify,
@@ -72,7 +73,7 @@ pub(super) fn fill(
     let mut next = 0u64;
     let mut fatal: Option<Failure> = None;
     let (mut errors_in_row, mut problems_seen, mut files_done) = (0u32, 0usize, 0u64);
-    let mut counts = super::Counts::default();
+    let (mut counts, mut guard) = (super::Counts::default(), super::guard::Tally::default());
     // The walk's totals (files, bytes; bytes the drive can take); the run failed by a full drive.
     let (mut scanned, mut storable_seen, mut full_first) = (None, None, false);
     // The first failure that ends the run is the one reported; the threads stop soon after.
@@ -212,6 +213,9 @@ pub(super) fn fill(
                     let _ = go_tx.try_send(fatal.is_none());
                 }
                 Msg::Scanned { .. } => {}
+                Msg::Endings(mut endings) => {
+                    base.iter_mut().for_each(|b| b.endings = std::mem::take(&mut endings))
+                }
                 Msg::DatabaseStarted(files) => progress.event(Event::Phase(Phase::Database { files })),
                 Msg::DatabaseDone(group) => {
                     report.database = group;
@@ -230,14 +234,7 @@ pub(super) fn fill(
                                 stop_with(&mut fatal, f);
                                 None
                             } else {
-                                let cause = Some(Cause::of_drive_error(e));
-                                Some(work::problem(
-                                    &item,
-                                    sources,
-                                    ProblemKind::Failed,
-                                    cause,
-                                    copy::describe(e),
-                                ))
+                                Some(work::drive_problem(&item, sources, e))
                             }
                         }
                         Done::Cancelled => None,
@@ -260,6 +257,9 @@ pub(super) fn fill(
                         let _ = permit_rx.try_recv();
                         work::count(&mut counts, &item, &done);
                         let Some(entry) = work::entry(&item, sources, &done) else { continue };
+                        if let Some(change) = work::change(&item, &done) {
+                            guard.add(&entry.path, item.size, change, item.database);
+                        }
                         if let Err(e) = entries.push(&entry) {
                             stop_with(&mut fatal, destination_failure(dest, &e));
                         }
@@ -281,9 +281,7 @@ pub(super) fn fill(
     }
     report.counts = counts;
     let damaged = damaged.into_inner().unwrap_or_else(|e| e.into_inner());
-    if let (Some(set), false) = (&previous_set, damaged.is_empty()) {
-        report.notes.push(super::failures::damaged_note(&set.name, &damaged));
-    }
+    report.notes.extend(super::failures::damaged_note(previous_set.as_ref(), damaged));
     // Files that failed or vanished near the end may be the first sign of a lost share.
     if fatal.is_none() && problems_seen > 0 {
         fatal = lost_root(plan, partial);
@@ -292,6 +290,7 @@ pub(super) fn fill(
         return Err(Stop::Failed(f));
     }
     super::step::stop_if_cancelled(cancel)?;
+    report.suspect = base.and_then(|b| guard.judge(&b));
     progress.event(Event::Phase(Phase::Flushing));
     crate::platform::flush_tree(partial).map_err(|e| destination_failure(dest, &e))?;
     report.verified = plan.verify;

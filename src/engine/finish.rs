@@ -44,8 +44,9 @@ pub(super) fn finish(
         }
     }
     let database_changing = report.database.as_ref().is_some_and(|g| !g.quiet);
-    let outcome =
+    let plain =
         if !c.missing_any() && !database_changing { Outcome::Success } else { Outcome::CompletedWithErrors };
+    let outcome = if report.suspect.is_some() { Outcome::Suspect } else { plain };
     let name = sets::free_name(dest, &sets::base_name(report.started, &plan.computer));
     let header = Header {
         set: name.clone(),
@@ -61,6 +62,10 @@ pub(super) fn finish(
         }),
         sequence,
         verified: report.verified,
+        suspect: report.suspect.as_ref().map(|s| manifest::SuspectMark {
+            result: plain.label().to_string(),
+            evidence: s.evidence.iter().chain(&s.examples).cloned().collect(),
+        }),
         sources: plan.sources.iter().map(|s| (s.set_dir.clone(), s.root.display().to_string())).collect(),
     };
     // Copying into a folder changes its modified time, so folders get theirs last.
@@ -82,7 +87,11 @@ pub(super) fn finish(
     rename_set(partial, &final_path, dest)?;
     crate::platform::flush_dir(dest);
     report.outcome = outcome;
-    if plan.cloud_folder {
+    if plan.cloud_folder && outcome == Outcome::Suspect {
+        report.notes.push(
+            "the cloud copy (latest) was left as it was: this backup looks like a copy of encrypted files, and the cloud backup must not take them in place of the good ones. The next backup not marked SUSPECT brings it up to date.".into(),
+        );
+    } else if plan.cloud_folder {
         cloud_copy(plan, report, &final_path, ends);
     }
     report.set = Some(final_path);

@@ -32,6 +32,8 @@ pub struct Previous {
     reader: Option<Reader>,
     next: Option<Entry>,
     map: Option<HashMap<String, Prior>>,
+    /// Its files by ending, counted as its manifest is read (for the ransomware guard).
+    endings: HashMap<String, u64>,
 }
 
 impl Previous {
@@ -45,12 +47,13 @@ impl Previous {
             Mtime { secs: finished + SOURCE_TIME_GRANULARITY + 1, nanos: 0 },
         );
         let set = PreviousSet { path, name: info.name.clone(), racy };
-        let mut p = Previous { set, reader, next: None, map: None };
+        let mut p = Previous { set, reader, next: None, map: None, endings: HashMap::new() };
         if in_path_order {
             p.advance();
         } else {
             let mut map = HashMap::new();
             while let Some(e) = p.reader.as_mut().and_then(|r| r.next_entry().ok().flatten()) {
+                p.count_ending(&e);
                 if let Kind::File { size, hash } = e.kind {
                     map.insert(e.path, Prior { size, mtime: e.mtime, hash, stamp: e.stamp });
                 }
@@ -61,10 +64,31 @@ impl Previous {
     }
 
     fn advance(&mut self) {
-        self.next = self.reader.as_mut().and_then(|r| r.next_entry().ok().flatten());
-        if self.next.is_none() {
-            self.reader = None;
+        let next = self.reader.as_mut().and_then(|r| r.next_entry().ok().flatten());
+        match &next {
+            Some(e) => self.count_ending(e),
+            None => self.reader = None,
         }
+        self.next = next;
+    }
+
+    fn count_ending(&mut self, e: &Entry) {
+        // A hostile manifest cannot grow this beyond a few thousand endings.
+        const CAP: usize = 4096;
+        if let Kind::File { .. } = e.kind
+            && let Some(ext) = super::guard::ending(e.path.rsplit('/').next().unwrap_or_default())
+            && (self.endings.len() < CAP || self.endings.contains_key(&ext))
+        {
+            *self.endings.entry(ext).or_default() += 1;
+        }
+    }
+
+    /// Reads the rest of the manifest and gives its files' endings (once the walk is over).
+    pub fn endings(mut self) -> HashMap<String, u64> {
+        while self.next.is_some() {
+            self.advance();
+        }
+        self.endings
     }
 
     /// The file at `key` in this set. Keys must be asked for in path order; anything the set holds
@@ -120,6 +144,7 @@ mod tests {
             verified: true,
             sources: vec![],
             database: None,
+            suspect: None,
         };
         manifest::write(&d.path().join(manifest::FILE_NAME), &Manifest { header, entries }).unwrap();
         let summary = manifest::check(&d.path().join(manifest::FILE_NAME)).unwrap();
@@ -129,6 +154,7 @@ mod tests {
             path: d.path().to_path_buf(),
             time: chrono::NaiveDateTime::default(),
             header: summary.header.clone(),
+            confirmed: None,
         };
         let mut prev = Previous::open(&info, summary.in_path_order);
         // Asked for in the walk's order.

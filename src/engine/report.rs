@@ -10,6 +10,8 @@ pub enum Outcome {
     CompletedWithErrors,
     Failed,
     Cancelled,
+    /// The set was made, but the files look encrypted (see `guard`): it may be ransomware.
+    Suspect,
 }
 
 impl Outcome {
@@ -20,6 +22,7 @@ impl Outcome {
             Outcome::CompletedWithErrors => "COMPLETED WITH ERRORS",
             Outcome::Failed => "FAILED",
             Outcome::Cancelled => "CANCELLED",
+            Outcome::Suspect => "SUSPECT",
         }
     }
 
@@ -30,6 +33,7 @@ impl Outcome {
             Outcome::CompletedWithErrors => 1,
             Outcome::Failed => 2,
             Outcome::Cancelled => 4,
+            Outcome::Suspect => 5,
         }
     }
 }
@@ -188,6 +192,8 @@ pub struct Report {
     pub removed_sets: Vec<String>,
     /// How `latest`, the cloud copy, was brought up to date (when the run made a set and keeps it).
     pub latest: Option<super::latest::Update>,
+    /// Why the set looks like a copy of encrypted files, when it does (the outcome is `Suspect`).
+    pub suspect: Option<super::guard::Suspicion>,
     /// Things worth knowing that did not affect the result (e.g. an old set that could not be removed).
     pub notes: Vec<String>,
     /// Where the log block went; set after logging.
@@ -210,6 +216,7 @@ impl Report {
             hard_links: false,
             removed_sets: Vec::new(),
             latest: None,
+            suspect: None,
             notes: Vec::new(),
             log_file: None,
         }

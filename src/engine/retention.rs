@@ -10,10 +10,18 @@ use super::sets::{DELETING_PREFIX, SetInfo};
 use crate::plan::Retention;
 use chrono::{Datelike, NaiveDateTime};
 
-/// Indexes (into `sets`, oldest first) of the sets the rules let go; never the set named `made_now`.
+/// Indexes (into `sets`, oldest first) of the sets the rules let go; never the set named `made_now`,
+/// and never an unconfirmed SUSPECT set or any set older than one (see `kept_for_suspect`).
 pub fn select(sets: &[SetInfo], rules: Retention, made_now: &str) -> Vec<usize> {
     let entries: Vec<(NaiveDateTime, bool)> = sets.iter().map(|s| (s.time, s.is_success())).collect();
-    select_times(&entries, rules).into_iter().filter(|&i| sets[i].name != made_now).collect()
+    let kept = kept_for_suspect(sets);
+    select_times(&entries, rules).into_iter().filter(|&i| sets[i].name != made_now && i >= kept).collect()
+}
+
+/// How many of the oldest sets stay whatever the rules say: up to and including the newest
+/// unconfirmed SUSPECT set. The sets from before an attack are the ones a practice restores from.
+pub fn kept_for_suspect(sets: &[SetInfo]) -> usize {
+    sets.iter().rposition(SetInfo::is_suspect).map_or(0, |i| i + 1)
 }
 
 /// The rules on (time, success) pairs, oldest first.

@@ -6,10 +6,11 @@ use super::sets::{self, SetInfo};
 use std::path::Path;
 
 /// The sets that may go to make room, oldest first: all but the newest SUCCESS set (or, with no
-/// SUCCESS set at all, all but the newest set).
+/// SUCCESS set at all, all but the newest set), and none up to an unconfirmed SUSPECT set.
 fn prunable(all: &[SetInfo]) -> Vec<&SetInfo> {
     let keep = all.iter().rposition(SetInfo::is_success).or(all.len().checked_sub(1));
-    all.iter().enumerate().filter(|(i, _)| Some(*i) != keep).map(|(_, s)| s).collect()
+    let kept = super::retention::kept_for_suspect(all);
+    all.iter().enumerate().filter(|(i, _)| Some(*i) != keep && *i >= kept).map(|(_, s)| s).collect()
 }
 
 fn size_of(set: &SetInfo) -> u64 {

@@ -9,6 +9,9 @@ pub const PARTIAL_PREFIX: &str = ".partial-";
 /// Retention renames a set to this before deleting it, so a half-deleted set never looks complete.
 pub const DELETING_PREFIX: &str = ".deleting-";
 
+/// Written into a SUSPECT set by `confirm`: who said the change was expected, and when.
+pub const CONFIRMED_FILE: &str = "confirmed.txt";
+
 /// A complete set: a folder with a dated name and a manifest whose header reads.
 #[derive(Debug, Clone)]
 pub struct SetInfo {
@@ -17,11 +20,25 @@ pub struct SetInfo {
     /// Local start time, from the folder's name.
     pub time: NaiveDateTime,
     pub header: Header,
+    /// A SUSPECT set's confirmation (the first line of its `confirmed.txt`), once a person gave it.
+    pub confirmed: Option<String>,
 }
 
 impl SetInfo {
+    /// A SUCCESS set, or a SUSPECT one confirmed whose run was otherwise a SUCCESS.
     pub fn is_success(&self) -> bool {
-        self.header.result == super::Outcome::Success.label()
+        let success = super::Outcome::Success.label();
+        match (&self.header.suspect, &self.confirmed) {
+            (None, _) => self.header.result == success,
+            (Some(mark), Some(_)) => mark.result == success,
+            (Some(_), None) => false,
+        }
+    }
+
+    /// Marked SUSPECT by the ransomware guard and not confirmed by a person: nothing older is
+    /// removed, and it is never linked from.
+    pub fn is_suspect(&self) -> bool {
+        self.header.suspect.is_some() && self.confirmed.is_none()
     }
 
     /// Whether the set says it was started later than `now` allows: the clock of the computer that
@@ -93,7 +110,8 @@ pub fn list(dest: &Path) -> std::io::Result<Vec<SetInfo>> {
         }
         let path = entry.path();
         if let Ok(header) = manifest::read_header(&path.join(manifest::FILE_NAME)) {
-            sets.push(SetInfo { name, path, time, header });
+            let confirmed = header.suspect.as_ref().and_then(|_| confirmation(&path));
+            sets.push(SetInfo { name, path, time, header, confirmed });
         }
     }
     sets.sort_by(|a, b| {
@@ -102,9 +120,24 @@ pub fn list(dest: &Path) -> std::io::Result<Vec<SetInfo>> {
     Ok(sets)
 }
 
-/// The newest set whose whole manifest checks out, with what it adds up to: the base for hard links.
+/// The first line of a set's confirmation, if it has one (a file, not anything else by that name).
+pub fn confirmation(set: &Path) -> Option<String> {
+    use std::io::{BufRead, BufReader, Read};
+    let f = std::fs::File::open(set.join(CONFIRMED_FILE))
+        .ok()
+        .filter(|f| f.metadata().is_ok_and(|m| m.is_file()))?;
+    let mut line = String::new();
+    BufReader::new(f.take(1024)).read_line(&mut line).ok()?;
+    Some(line.trim().to_string())
+}
+
+/// The newest set whose whole manifest checks out and that is not an unconfirmed SUSPECT set,
+/// with what it adds up to: the set a run compares with and links from.
 pub fn newest_checked(sets: &[SetInfo]) -> Option<(&SetInfo, manifest::Summary)> {
-    sets.iter().rev().find_map(|s| manifest::check(&s.path.join(manifest::FILE_NAME)).ok().map(|m| (s, m)))
+    sets.iter()
+        .rev()
+        .filter(|s| !s.is_suspect())
+        .find_map(|s| manifest::check(&s.path.join(manifest::FILE_NAME)).ok().map(|m| (s, m)))
 }
 
 /// Removes what killed or failed runs left behind (`.partial-*`, `.deleting-*`). Returns a note for

@@ -32,4 +32,8 @@ pub(super) struct Start<'a> {
     pub fold: Fold,
     /// The newest set's database files (linked when unchanged).
     pub database: HashMap<String, super::scan::Prior>,
+    /// The set the ransomware guard compares with (the one `previous` reads).
+    pub base: Option<super::guard::Base>,
+    /// Link unchanged files from `previous` (the drive has hard links).
+    pub link: bool,
 }

@@ -63,9 +63,17 @@ fn locked(
     report.notes.extend(sets::clean_leftovers(dest));
     let existing = sets::list(dest).map_err(|e| destination_failure(dest, &e))?;
     report.notes.extend(sets::future_notes(&existing, report.started.to_utc()));
-    // Files are linked from the newest set only where the drive has hard links.
-    let newest = sets::newest_checked(&existing).filter(|_| report.hard_links);
+    // The set compared with (never an unconfirmed SUSPECT one); its files are linked only where
+    // the drive has hard links.
+    let newest = sets::newest_checked(&existing);
     let previous = newest.as_ref().map(|(s, m)| work::Previous::open(s, m.in_path_order));
+    let base = newest.as_ref().map(|(s, m)| super::guard::Base {
+        name: s.name.clone(),
+        started: Some(s.header.started.with_timezone(&chrono::Local)),
+        files: m.files,
+        bytes: m.bytes,
+        endings: Default::default(),
+    });
     let database = newest.map(|(_, m)| super::database::priors(&m.database)).unwrap_or_default();
 
     let room = match (report.hard_links, &previous) {
@@ -82,7 +90,8 @@ fn locked(
     ));
     let sequence = sets::next_sequence(&existing);
     let stops = Stops { cancel, lock };
-    let start = Start { partial: &partial, previous, room, fold, database };
+    let link = report.hard_links;
+    let start = Start { partial: &partial, previous, room, fold, database, base, link };
     let result = fill(plan, progress, stops, report, start);
     let ends = Ends { progress, cancel, still_ours: &|| still_ours(lock), lost: lock.lost_flag() };
     let result = result.and_then(|entries| finish(plan, report, &partial, entries, sequence, &ends));

@@ -21,6 +21,8 @@ pub(super) enum Msg {
     DatabaseDone(Option<database::Group>),
     /// An item and what became of it; `u64` is its place in the walk.
     Done(u64, Box<Item>, Done),
+    /// The earlier set's files by ending, read to its end once the walk is over.
+    Endings(HashMap<String, u64>),
     /// The walk is complete. `storable` leaves out files too big for the drive (refused one by one).
     Scanned {
         files: u64,
@@ -140,6 +142,9 @@ impl Walker<'_> {
             },
         );
         send_members(None, &mut seq);
+        if let Some(previous) = self.previous.take().filter(|_| !self.cx.shared.stopped()) {
+            let _ = self.msgs.send(Msg::Endings(previous.endings()));
+        }
         crate::fault::pause("scanned");
         if self.count_now.is_some() && !self.cx.shared.stopped() {
             let _ = self.msgs.send(totals.scanned());

@@ -30,8 +30,11 @@ pub enum Done {
 pub struct Context<'a> {
     pub sources: &'a [Source],
     pub partial: &'a Path,
-    /// The newest complete set, whose files may be linked (only on drives with hard links).
+    /// The set the run compares with: the newest complete set not marked SUSPECT. Its files are
+    /// linked where `link` says so; changed files' copies in it are looked at by the guard.
     pub previous: Option<&'a PreviousSet>,
+    /// Link unchanged files from `previous` (the drive has hard links).
+    pub link: bool,
     /// Files whose copy in the previous set no longer matches its manifest (set path, in the set).
     pub damaged: &'a Mutex<Vec<String>>,
     /// The largest file the backup drive can hold, where limited (FAT32: 4 GiB).
@@ -80,7 +83,7 @@ pub fn process(item: &Item, cx: &Context, buf: &mut [u8]) -> Done {
         let e = match copy::copy_file(&src, &dst, buf, check, &cx.shared) {
             Ok(c) => {
                 super::readonly::mark(&dst);
-                return Done::Copied(c);
+                return Done::Copied(with_before(item, cx, c));
             }
             Err(e) => e,
         };
@@ -146,7 +149,7 @@ const DRIVE_TIME_GRANULARITY: i64 = 2;
 /// The previous copy itself must still have the size and time its manifest gives (a copy opened
 /// and saved from the backup, or damaged by the drive, is not linked into another set).
 fn try_link(item: &Item, src: &Path, dst: &Path, cx: &Context, buf: &mut [u8]) -> Option<Done> {
-    let prev = cx.previous?;
+    let prev = cx.previous.filter(|_| cx.link)?;
     let Prior { size, mtime, hash, stamp } = item.prior?;
     let (racy_from, racy_to) = prev.racy;
     if size != item.size || mtime != item.mtime || (racy_from..racy_to).contains(&item.mtime) {
@@ -180,7 +183,18 @@ fn try_link(item: &Item, src: &Path, dst: &Path, cx: &Context, buf: &mut [u8]) -
     }
     std::fs::hard_link(old, dst).ok()?;
     cx.shared.bytes.linked.fetch_add(size, std::sync::atomic::Ordering::Relaxed);
-    Some(Done::Linked(Copied { hash, size, mtime, read_from_drive: false }))
+    Some(Done::Linked(Copied { hash, size, mtime, read_from_drive: false, head: None, before: None }))
+}
+
+/// A copy whose content changed since the earlier set gets the head of its copy there, for the
+/// ransomware guard: a small read on the backup drive, never a second read of the source.
+fn with_before(item: &Item, cx: &Context, mut c: Copied) -> Copied {
+    if let (Some(prior), Some(prev)) = (item.prior, cx.previous)
+        && prior.hash != c.hash
+    {
+        c.before = super::guard::Head::read(&item.set_path(&prev.path, cx.sources));
+    }
+    c
 }
 
 /// The manifest line for an item that made it.
@@ -192,6 +206,26 @@ pub fn entry(item: &Item, sources: &[Source], done: &Done) -> Option<Entry> {
         _ => return None,
     };
     Some(Entry { path: item.key(sources), kind, mtime, stamp: item.stamp })
+}
+
+/// How a file that made it into the set stands against the earlier set, for the guard.
+pub fn change(item: &Item, done: &Done) -> Option<super::guard::Change> {
+    use super::guard::Change;
+    match done {
+        Done::Linked(_) => Some(Change::Same),
+        Done::Copied(c) => Some(match item.prior {
+            Some(p) if p.hash == c.hash => Change::Same,
+            Some(_) => Change::Changed { before: c.before, now: c.head },
+            None => Change::New { now: c.head },
+        }),
+        _ => None,
+    }
+}
+
+/// A file the backup drive would not take (the drive itself is still there).
+pub fn drive_problem(item: &Item, sources: &[Source], e: &std::io::Error) -> FileProblem {
+    let cause = Some(Cause::of_drive_error(e));
+    problem(item, sources, ProblemKind::Failed, cause, copy::describe(e))
 }
 
 pub fn problem(

@@ -18,6 +18,7 @@ fn with_context(max_file_size: Option<u64>, test: impl FnOnce(&Context, &Path, &
         sources: &sources,
         partial: &partial,
         previous: None,
+        link: true,
         damaged: &Mutex::new(Vec::new()),
         max_file_size,
         verify: true,

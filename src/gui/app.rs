@@ -179,7 +179,7 @@ impl PromptApp {
         self.screen = Screen::Finished;
         self.status = None;
         self.closes_at = (outcome == Outcome::Success).then_some(now + 10.0);
-        if matches!(outcome, Outcome::Failed | Outcome::CompletedWithErrors) {
+        if matches!(outcome, Outcome::Failed | Outcome::CompletedWithErrors | Outcome::Suspect) {
             self.open_log();
         }
     }

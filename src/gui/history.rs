@@ -28,22 +28,23 @@ pub struct HistoryScreen {
     pub only: String,
     job: Option<Receiver<Result<Restored, String>>>,
     pub result: Option<Result<Restored, String>>,
+    log: PathBuf,
+    /// The chosen SUSPECT backup's "This change was expected" was clicked once: asks again.
+    pub confirming: bool,
+    /// What confirming said (or why it could not).
+    pub confirmed: Option<Result<String, String>>,
 }
 
 impl HistoryScreen {
     pub fn open(dest: PathBuf, live: Vec<PathBuf>, log: PathBuf, ctx: &egui::Context) -> HistoryScreen {
-        let (tx, rx) = crossbeam_channel::bounded(1);
-        let (d, ctx) = (dest.clone(), ctx.clone());
-        std::thread::spawn(move || {
-            let rows = restore::list(&d).map_err(|e| format!("Cannot read {}: {e}", display(&d)));
-            let _ = tx.send((rows, last_backups(&crate::status::read_log_tail(&log))));
-            ctx.request_repaint();
-        });
         HistoryScreen {
+            rows_rx: Some(Self::read(&dest, &log, ctx)),
             dest,
             live,
+            log,
+            confirming: false,
+            confirmed: None,
             rows: None,
-            rows_rx: Some(rx),
             runs: Vec::new(),
             measure: Measure::default(),
             selected: None,
@@ -52,6 +53,29 @@ impl HistoryScreen {
             job: None,
             result: None,
         }
+    }
+
+    /// Lists the backup folder and reads the log's tail off the UI thread.
+    fn read(dest: &std::path::Path, log: &std::path::Path, ctx: &egui::Context) -> Receiver<Listed> {
+        let (tx, rx) = crossbeam_channel::bounded(1);
+        let (d, log, ctx) = (dest.to_path_buf(), log.to_path_buf(), ctx.clone());
+        std::thread::spawn(move || {
+            let rows = restore::list(&d).map_err(|e| format!("Cannot read {}: {e}", display(&d)));
+            let _ = tx.send((rows, last_backups(&crate::status::read_log_tail(&log))));
+            ctx.request_repaint();
+        });
+        rx
+    }
+
+    /// Clears the chosen backup's SUSPECT mark (a person said the change was expected).
+    pub fn confirm_selected(&mut self, ctx: &egui::Context) {
+        let Some(Ok(rows)) = &self.rows else { return };
+        let Some(row) = self.selected.and_then(|i| rows.get(i)) else { return };
+        let result = crate::confirm::confirm(&row.path, Some(&self.log)).map(|c| match c {
+            crate::confirm::Confirmed::Now(line) | crate::confirm::Confirmed::Already(line) => line,
+        });
+        (self.confirmed, self.confirming) = (Some(result), false);
+        self.rows_rx = Some(Self::read(&self.dest, &self.log, ctx));
     }
 
     fn start_restore(&mut self, ctx: &egui::Context) {
@@ -103,6 +127,9 @@ impl HistoryScreen {
             Some(Ok(rows)) => {
                 let rows = rows.clone();
                 self.table_ui(ui, &rows);
+                if let Some(row) = self.selected.and_then(|i| rows.get(i)) {
+                    super::alert::suspect_row_ui(self, ui, row);
+                }
                 ui.separator();
                 self.restore_ui(ui, services);
             }
@@ -124,8 +151,11 @@ impl HistoryScreen {
                     }
                     ui.radio_value(&mut self.selected, Some(i), when);
                     ui.label(&r.computer);
-                    let ok = r.result == "SUCCESS";
-                    let color = if ok { ui.visuals().text_color() } else { ui.visuals().warn_fg_color };
+                    let color = match (r.suspect, r.result == "SUCCESS") {
+                        (true, _) => ui.visuals().error_fg_color,
+                        (false, true) => ui.visuals().text_color(),
+                        (false, false) => ui.visuals().warn_fg_color,
+                    };
                     ui.colored_label(color, &r.result);
                     ui.label(format::count(r.files));
                     ui.label(format::bytes(r.bytes));

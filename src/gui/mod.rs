@@ -1,5 +1,6 @@
 //! The windows: the logoff prompt and the settings dialog (egui, through eframe).
 
+mod alert;
 pub mod app;
 pub mod checker;
 pub mod history;

@@ -134,6 +134,7 @@ pub fn finished_ui(app: &mut PromptApp, ui: &mut egui::Ui, now: f64) {
         }
         Outcome::Failed => (ui.visuals().error_fg_color, "Backup failed"),
         Outcome::Cancelled => (ui.visuals().warn_fg_color, "Backup cancelled"),
+        Outcome::Suspect => (ui.visuals().error_fg_color, "Warning: your files look encrypted"),
     };
     ui.heading(RichText::new(title).color(color).size(22.0).strong());
     ui.add_space(6.0);
@@ -191,8 +192,11 @@ fn finish_buttons(app: &mut PromptApp, ui: &mut egui::Ui, report: &Report, enter
 fn summary_ui(ui: &mut egui::Ui, r: &Report) {
     let c = &r.counts;
     let took = format::duration((r.finished - r.started).to_std().unwrap_or_default());
+    if let Some(s) = &r.suspect {
+        super::alert::show(ui, s);
+    }
     match r.outcome {
-        Outcome::Success | Outcome::CompletedWithErrors => {
+        Outcome::Success | Outcome::CompletedWithErrors | Outcome::Suspect => {
             ui.label(format!(
                 "{} files backed up ({} copied, {} unchanged) · {} · {took}",
                 format::count(c.files_copied + c.files_linked),

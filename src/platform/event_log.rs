@@ -16,6 +16,8 @@ pub enum Entry {
     BackupCancelled = 1003,
     RestoreTestPassed = 1010,
     RestoreTestFailed = 1011,
+    /// A backup made, but of files that look encrypted: maybe ransomware.
+    BackupSuspect = 1020,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,6 +34,7 @@ impl Entry {
             Outcome::CompletedWithErrors => Entry::BackupCompletedWithErrors,
             Outcome::Failed => Entry::BackupFailed,
             Outcome::Cancelled => Entry::BackupCancelled,
+            Outcome::Suspect => Entry::BackupSuspect,
         }
     }
 
@@ -47,7 +50,7 @@ impl Entry {
         match self {
             Entry::BackupSucceeded | Entry::RestoreTestPassed => Severity::Information,
             Entry::BackupCompletedWithErrors | Entry::BackupCancelled => Severity::Warning,
-            Entry::BackupFailed | Entry::RestoreTestFailed => Severity::Error,
+            Entry::BackupFailed | Entry::RestoreTestFailed | Entry::BackupSuspect => Severity::Error,
         }
     }
 }
@@ -143,11 +146,17 @@ mod tests {
 
     #[test]
     fn each_result_has_its_documented_event_id_and_severity() {
-        let ids: Vec<u32> =
-            [Outcome::Success, Outcome::CompletedWithErrors, Outcome::Failed, Outcome::Cancelled]
-                .map(|o| Entry::of_backup(o).id())
-                .to_vec();
-        assert_eq!(ids, [1000, 1001, 1002, 1003]);
+        let ids: Vec<u32> = [
+            Outcome::Success,
+            Outcome::CompletedWithErrors,
+            Outcome::Failed,
+            Outcome::Cancelled,
+            Outcome::Suspect,
+        ]
+        .map(|o| Entry::of_backup(o).id())
+        .to_vec();
+        assert_eq!(ids, [1000, 1001, 1002, 1003, 1020]);
+        assert_eq!(Entry::BackupSuspect.severity(), Severity::Error);
         assert_eq!((Entry::of_restore_test(true).id(), Entry::of_restore_test(false).id()), (1010, 1011));
         assert_eq!(Entry::BackupFailed.severity(), Severity::Error);
         assert_eq!(Entry::BackupCancelled.severity(), Severity::Warning);

@@ -174,6 +174,23 @@ pub fn attach_parent_console() {
     }
 }
 
+/// Whether stdout is a console that shows colours (on Windows, once they are turned on for it).
+pub fn console_colors() -> bool {
+    if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        return false;
+    }
+    #[cfg(windows)]
+    // SAFETY: reads and sets the mode of this process's own console output handle.
+    unsafe {
+        use windows_sys::Win32::System::Console as c;
+        let (out, mut mode) = (c::GetStdHandle(c::STD_OUTPUT_HANDLE), 0);
+        c::GetConsoleMode(out, &mut mode) != 0
+            && c::SetConsoleMode(out, mode | c::ENABLE_VIRTUAL_TERMINAL_PROCESSING) != 0
+    }
+    #[cfg(not(windows))]
+    true
+}
+
 /// Free space for this user at `dir`, or `None` where the file system does not say (some network
 /// and FUSE file systems report a size of zero).
 pub fn free_space(dir: &Path) -> Option<u64> {

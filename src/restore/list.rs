@@ -19,6 +19,11 @@ pub struct SetRow {
     pub future: bool,
     /// How its database files were copied.
     pub database: Option<manifest::DatabaseMark>,
+    /// Marked SUSPECT by the ransomware guard and not confirmed: shown in red.
+    pub suspect: bool,
+    /// The SUSPECT mark's evidence, and its confirmation once a person gave one.
+    pub evidence: Vec<String>,
+    pub confirmed: Option<String>,
 }
 
 impl SetRow {
@@ -39,19 +44,27 @@ pub fn list(dest: &Path) -> std::io::Result<Vec<SetRow>> {
     let mut rows: Vec<SetRow> = crate::engine::sets::list(dest)?
         .into_iter()
         .map(|s| {
-            let future = s.is_future(now);
+            let (future, suspect) = (s.is_future(now), s.is_suspect());
+            let evidence = s.header.suspect.as_ref().map(|m| m.evidence.clone()).unwrap_or_default();
+            let result = match (&s.header.suspect, &s.confirmed) {
+                (Some(m), Some(_)) => format!("{} (confirmed)", m.result),
+                _ => s.header.result,
+            };
             let (files, bytes) = files_line(&s.path).unwrap_or((0, 0));
             SetRow {
                 name: s.name,
                 path: s.path,
                 when: s.time,
                 computer: s.header.computer,
-                result: s.header.result,
+                result,
                 files,
                 bytes,
                 verified: s.header.verified,
                 future,
                 database: s.header.database,
+                suspect,
+                evidence,
+                confirmed: s.confirmed,
             }
         })
         .collect();
@@ -73,13 +86,15 @@ fn files_line(set: &Path) -> Option<(u64, u64)> {
     None
 }
 
-/// The `list` table.
-pub fn table(rows: &[SetRow]) -> String {
+/// The `list` table; with `color`, SUSPECT rows are red (for a terminal).
+pub fn table(rows: &[SetRow], color: bool) -> String {
     let mut s = format!(
         "{:<16}  {:<12}  {:<21}  {:>9}  {:>8}  {:<9}  {:<8}  {}\n",
         "DATE", "COMPUTER", "RESULT", "FILES", "SIZE", "READ BACK", "DATABASE", "NAME"
     );
     for r in rows {
+        let (red, plain) = if color && r.suspect { ("\x1b[31m", "\x1b[0m") } else { ("", "") };
+        s.push_str(red);
         s.push_str(&format!(
             "{:<16}  {:<12}  {:<21}  {:>9}  {:>8}  {:<9}  {:<8}  {}\n",
             r.when.format("%Y-%m-%d %H:%M"),
@@ -91,6 +106,10 @@ pub fn table(rows: &[SetRow]) -> String {
             r.database_words(),
             r.name
         ));
+        if r.suspect {
+            s.push_str("  ^ SUSPECT: its files looked encrypted (maybe ransomware). Nothing older is removed until it is confirmed: logoff-backup confirm <its folder>\n");
+        }
+        s.push_str(plain);
         if r.future {
             s.push_str("  ^ dated in the future: the clock of the computer that made it was wrong\n");
         }

@@ -56,6 +56,18 @@ pub struct Header {
     pub sources: Vec<(String, String)>,
     /// How the database files (the data folder's top-level files) were copied, where they were.
     pub database: Option<DatabaseMark>,
+    /// Marked SUSPECT by the ransomware guard (`result` is then `SUSPECT`).
+    pub suspect: Option<SuspectMark>,
+}
+
+/// Why a set was marked SUSPECT, as its manifest keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SuspectMark {
+    /// The result the run had apart from the mark (`SUCCESS` or `COMPLETED WITH ERRORS`): the
+    /// set's result once a person confirms the change was expected.
+    pub result: String,
+    /// The counts and example files, one per line.
+    pub evidence: Vec<String>,
 }
 
 /// The database files as one group: copied back to back, then checked unchanged together.
@@ -130,6 +142,7 @@ mod tests {
                 verified: true,
                 sources: vec![("data".into(), "\\\\server\\EXACTData".into())],
                 database: None,
+                suspect: None,
             },
             entries: vec![
                 Entry {

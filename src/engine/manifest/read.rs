@@ -1,6 +1,8 @@
 //! Reading a manifest line by line, checking its format, count and checksum on the way.
 
-use super::{DatabaseMark, Entry, FORMAT, Header, Kind, MAGIC, Manifest, ManifestError, Mtime, Stamp};
+use super::{
+    DatabaseMark, Entry, FORMAT, Header, Kind, MAGIC, Manifest, ManifestError, Mtime, Stamp, SuspectMark,
+};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use std::collections::HashSet;
 use std::fs::File;
@@ -233,6 +235,7 @@ fn parse_header(bytes: &[u8]) -> Result<(Header, u32), (usize, String)> {
         verified: false,
         sources: Vec::new(),
         database: None,
+        suspect: None,
     };
     for (i, raw) in bytes.split(|b| *b == b'\n').enumerate() {
         let line = String::from_utf8_lossy(raw);
@@ -268,8 +271,25 @@ fn parse_header(bytes: &[u8]) -> Result<(Header, u32), (usize, String)> {
                     f.next().and_then(|n| n.parse().ok()).ok_or((i + 1, "bad database file count".into()))?;
                 h.database = Some(DatabaseMark { files, moment: time(&value)?, quiet });
             }
+            // A SUSPECT set without its own result (a damaged or hand-made header) is not taken
+            // for a good one once confirmed.
+            "suspect-result" | "suspect" => {
+                let mark = h.suspect.get_or_insert_with(|| SuspectMark {
+                    result: super::super::Outcome::CompletedWithErrors.label().into(),
+                    evidence: Vec::new(),
+                });
+                match key {
+                    "suspect-result" => mark.result = value,
+                    _ => mark.evidence.push(value),
+                }
+            }
             "files" => {}
-            k if k.starts_with('#') => return Ok((h, format)),
+            k if k.starts_with('#') => {
+                if h.result == super::super::Outcome::Suspect.label() && h.suspect.is_none() {
+                    h.suspect = Some(SuspectMark { result: h.result.clone(), evidence: Vec::new() });
+                }
+                return Ok((h, format));
+            }
             _ => {}
         }
     }

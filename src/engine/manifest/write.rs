@@ -100,6 +100,12 @@ fn write_header(out: &mut impl Write, h: &Header, files: u64, bytes: u64) -> io:
         let how = if d.quiet { "quiet" } else { "changing" };
         writeln!(out, "database\t{}\t{how}\t{}", time(&d.moment), d.files)?;
     }
+    if let Some(mark) = &h.suspect {
+        writeln!(out, "suspect-result\t{}", tsv(&mark.result))?;
+        for line in &mark.evidence {
+            writeln!(out, "suspect\t{}", tsv(line))?;
+        }
+    }
     writeln!(out, "files\t{files}\t{bytes}")?;
     out.write_all(b"#blake3\tsize\tmodified\tsource\tpath\n")
 }

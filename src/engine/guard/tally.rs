@@ -1,0 +1,250 @@
+//! The run's signs added up, and the line they must cross for a set to be marked SUSPECT:
+//! - at least `MIN_CHANGED` files changed or new since the earlier set, and more than
+//!   `SHARE_PERCENT`% of them look encrypted (a changed file that lost its kind's signature or
+//!   turned near-random; a new, near-random file of no known kind whose ending no file had in the
+//!   earlier set, such as `.locked`); or
+//! - any database file (the data folder's top-level files) looks encrypted.
+//!
+//! Everything else (the share changed, new endings, ransom-note-like names) is evidence for the
+//! person reading the log, not a reason on its own.
+
+use super::Head;
+use crate::format::{count, percent};
+use std::collections::HashMap;
+
+/// Fewer changed or new files than this are never called an attack by their share.
+pub const MIN_CHANGED: u64 = 50;
+/// More than this share (in percent) of the changed or new files must look encrypted.
+pub const SHARE_PERCENT: u64 = 20;
+/// Example files kept for the log and the manifest.
+pub(super) const EXAMPLES: usize = 10;
+/// The same new `.txt`/`.html` name in at least this many folders is named in the evidence.
+const NOTE_FOLDERS: u64 = 5;
+/// Different endings and names kept count of, at most (a hostile folder cannot grow memory).
+const CAP: usize = 4096;
+
+/// The set a run compares with: its name, when it was made, its files and their endings.
+#[derive(Debug, Clone, Default)]
+pub struct Base {
+    pub name: String,
+    pub started: Option<chrono::DateTime<chrono::Local>>,
+    pub files: u64,
+    pub bytes: u64,
+    /// Files by lower-case ending (`jpg`), as the earlier set's manifest lists them.
+    pub endings: HashMap<String, u64>,
+}
+
+/// New files of one ending.
+#[derive(Debug, Default)]
+struct NewEnding {
+    files: u64,
+    random: u64,
+    examples: Vec<String>,
+}
+
+/// What the run has seen so far.
+#[derive(Debug, Default)]
+pub struct Tally {
+    files: u64,
+    bytes: u64,
+    changed: u64,
+    changed_bytes: u64,
+    added: u64,
+    added_bytes: u64,
+    encrypted: u64,
+    database: u64,
+    /// Examples of database files, and of other changed files, that look encrypted.
+    database_examples: Vec<String>,
+    examples: Vec<String>,
+    endings: HashMap<String, NewEnding>,
+    /// New `.txt`/`.html` names (lower case): how many folders, and one path.
+    notes: HashMap<String, (u64, String)>,
+}
+
+/// A set that looks like a copy of encrypted data, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suspicion {
+    /// The earlier set compared with, and when it was started.
+    pub base: String,
+    pub base_started: Option<chrono::DateTime<chrono::Local>>,
+    /// What crossed the line, in one plain sentence (no full stop).
+    pub headline: String,
+    /// The counts, one fact per line.
+    pub evidence: Vec<String>,
+    /// Up to ten files, each with why it looks encrypted.
+    pub examples: Vec<String>,
+}
+
+/// The lower-case ending of a file name (`X.JPG` → `jpg`), if it has a short one.
+pub fn ending(name: &str) -> Option<String> {
+    let (stem, ext) = name.rsplit_once('.')?;
+    (!stem.is_empty() && !ext.is_empty() && ext.len() <= 16).then(|| ext.to_ascii_lowercase())
+}
+
+impl Tally {
+    /// A file now in the set. `before` is `Some` when it was in the earlier set and changed (with
+    /// the head of that copy, where it could be read); `now` is the head the copy read.
+    pub fn add(&mut self, path: &str, size: u64, change: Change, database: bool) {
+        (self.files, self.bytes) = (self.files + 1, self.bytes + size);
+        match change {
+            Change::Same => {}
+            Change::Changed { before, now } => {
+                (self.changed, self.changed_bytes) = (self.changed + 1, self.changed_bytes + size);
+                let sign = before.zip(now).and_then(|(b, n)| super::changed(&b, &n, database));
+                if let Some(sign) = sign {
+                    self.encrypted += 1;
+                    self.database += u64::from(database);
+                    let list = if database { &mut self.database_examples } else { &mut self.examples };
+                    if list.len() < EXAMPLES {
+                        list.push(format!("{path}: {}", sign.words()));
+                    }
+                }
+            }
+            Change::New { now } => {
+                (self.added, self.added_bytes) = (self.added + 1, self.added_bytes + size);
+                let name = path.rsplit('/').next().unwrap_or(path);
+                let Some(ext) = ending(name) else { return };
+                if matches!(ext.as_str(), "txt" | "html" | "htm" | "hta") {
+                    let room = self.notes.len() < CAP;
+                    if let Some(n) = self.notes.get_mut(&name.to_lowercase()) {
+                        n.0 += 1;
+                    } else if room {
+                        self.notes.insert(name.to_lowercase(), (1, path.to_string()));
+                    }
+                }
+                let room = self.endings.len() < CAP;
+                let Some(e) = (match self.endings.get_mut(&ext) {
+                    Some(e) => Some(e),
+                    None if room => Some(self.endings.entry(ext).or_default()),
+                    None => None,
+                }) else {
+                    return;
+                };
+                e.files += 1;
+                if now.is_some_and(|h| h.unknown_random()) {
+                    e.random += 1;
+                    if e.examples.len() < EXAMPLES {
+                        e.examples.push(path.to_string());
+                    }
+                }
+            }
+        }
+    }
+
+    /// Whether the signs cross the line, against the earlier set `base`.
+    pub fn judge(mut self, base: &Base) -> Option<Suspicion> {
+        // New endings: no file in the earlier set had them.
+        let mut fresh: Vec<(String, NewEnding)> =
+            self.endings.drain().filter(|(ext, _)| !base.endings.contains_key(ext)).collect();
+        fresh.sort_by(|a, b| b.1.random.cmp(&a.1.random).then(a.0.cmp(&b.0)));
+        let renamed: u64 = fresh.iter().map(|(_, e)| e.random).sum();
+        let looks = self.encrypted + renamed;
+        let touched = self.changed + self.added;
+        let by_share = touched >= MIN_CHANGED && looks * 100 > touched * SHARE_PERCENT;
+        if !by_share && self.database == 0 {
+            return None;
+        }
+        let mut evidence = vec![
+            format!(
+                "{} of {} files ({}) changed or new since {}: {} changed, {} new; {} of the set's bytes",
+                count(touched),
+                count(self.files),
+                percent(touched, self.files),
+                base.name,
+                count(self.changed),
+                count(self.added),
+                percent(self.changed_bytes + self.added_bytes, self.bytes),
+            ),
+            format!(
+                "{} of them ({}) look encrypted: {} changed files lost their kind's signature or turned to random bytes, {} new files of an ending no file had are random bytes",
+                count(looks),
+                percent(looks, touched),
+                count(self.encrypted),
+                count(renamed)
+            ),
+        ];
+        if self.database > 0 {
+            let verb = if self.database == 1 { "looks" } else { "look" };
+            evidence.push(format!(
+                "{} {verb} encrypted",
+                crate::format::files(self.database).replace("file", "database file")
+            ));
+        }
+        let deleted = base.files.saturating_sub(self.files - self.added);
+        for (ext, e) in fresh.iter().filter(|(_, e)| e.random > 0).take(3) {
+            evidence.push(format!(
+                "{} new files end in .{ext}, an ending no file had in {}; {} of its files are not in this backup under their old names",
+                count(e.files),
+                base.name,
+                count(deleted)
+            ));
+        }
+        let mut notes: Vec<_> = self.notes.into_iter().filter(|(_, n)| n.0 >= NOTE_FOLDERS).collect();
+        notes.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(a.0.cmp(&b.0)));
+        for (name, (folders, path)) in notes.into_iter().take(3) {
+            evidence.push(format!(
+                "a new file named {name} appeared in {} folders, as ransom notes do (e.g. {path})",
+                count(folders)
+            ));
+        }
+        // The database first, then changed and new files in turn, so each kind of sign shows.
+        let renamed = fresh.iter().flat_map(|(ext, e)| {
+            e.examples
+                .iter()
+                .map(move |path| format!("{path}: new, ends in .{ext}, random bytes of no known kind"))
+        });
+        let (mut changed, mut renamed) = (self.examples.into_iter(), renamed);
+        let mut examples = self.database_examples;
+        while examples.len() < EXAMPLES {
+            let next: Vec<String> = changed.next().into_iter().chain(renamed.next()).collect();
+            if next.is_empty() {
+                break;
+            }
+            examples.extend(next);
+        }
+        examples.truncate(EXAMPLES);
+        let headline = match by_share {
+            true => format!(
+                "{} of the {} files that changed or are new since the last backup look encrypted",
+                count(looks),
+                count(touched)
+            ),
+            false => "The database files changed and look encrypted".to_string(),
+        };
+        Some(Suspicion { base: base.name.clone(), base_started: base.started, headline, evidence, examples })
+    }
+}
+
+/// How a file in the set stands against the earlier set.
+#[derive(Debug, Clone, Copy)]
+pub enum Change {
+    /// Linked, or copied again with the same content.
+    Same,
+    /// At the same path in the earlier set, with other content.
+    Changed { before: Option<Head>, now: Option<Head> },
+    /// Not in the earlier set.
+    New { now: Option<Head> },
+}
+
+impl Suspicion {
+    /// The alert's words: what was seen, what to do, and that the older backups are safe.
+    pub fn alert(&self) -> String {
+        let kept = match self.base_started {
+            Some(t) => format!("The backups up to {} are kept safe", t.format("%a %-d %b %Y %H:%M")),
+            None => "The older backups are kept safe".to_string(),
+        };
+        format!(
+            "{}. This may be ransomware. Do not use EXACT; call your IT contact now. {kept}: none of them is removed until someone confirms this change was expected.",
+            self.headline
+        )
+    }
+
+    /// What to do once the change is known to be expected (`set`: the set's folder).
+    pub fn confirm_words(&self, set: &std::path::Path) -> String {
+        format!(
+            "If the change was expected (a new X-ray import, say), confirm it: logoff-backup confirm \"{}\", or in History choose the backup and \"This change was expected\". Until then no backup older than this one is removed, and the next backups are compared with {}.",
+            crate::format::display(set),
+            self.base
+        )
+    }
+}

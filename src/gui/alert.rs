@@ -1,0 +1,60 @@
+//! The red alert of a backup whose files look encrypted (marked SUSPECT by the ransomware guard).
+
+use crate::engine::guard::Suspicion;
+use egui::RichText;
+
+/// The alert, in a red frame.
+pub fn show(ui: &mut egui::Ui, s: &Suspicion) {
+    let red = ui.visuals().error_fg_color;
+    egui::Frame::new().stroke(egui::Stroke::new(2.0, red)).inner_margin(8.0).corner_radius(4.0).show(
+        ui,
+        |ui| {
+            ui.label(RichText::new(s.alert()).color(red).strong().size(16.0));
+        },
+    );
+    ui.add_space(6.0);
+}
+
+/// Under History's table, for a chosen SUSPECT backup: its evidence, and "This change was
+/// expected", asked twice. Shows what confirming said.
+pub fn suspect_row_ui(
+    h: &mut super::history::HistoryScreen,
+    ui: &mut egui::Ui,
+    row: &crate::restore::SetRow,
+) {
+    let red = ui.visuals().error_fg_color;
+    if let Some(result) = &h.confirmed {
+        match result {
+            Ok(line) => ui.label(format!("SUSPECT mark cleared. {line}")),
+            Err(e) => ui.colored_label(red, e),
+        };
+    }
+    if !row.suspect {
+        return;
+    }
+    ui.add_space(4.0);
+    ui.colored_label(
+        red,
+        RichText::new("This backup is marked SUSPECT: its files looked encrypted.").strong(),
+    );
+    for line in row.evidence.iter().take(3) {
+        ui.label(line);
+    }
+    if !h.confirming {
+        if ui.button("This change was expected…").clicked() {
+            h.confirming = true;
+        }
+        return;
+    }
+    ui.label(RichText::new(
+        "Only confirm if you know why so many files changed (for example, a new X-ray import). If you are not sure, call your IT contact first. Once confirmed, older backups are removed by the usual rules again.",
+    ).strong());
+    ui.horizontal(|ui| {
+        if ui.button("Yes, the change was expected").clicked() {
+            h.confirm_selected(ui.ctx());
+        }
+        if ui.button("Cancel").clicked() {
+            h.confirming = false;
+        }
+    });
+}
