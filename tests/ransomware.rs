@@ -97,6 +97,8 @@ fn an_encrypted_data_folder_gives_a_suspect_backup_and_every_older_one_is_kept()
         assert!(text(&out).contains("Confirmed by jane on RECEPTION1"), "{}", text(&out));
     }
     assert!(env.log().contains("===== SUSPECT backup confirmed ====="));
+    let verify = env.command().arg("verify").arg(env.newest_set()).output().unwrap();
+    assert_eq!(code(&verify), 0, "the confirmation is the set's own file: {}", text(&verify));
     let again = confirm(&env, &env.newest_set());
     assert!(text(&again).starts_with("Already confirmed."), "{}", text(&again));
     let status = env

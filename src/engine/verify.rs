@@ -91,7 +91,8 @@ pub fn verify(set: &Path) -> Result<Verified, ManifestError> {
     for entry in walkdir::WalkDir::new(set).min_depth(1).into_iter().flatten() {
         let rel = entry.path().strip_prefix(set).unwrap_or(entry.path());
         let key = pathcode::encode(rel);
-        let own = entry.path() == manifest_path;
+        // The set's own files: its manifest, and the confirmation of a SUSPECT set.
+        let own = entry.path() == manifest_path || entry.path() == set.join(super::sets::CONFIRMED_FILE);
         if !entry.file_type().is_dir() && !own && !listed.contains(key.as_str()) {
             out.extra.push(key);
         }
