@@ -23,7 +23,7 @@ pub fn suspect_row_ui(
     row: &crate::restore::SetRow,
 ) {
     let red = ui.visuals().error_fg_color;
-    if let Some(result) = &h.confirmed {
+    if let Some((_, result)) = h.confirmed.as_ref().filter(|(name, _)| *name == row.name) {
         match result {
             Ok(line) => ui.label(format!("SUSPECT mark cleared. {line}")),
             Err(e) => ui.colored_label(red, e),
@@ -40,9 +40,9 @@ pub fn suspect_row_ui(
     for line in row.evidence.iter().take(3) {
         ui.label(line);
     }
-    if !h.confirming {
+    if h.confirming.as_ref() != Some(&row.name) {
         if ui.button("This change was expected…").clicked() {
-            h.confirming = true;
+            h.confirming = Some(row.name.clone());
         }
         return;
     }
@@ -54,7 +54,7 @@ pub fn suspect_row_ui(
             h.confirm_selected(ui.ctx());
         }
         if ui.button("Cancel").clicked() {
-            h.confirming = false;
+            h.confirming = None;
         }
     });
 }

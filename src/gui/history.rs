@@ -29,10 +29,10 @@ pub struct HistoryScreen {
     job: Option<Receiver<Result<Restored, String>>>,
     pub result: Option<Result<Restored, String>>,
     log: PathBuf,
-    /// The chosen SUSPECT backup's "This change was expected" was clicked once: asks again.
-    pub confirming: bool,
-    /// What confirming said (or why it could not).
-    pub confirmed: Option<Result<String, String>>,
+    /// The SUSPECT backup (by name) whose "This change was expected" was clicked once: asks again.
+    pub confirming: Option<String>,
+    /// The backup last confirmed (by name), and what confirming said (or why it could not).
+    pub confirmed: Option<(String, Result<String, String>)>,
 }
 
 impl HistoryScreen {
@@ -42,7 +42,7 @@ impl HistoryScreen {
             dest,
             live,
             log,
-            confirming: false,
+            confirming: None,
             confirmed: None,
             rows: None,
             runs: Vec::new(),
@@ -74,7 +74,7 @@ impl HistoryScreen {
         let result = crate::confirm::confirm(&row.path, Some(&self.log)).map(|c| match c {
             crate::confirm::Confirmed::Now(line) | crate::confirm::Confirmed::Already(line) => line,
         });
-        (self.confirmed, self.confirming) = (Some(result), false);
+        (self.confirmed, self.confirming) = (Some((row.name.clone(), result)), None);
         self.rows_rx = Some(Self::read(&self.dest, &self.log, ctx));
     }
 
