@@ -73,5 +73,16 @@ fn write_file(path: &Path, seed: u64, size: usize) -> std::io::Result<()> {
             (x >> 24) as u8
         })
         .collect();
-    std::fs::write(path, bytes)
+    std::fs::write(path, [kind_start(path), bytes].concat())
+}
+
+/// The first bytes a file of its kind starts with, so the sample looks like real files (to the
+/// ransomware guard, say): the rest is random, as compressed pictures and scans are.
+fn kind_start(path: &Path) -> Vec<u8> {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("pdf") => b"%PDF-1.7\n".to_vec(),
+        Some("rtf") => b"{\\rtf1\\ansi ".to_vec(),
+        Some("dcm") => [&[0u8; 128][..], b"DICM"].concat(),
+        _ => Vec::new(),
+    }
 }

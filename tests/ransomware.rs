@@ -45,7 +45,7 @@ fn an_encrypted_data_folder_gives_a_suspect_backup_and_every_older_one_is_kept()
     let counts = "Evidence:        132 of 158 files (83%) changed or new since 2026-11-28_173000_RECEPTION1: 52 changed, 80 new";
     assert!(block.contains(counts), "{block}");
     assert!(block.contains("Evidence:        104 of them (78%) look encrypted"), "{block}");
-    assert!(block.contains("52 new files end in .locked, an ending no file had"), "{block}");
+    assert!(block.contains("52 new files end in .locked, which no file did in 2026-11-28"), "{block}");
     assert!(block.contains("a new file named how_to_decrypt.txt appeared in 28 folders"), "{block}");
     assert!(block.contains("Evidence:        1 database file looks encrypted"), "{block}");
     assert!(

@@ -213,9 +213,7 @@ pub(super) fn fill(
                     let _ = go_tx.try_send(fatal.is_none());
                 }
                 Msg::Scanned { .. } => {}
-                Msg::Endings(mut endings) => {
-                    base.iter_mut().for_each(|b| b.endings = std::mem::take(&mut endings))
-                }
+                Msg::Endings(e) => base = base.take().map(|b| super::guard::Base { endings: e, ..b }),
                 Msg::DatabaseStarted(files) => progress.event(Event::Phase(Phase::Database { files })),
                 Msg::DatabaseDone(group) => {
                     report.database = group;
@@ -290,7 +288,9 @@ pub(super) fn fill(
         return Err(Stop::Failed(f));
     }
     super::step::stop_if_cancelled(cancel)?;
-    report.suspect = base.and_then(|b| guard.judge(&b));
+    let (suspect, note) = guard.verdict(base.as_ref());
+    report.suspect = suspect;
+    report.notes.extend(note);
     progress.event(Event::Phase(Phase::Flushing));
     crate::platform::flush_tree(partial).map_err(|e| destination_failure(dest, &e))?;
     report.verified = plan.verify;

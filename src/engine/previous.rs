@@ -26,48 +26,79 @@ const SOURCE_TIME_GRANULARITY: i64 = 2;
 
 /// The newest complete set, whose unchanged files are linked instead of copied. Its manifest is
 /// read alongside the walk (both are in path order), so it is never held in memory whole; one from
-/// an earlier version, in another order, is read into a map once instead.
+/// an earlier version, in another order, is read into a map once instead. The manifest is opened
+/// when the walk first asks (after any older sets were removed to make room).
 pub struct Previous {
     pub set: PreviousSet,
+    in_path_order: bool,
+    opened: bool,
     reader: Option<Reader>,
     next: Option<Entry>,
     map: Option<HashMap<String, Prior>>,
     /// Its files by ending, counted as its manifest is read (for the ransomware guard).
     endings: HashMap<String, u64>,
+    /// The manifest was read to its end, count and checksum checked.
+    complete: bool,
 }
 
 impl Previous {
-    /// Opens the set's manifest, which must have been checked whole already.
+    /// The set, whose manifest must have been checked whole already.
     pub fn open(info: &SetInfo, in_path_order: bool) -> Previous {
-        let path = info.path.clone();
-        let reader = Reader::open(&path.join(manifest::FILE_NAME)).ok().map(|(_, r)| r);
         let (started, finished) = (info.header.started.timestamp(), info.header.finished.timestamp());
         let racy = (
             Mtime { secs: started - SOURCE_TIME_GRANULARITY, nanos: 0 },
             Mtime { secs: finished + SOURCE_TIME_GRANULARITY + 1, nanos: 0 },
         );
-        let set = PreviousSet { path, name: info.name.clone(), racy };
-        let mut p = Previous { set, reader, next: None, map: None, endings: HashMap::new() };
-        if in_path_order {
-            p.advance();
-        } else {
-            let mut map = HashMap::new();
-            while let Some(e) = p.reader.as_mut().and_then(|r| r.next_entry().ok().flatten()) {
-                p.count_ending(&e);
-                if let Kind::File { size, hash } = e.kind {
-                    map.insert(e.path, Prior { size, mtime: e.mtime, hash, stamp: e.stamp });
-                }
-            }
-            p.map = Some(map);
+        let set = PreviousSet { path: info.path.clone(), name: info.name.clone(), racy };
+        let endings = HashMap::new();
+        Previous {
+            set,
+            in_path_order,
+            opened: false,
+            reader: None,
+            next: None,
+            map: None,
+            endings,
+            complete: false,
         }
-        p
+    }
+
+    /// Opens the manifest, the first time it is needed.
+    fn start(&mut self) {
+        if std::mem::replace(&mut self.opened, true) {
+            return;
+        }
+        self.reader = Reader::open(&self.set.path.join(manifest::FILE_NAME)).ok().map(|(_, r)| r);
+        if self.in_path_order {
+            self.advance();
+            return;
+        }
+        let mut map = HashMap::new();
+        while let Some(e) = self.read() {
+            self.count_ending(&e);
+            if let Kind::File { size, hash } = e.kind {
+                map.insert(e.path, Prior { size, mtime: e.mtime, hash, stamp: e.stamp });
+            }
+        }
+        self.map = Some(map);
+    }
+
+    /// The next entry; at the end (or on an error) the reader is closed.
+    fn read(&mut self) -> Option<Entry> {
+        let next = self.reader.as_mut().map(Reader::next_entry);
+        match next {
+            Some(Ok(Some(e))) => return Some(e),
+            Some(Ok(None)) => self.complete = true,
+            _ => {}
+        }
+        self.reader = None;
+        None
     }
 
     fn advance(&mut self) {
-        let next = self.reader.as_mut().and_then(|r| r.next_entry().ok().flatten());
-        match &next {
-            Some(e) => self.count_ending(e),
-            None => self.reader = None,
+        let next = self.read();
+        if let Some(e) = &next {
+            self.count_ending(e);
         }
         self.next = next;
     }
@@ -75,25 +106,28 @@ impl Previous {
     fn count_ending(&mut self, e: &Entry) {
         // A hostile manifest cannot grow this beyond a few thousand endings.
         const CAP: usize = 4096;
+        let ext = super::guard::ending(e.path.rsplit('/').next().unwrap_or_default());
         if let Kind::File { .. } = e.kind
-            && let Some(ext) = super::guard::ending(e.path.rsplit('/').next().unwrap_or_default())
             && (self.endings.len() < CAP || self.endings.contains_key(&ext))
         {
             *self.endings.entry(ext).or_default() += 1;
         }
     }
 
-    /// Reads the rest of the manifest and gives its files' endings (once the walk is over).
-    pub fn endings(mut self) -> HashMap<String, u64> {
+    /// Reads the rest of the manifest and gives its files' endings (once the walk is over), or
+    /// `None` when it could not be read to its end.
+    pub fn endings(mut self) -> Option<HashMap<String, u64>> {
+        self.start();
         while self.next.is_some() {
             self.advance();
         }
-        self.endings
+        self.complete.then_some(self.endings)
     }
 
     /// The file at `key` in this set. Keys must be asked for in path order; anything the set holds
     /// before `key` is passed over for good.
     pub fn find(&mut self, key: &str) -> Option<Prior> {
+        self.start();
         if let Some(map) = &self.map {
             return map.get(key).copied();
         }

@@ -21,8 +21,9 @@ pub(super) enum Msg {
     DatabaseDone(Option<database::Group>),
     /// An item and what became of it; `u64` is its place in the walk.
     Done(u64, Box<Item>, Done),
-    /// The earlier set's files by ending, read to its end once the walk is over.
-    Endings(HashMap<String, u64>),
+    /// The earlier set's files by ending, read to its end once the walk is over (`None`: it could
+    /// not be).
+    Endings(Option<HashMap<String, u64>>),
     /// The walk is complete. `storable` leaves out files too big for the drive (refused one by one).
     Scanned {
         files: u64,

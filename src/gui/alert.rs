@@ -37,7 +37,8 @@ pub fn suspect_row_ui(
         red,
         RichText::new("This backup is marked SUSPECT: its files looked encrypted.").strong(),
     );
-    for line in row.evidence.iter().take(3) {
+    // The share that looks encrypted (the rest is in the log and `list`).
+    if let Some(line) = row.evidence.get(1) {
         ui.label(line);
     }
     if h.confirming.as_ref() != Some(&row.name) {

@@ -138,7 +138,8 @@ impl HistoryScreen {
     }
 
     fn table_ui(&mut self, ui: &mut egui::Ui, rows: &[SetRow]) {
-        egui::ScrollArea::vertical().max_height(180.0).show(ui, |ui| {
+        // Scrolls sideways too, so a wide table (long results) never widens the screen.
+        egui::ScrollArea::both().max_height(180.0).show(ui, |ui| {
             egui::Grid::new("history").striped(true).num_columns(7).spacing([14.0, 4.0]).show(ui, |ui| {
                 for h in ["Backup", "Computer", "Result", "Files", "Size", "Read back", "Database at"] {
                     ui.label(RichText::new(h).strong());

@@ -22,6 +22,7 @@ pub fn colour(result: &str) -> Color32 {
         "SUCCESS" => Color32::from_rgb(46, 160, 67),
         "COMPLETED WITH ERRORS" => Color32::from_rgb(230, 140, 20),
         "FAILED" => Color32::from_rgb(210, 50, 50),
+        "SUSPECT" => Color32::from_rgb(140, 0, 40),
         _ => Color32::GRAY,
     }
 }
@@ -103,12 +104,13 @@ pub fn chart_ui(ui: &mut egui::Ui, runs: &[LoggedRun], measure: &mut Measure) {
 pub fn spoken(runs: &[LoggedRun]) -> String {
     let count = |result: &str| runs.iter().filter(|r| r.result == result).count();
     format!(
-        "Chart of the last {} backups: {} succeeded, {} completed with errors, {} failed, {} cancelled",
+        "Chart of the last {} backups: {} succeeded, {} completed with errors, {} failed, {} cancelled, {} suspect (files looked encrypted)",
         runs.len(),
         count("SUCCESS"),
         count("COMPLETED WITH ERRORS"),
         count("FAILED"),
-        count("CANCELLED")
+        count("CANCELLED"),
+        count("SUSPECT")
     )
 }
 
@@ -118,7 +120,8 @@ mod tests {
 
     #[test]
     fn each_result_has_its_colour_and_only_the_last_60_backups_show() {
-        let colours: Vec<_> = ["SUCCESS", "COMPLETED WITH ERRORS", "FAILED", "CANCELLED"].map(colour).into();
+        let colours: Vec<_> =
+            ["SUCCESS", "COMPLETED WITH ERRORS", "FAILED", "CANCELLED", "SUSPECT"].map(colour).into();
         for (i, c) in colours.iter().enumerate() {
             assert!(!colours[..i].contains(c), "{c:?} is a colour of its own");
         }

@@ -172,7 +172,8 @@ fn finish_buttons(app: &mut PromptApp, ui: &mut egui::Ui, report: &Report, enter
         {
             app.open_log();
         }
-        if report.outcome != Outcome::Success {
+        // Backing up encrypted files again helps no one: the IT contact is what is needed.
+        if !matches!(report.outcome, Outcome::Success | Outcome::Suspect) {
             let again = if report.outcome == Outcome::Cancelled { "Start again" } else { "Retry" };
             if big_button(ui, true, again, false).clicked() {
                 app.start_backup(ui.ctx());

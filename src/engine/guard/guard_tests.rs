@@ -65,7 +65,7 @@ fn base(endings: &[(&str, u64)], files: u64) -> Base {
         started: None,
         files,
         bytes: files * 8192,
-        endings: endings.iter().map(|(e, n)| (e.to_string(), *n)).collect(),
+        endings: Some(endings.iter().map(|(e, n)| (e.to_string(), *n)).collect()),
     }
 }
 
@@ -137,4 +137,18 @@ fn the_same_new_note_in_many_folders_is_named() {
             .iter()
             .any(|e| e.starts_with("a new file named how_to_decrypt.txt appeared in 60 folders"))
     );
+}
+
+#[test]
+fn an_earlier_set_whose_manifest_could_not_be_read_whole_is_not_judged_but_named() {
+    let noise = Some(Head::of(&random(8192, 6)));
+    let mut t = Tally::default();
+    for i in 0..100 {
+        t.add(&format!("data/XRays/{i}.jpg"), 8192, Change::New { now: noise }, false);
+    }
+    let unread = Base { endings: None, ..base(&[], 100) };
+    let (suspect, note) = t.verdict(Some(&unread));
+    assert_eq!(suspect, None, "every ending would look new");
+    assert!(note.unwrap().starts_with("the ransomware guard could not compare this backup with 2026-11-29"));
+    assert_eq!(Tally::default().verdict(None), (None, None), "the first backup: nothing to compare with");
 }

@@ -30,8 +30,9 @@ pub struct Base {
     pub started: Option<chrono::DateTime<chrono::Local>>,
     pub files: u64,
     pub bytes: u64,
-    /// Files by lower-case ending (`jpg`), as the earlier set's manifest lists them.
-    pub endings: HashMap<String, u64>,
+    /// Files by lower-case ending (`jpg`), as the earlier set's manifest lists them; `None` until
+    /// (or unless) it was read to its end.
+    pub endings: Option<HashMap<String, u64>>,
 }
 
 /// New files of one ending.
@@ -75,15 +76,23 @@ pub struct Suspicion {
     pub examples: Vec<String>,
 }
 
-/// The lower-case ending of a file name (`X.JPG` → `jpg`), if it has a short one.
-pub fn ending(name: &str) -> Option<String> {
-    let (stem, ext) = name.rsplit_once('.')?;
-    (!stem.is_empty() && !ext.is_empty() && ext.len() <= 16).then(|| ext.to_ascii_lowercase())
+/// The lower-case ending of a file name (`X.JPG` → `jpg`); empty for a name without a short one
+/// (ransomware that gives files random names without an ending is counted under "").
+pub fn ending(name: &str) -> String {
+    match name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() && ext.len() <= 16 => ext.to_ascii_lowercase(),
+        _ => String::new(),
+    }
+}
+
+/// "ends in .locked", or "has no ending".
+fn ending_words(ext: &str) -> String {
+    if ext.is_empty() { "has no ending".into() } else { format!("ends in .{ext}") }
 }
 
 impl Tally {
-    /// A file now in the set. `before` is `Some` when it was in the earlier set and changed (with
-    /// the head of that copy, where it could be read); `now` is the head the copy read.
+    /// A file now in the set (`path` as its manifest gives it), and how it stands against the
+    /// earlier set.
     pub fn add(&mut self, path: &str, size: u64, change: Change, database: bool) {
         (self.files, self.bytes) = (self.files + 1, self.bytes + size);
         match change {
@@ -103,7 +112,7 @@ impl Tally {
             Change::New { now } => {
                 (self.added, self.added_bytes) = (self.added + 1, self.added_bytes + size);
                 let name = path.rsplit('/').next().unwrap_or(path);
-                let Some(ext) = ending(name) else { return };
+                let ext = ending(name);
                 if matches!(ext.as_str(), "txt" | "html" | "htm" | "hta") {
                     let room = self.notes.len() < CAP;
                     if let Some(n) = self.notes.get_mut(&name.to_lowercase()) {
@@ -131,11 +140,28 @@ impl Tally {
         }
     }
 
-    /// Whether the signs cross the line, against the earlier set `base`.
+    /// Whether the signs cross the line against the earlier set, if there is one; or a note that
+    /// its manifest could not be read to its end, so nothing could be judged.
+    pub fn verdict(self, base: Option<&Base>) -> (Option<Suspicion>, Option<String>) {
+        match base {
+            Some(b) if b.endings.is_none() => (
+                None,
+                Some(format!(
+                    "the ransomware guard could not compare this backup with {}: its manifest could not be read to its end",
+                    b.name
+                )),
+            ),
+            Some(b) => (self.judge(b), None),
+            None => (None, None),
+        }
+    }
+
+    /// Whether the signs cross the line, against the earlier set `base` (read whole).
     pub fn judge(mut self, base: &Base) -> Option<Suspicion> {
         // New endings: no file in the earlier set had them.
+        let known = base.endings.as_ref();
         let mut fresh: Vec<(String, NewEnding)> =
-            self.endings.drain().filter(|(ext, _)| !base.endings.contains_key(ext)).collect();
+            self.endings.drain().filter(|(ext, _)| known.is_some_and(|k| !k.contains_key(ext))).collect();
         fresh.sort_by(|a, b| b.1.random.cmp(&a.1.random).then(a.0.cmp(&b.0)));
         let renamed: u64 = fresh.iter().map(|(_, e)| e.random).sum();
         let looks = self.encrypted + renamed;
@@ -156,7 +182,7 @@ impl Tally {
                 percent(self.changed_bytes + self.added_bytes, self.bytes),
             ),
             format!(
-                "{} of them ({}) look encrypted: {} changed files lost their kind's signature or turned to random bytes, {} new files of an ending no file had are random bytes",
+                "{} of them ({}) look encrypted: {} changed files lost their kind's signature or turned to random bytes, {} new files are random bytes under an ending no file had",
                 count(looks),
                 percent(looks, touched),
                 count(self.encrypted),
@@ -173,8 +199,9 @@ impl Tally {
         let deleted = base.files.saturating_sub(self.files - self.added);
         for (ext, e) in fresh.iter().filter(|(_, e)| e.random > 0).take(3) {
             evidence.push(format!(
-                "{} new files end in .{ext}, an ending no file had in {}; {} of its files are not in this backup under their old names",
+                "{} new files {}, which no file did in {}; {} of its files are not in this backup under their old names",
                 count(e.files),
+                ending_words(ext).replace("ends", "end").replace("has", "have"),
                 base.name,
                 count(deleted)
             ));
@@ -191,7 +218,7 @@ impl Tally {
         let renamed = fresh.iter().flat_map(|(ext, e)| {
             e.examples
                 .iter()
-                .map(move |path| format!("{path}: new, ends in .{ext}, random bytes of no known kind"))
+                .map(move |path| format!("{path}: new, {}, random bytes of no known kind", ending_words(ext)))
         });
         let (mut changed, mut renamed) = (self.examples.into_iter(), renamed);
         let mut examples = self.database_examples;
