@@ -70,7 +70,8 @@ pub struct Report {
     /// Each computer seen, in the order of its last backup, newest first.
     pub computers: Vec<Computer>,
     pub last_restore_test: Option<Run>,
-    /// Backups in this folder marked SUSPECT and not confirmed, oldest first.
+    /// Backups marked SUSPECT and not confirmed: in this backup folder (by name, oldest first),
+    /// then other computers' last backups as the log has them (by location).
     pub suspect_sets: Vec<String>,
 }
 
@@ -92,7 +93,11 @@ pub fn look(log_file: &Path, backup_folder: &Path, overdue_after_days: u32) -> R
         crate::clock::now().fixed_offset(),
         (log_file, backup_folder),
     );
-    r.suspect_sets = sets.iter().filter(|s| s.is_suspect()).map(|s| s.name.clone()).collect();
+    // Other computers back up to folders of their own: their SUSPECT runs are seen in the log (a
+    // set in this folder is judged by the folder, which also knows a confirmation made offline).
+    let local: Vec<&str> = sets.iter().map(|s| s.name.as_str()).collect();
+    let logged = logged_suspects(&runs).into_iter().filter(|l| !local.iter().any(|n| l.ends_with(n)));
+    r.suspect_sets = sets.iter().filter(|s| s.is_suspect()).map(|s| s.name.clone()).chain(logged).collect();
     if !r.suspect_sets.is_empty() {
         (r.state, r.exit_code) = (State::Suspect, State::Suspect.exit_code());
     }
@@ -174,6 +179,24 @@ fn report(
         last_restore_test: runs.iter().rev().find(|r| r.kind == RunKind::RestoreTest).map(run),
         suspect_sets: Vec::new(),
     }
+}
+
+/// The backup locations of each computer's last backup where that was SUSPECT and no one has
+/// confirmed it, as the log has them.
+fn logged_suspects(runs: &[LoggedRun]) -> Vec<String> {
+    let suspect = Outcome::Suspect.label();
+    let mut out: Vec<String> = Vec::new();
+    for r in crate::status::practice(runs).iter().filter(|r| r.result == suspect) {
+        let Some(location) = &r.location else { continue };
+        // A set's location names it alone, and it can be confirmed only once it exists: no clocks
+        // need comparing.
+        let confirmed =
+            runs.iter().any(|c| c.kind == RunKind::Confirmed && c.location.as_ref() == Some(location));
+        if !confirmed {
+            out.push(location.clone());
+        }
+    }
+    out
 }
 
 fn hours(now: DateTime<FixedOffset>, then: DateTime<FixedOffset>) -> f64 {

@@ -15,6 +15,8 @@ const TAIL_BYTES: u64 = 256 * 1024;
 pub enum RunKind {
     Backup,
     RestoreTest,
+    /// A SUSPECT backup confirmed by a person (`confirm`).
+    Confirmed,
 }
 
 /// One run as backup.log recorded it.
@@ -29,6 +31,8 @@ pub struct LoggedRun {
     pub seconds: Option<i64>,
     /// The size the backup holds (`Size:`), in bytes.
     pub bytes: Option<u64>,
+    /// Where the backup went (`Backup location:`).
+    pub location: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -101,6 +105,8 @@ fn parse_runs(text: &str) -> Vec<LoggedRun> {
             RunKind::Backup
         } else if block.starts_with("===== Restore test =====") {
             RunKind::RestoreTest
+        } else if block.starts_with("===== SUSPECT backup confirmed =====") {
+            RunKind::Confirmed
         } else {
             continue;
         };
@@ -119,7 +125,8 @@ fn parse_runs(text: &str) -> Vec<LoggedRun> {
             let exact = s.strip_suffix(" bytes)")?.rsplit(", ").next()?;
             exact.parse().ok()
         });
-        runs.push(LoggedRun { kind, started, computer, result, cause: field("Cause:"), seconds, bytes });
+        let (cause, location) = (field("Cause:"), field("Backup location:"));
+        runs.push(LoggedRun { kind, started, computer, result, cause, seconds, bytes, location });
     }
     runs
 }

@@ -50,7 +50,7 @@ fn a_backup_of_encrypted_files_shows_the_alert_opens_the_log_and_exits_5() {
     h.get_by_label("Start backup").click();
     wait_for(&mut h, "Warning: your files look encrypted");
     h.run_steps(2);
-    let alert = "104 of the 132 files that changed or are new since the last backup look encrypted. This may be ransomware. Do not use EXACT; call your IT contact now. The backups up to Sat 28 Nov 2026 17:30 are kept safe";
+    let alert = "104 of the 132 files that changed or are new since the last good backup look encrypted. This may be ransomware. Do not use EXACT; call your IT contact now. The backups up to Sat 28 Nov 2026 17:30 are kept safe";
     assert!(h.query_by_label_contains(alert).is_some(), "the alert in plain words");
     assert_eq!(*opened.borrow(), [env.data.join("logfiles").join("backup.log")], "the log opens");
     assert!(h.query_by_label_contains("This window closes in").is_none(), "it stays until closed");

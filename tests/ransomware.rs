@@ -24,6 +24,17 @@ fn confirm(env: &TestEnv, set: &std::path::Path) -> std::process::Output {
         .unwrap()
 }
 
+fn status_of(env: &TestEnv, dest: &std::path::Path) -> std::process::Output {
+    env.command()
+        .arg("status")
+        .arg("--data-folder")
+        .arg(&env.data)
+        .arg("--destination")
+        .arg(dest)
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn an_encrypted_data_folder_gives_a_suspect_backup_and_every_older_one_is_kept() {
     let env = practice();
@@ -76,17 +87,14 @@ fn an_encrypted_data_folder_gives_a_suspect_backup_and_every_older_one_is_kept()
             .contains("Compared with:   2026-11-28_173000_RECEPTION1")
     );
     assert_eq!(names(&env).len(), 3);
-    let status = env
-        .command()
-        .arg("status")
-        .arg("--data-folder")
-        .arg(&env.data)
-        .arg("--destination")
-        .arg(&env.dest)
-        .output()
-        .unwrap();
+    let status = status_of(&env, &env.dest);
     assert_eq!(code(&status), 5, "{}", text(&status));
     assert!(text(&status).contains("SUSPECT backup:    2026-11-29_173000_RECEPTION1"), "{}", text(&status));
+    // Another computer, with a backup folder of its own, sees it in the shared log.
+    let elsewhere = status_of(&env, &env.path("RECEPTION2-backups"));
+    assert_eq!(code(&elsewhere), 5, "{}", text(&elsewhere));
+    let newest = env.newest_set().display().to_string();
+    assert!(text(&elsewhere).contains(&format!("SUSPECT backup:    {newest}")), "{}", text(&elsewhere));
     let list = env.command().arg("list").arg("--destination").arg(&env.dest).output().unwrap();
     assert_eq!(text(&list).matches("  SUSPECT  ").count(), 2, "{}", text(&list));
 
@@ -101,16 +109,10 @@ fn an_encrypted_data_folder_gives_a_suspect_backup_and_every_older_one_is_kept()
     assert_eq!(code(&verify), 0, "the confirmation is the set's own file: {}", text(&verify));
     let again = confirm(&env, &env.newest_set());
     assert!(text(&again).starts_with("Already confirmed."), "{}", text(&again));
-    let status = env
-        .command()
-        .arg("status")
-        .arg("--data-folder")
-        .arg(&env.data)
-        .arg("--destination")
-        .arg(&env.dest)
-        .output()
-        .unwrap();
+    let status = status_of(&env, &env.dest);
     assert_ne!(code(&status), 5, "{}", text(&status));
+    let elsewhere = status_of(&env, &env.path("RECEPTION2-backups"));
+    assert_ne!(code(&elsewhere), 5, "the log has the confirmation too: {}", text(&elsewhere));
     let out = env.backup_at("2026-12-01T17:30:00", &["--keep", "1"]);
     assert_eq!(code(&out), 0, "compared with the confirmed set, nothing changed: {}", text(&out));
     assert_eq!(names(&env), ["2026-12-01_173000_RECEPTION1"]);

@@ -133,6 +133,7 @@ mod tests {
             cause: None,
             seconds: Some(60),
             bytes: Some(1),
+            location: None,
         };
         let mut runs = vec![run(RunKind::RestoreTest)];
         runs.extend((0..70).map(|_| run(RunKind::Backup)));

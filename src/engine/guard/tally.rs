@@ -232,7 +232,7 @@ impl Tally {
         examples.truncate(EXAMPLES);
         let headline = match by_share {
             true => format!(
-                "{} of the {} files that changed or are new since the last backup look encrypted",
+                "{} of the {} files that changed or are new since the last good backup look encrypted",
                 count(looks),
                 count(touched)
             ),
