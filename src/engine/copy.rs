@@ -90,12 +90,13 @@ impl Shared<'_> {
 /// Copies `src` to `dst`, which must not exist yet (a copy never overwrites anything), while
 /// hashing, then gives the copy the source's modified time. With `check` (a buffer as big as
 /// `buf`), the copy is then written out to the drive, dropped from the system's memory, read back
-/// from the drive and its hash compared with the source's.
+/// from the drive and its hash compared with the source's. With `look`, its first block is looked
+/// at for the ransomware guard (`Copied::head`).
 pub fn copy_file(
     src: &Path,
     dst: &Path,
     buf: &mut [u8],
-    check: Option<&mut [u8]>,
+    (check, look): (Option<&mut [u8]>, bool),
     shared: &Shared,
 ) -> Result<Copied, CopyError> {
     if let Some(e) = crate::fault::open_error(src) {
@@ -121,7 +122,7 @@ pub fn copy_file(
             }
         })?;
     // From here the copy is this call's own: on any failure it is removed, and only it.
-    let result = fill_copy((input, before), output, (src, dst), buf, check, shared);
+    let result = fill_copy((input, before), output, (src, dst), buf, (check, look), shared);
     if result.is_err() {
         let _ = std::fs::remove_file(dst);
     }
@@ -135,7 +136,7 @@ fn fill_copy(
     mut output: File,
     (src, dst): (&Path, &Path),
     buf: &mut [u8],
-    check: Option<&mut [u8]>,
+    (check, look): (Option<&mut [u8]>, bool),
     shared: &Shared,
 ) -> Result<Copied, CopyError> {
     let sides = &shared.bytes.sides;
@@ -152,7 +153,9 @@ fn fill_copy(
             Err(e) => return Err(source_error(e)),
         };
         hasher.update(&buf[..n]);
-        head = head.or_else(|| Some(Head::of(&buf[..n])));
+        if look && head.is_none() {
+            head = Some(Head::of(&buf[..n]));
+        }
         sides.drive.time(|| output.write_all(&buf[..n])).map_err(CopyError::Destination)?;
         size += n as u64;
         shared.bytes.copied.fetch_add(n as u64, Ordering::Relaxed);

@@ -80,7 +80,7 @@ pub fn process(item: &Item, cx: &Context, buf: &mut [u8]) -> Done {
     let mut waited = Duration::ZERO;
     for attempt in 0.. {
         let check = cx.verify.then_some(&mut *check);
-        let e = match copy::copy_file(&src, &dst, buf, check, &cx.shared) {
+        let e = match copy::copy_file(&src, &dst, buf, (check, cx.previous.is_some()), &cx.shared) {
             Ok(c) => {
                 super::readonly::mark(&dst);
                 return Done::Copied(with_before(item, cx, c));

@@ -110,9 +110,45 @@ pub fn table(rows: &[SetRow], color: bool) -> String {
             s.push_str("  ^ SUSPECT: its files looked encrypted (maybe ransomware). Nothing older is removed until it is confirmed: logoff-backup confirm <its folder>\n");
         }
         s.push_str(plain);
+        if let Some(line) = &r.confirmed {
+            s.push_str(&format!("  ^ was SUSPECT. {line}\n"));
+        }
         if r.future {
             s.push_str("  ^ dated in the future: the clock of the computer that made it was wrong\n");
         }
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suspect_rows_are_red_on_a_console_and_say_what_to_do_and_confirmed_ones_who_confirmed() {
+        let row = |name: &str, suspect: bool, confirmed: Option<&str>| SetRow {
+            name: name.into(),
+            path: PathBuf::from(name),
+            when: chrono::NaiveDateTime::default(),
+            computer: "RECEPTION1".into(),
+            result: if suspect { "SUSPECT".into() } else { "SUCCESS".into() },
+            files: 1,
+            bytes: 1,
+            verified: true,
+            future: false,
+            database: None,
+            suspect,
+            evidence: Vec::new(),
+            confirmed: confirmed.map(String::from),
+        };
+        let rows = [row("b", true, None), row("a", false, Some("Confirmed by jane on RECEPTION1."))];
+        let plain = table(&rows, false);
+        assert!(!plain.contains('\x1b'), "no colour codes into a file or a pipe");
+        assert!(plain.contains("  ^ SUSPECT: its files looked encrypted"), "{plain}");
+        assert!(plain.contains("  ^ was SUSPECT. Confirmed by jane on RECEPTION1."), "{plain}");
+        let coloured = table(&rows, true);
+        let red = coloured.split("\x1b[31m").nth(1).expect("a red row").split("\x1b[0m").next().unwrap();
+        assert!(red.contains("SUSPECT") && red.contains("  b\n"), "the SUSPECT row and its line: {red}");
+        assert_eq!(coloured.matches("\x1b[31m").count(), 1, "only that row");
+    }
 }

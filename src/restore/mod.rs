@@ -120,7 +120,7 @@ pub fn restore_entries(
                 continue;
             }
             Kind::File { size, hash } => source_and_destination(set, to, &rel).and_then(|(src, dst)| {
-                match copy::copy_file(&src, &dst, &mut buf, None, &shared) {
+                match copy::copy_file(&src, &dst, &mut buf, (None, false), &shared) {
                     Ok(c) if c.hash == *hash && c.size == *size => {
                         out.files += 1;
                         out.bytes += size;

@@ -171,7 +171,7 @@ pub(super) fn file(
         crate::fault::before_latest(rel);
         return Ok(());
     }
-    match copy::copy_file(&from, staged, buf, None, shared) {
+    match copy::copy_file(&from, staged, buf, (None, false), shared) {
         Ok(c) if c.hash == hash && c.size == size => {
             readonly::mark(staged);
             crate::fault::before_latest(rel);
