@@ -33,7 +33,8 @@ fn main() {
         black_box(Head::of(black_box(&text)));
     });
     let (noise, plain) = (Some(Head::of(&random)), Some(Head::of(&text)));
-    let paths: Vec<String> = (0..100_000).map(|i| format!("data/XRays/2024/Patient {i}/pano {i}.dcm")).collect();
+    let paths: Vec<String> =
+        (0..100_000).map(|i| format!("data/XRays/2024/Patient {i}/pano {i}.dcm")).collect();
     let mut t = Tally::default();
     per_call("Tally::add, an unchanged file", 100_000, |i| {
         t.add(&paths[i as usize], 100_000, Change::Same, false);

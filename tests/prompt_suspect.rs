@@ -8,36 +8,14 @@ use common::*;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use logoff_backup::gui::app::PromptApp;
-use logoff_backup::gui::services::Services;
-use logoff_backup::settings::{Locations, Settings};
 use std::cell::RefCell;
 use std::path::PathBuf;
 use std::rc::Rc;
 
-type H = Harness<'static, PromptApp>;
-
-fn prompt(env: &TestEnv) -> (H, Rc<RefCell<Vec<PathBuf>>>) {
-    let s = Settings { data_folder: env.data.clone(), destination: env.dest.clone(), ..Settings::default() };
-    s.save(&env.path("config/settings.ron")).unwrap();
-    let opened = Rc::new(RefCell::new(Vec::new()));
-    let o = opened.clone();
-    let services = Services {
-        pick_folder: Box::new(|_| None),
-        open: Box::new(move |p| {
-            o.borrow_mut().push(p.to_path_buf());
-            Ok(())
-        }),
-    };
-    let locations = Locations {
-        explicit: None,
-        user: Some(env.path("config/settings.ron")),
-        machine: env.path("none.ron"),
-    };
-    let h = Harness::builder()
-        .with_size(egui::vec2(700.0, 760.0))
-        .allow_missing_glyphs()
-        .build_ui_state(|ui, app: &mut PromptApp| app.show(ui), PromptApp::new(locations, services));
-    (h, opened)
+/// The prompt on the practice, with a viewer that records what it opens.
+fn prompt(env: &TestEnv) -> (Harness<'static, PromptApp>, Rc<RefCell<Vec<PathBuf>>>) {
+    common::ui::settings(env, &env.dest);
+    common::ui::recording_prompt(env, egui::vec2(700.0, 760.0))
 }
 
 #[test]

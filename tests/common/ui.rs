@@ -40,6 +40,37 @@ pub fn prompt_window(
         .build_ui_state(|ui, app: &mut PromptApp| app.show(ui), PromptApp::new(locations, services))
 }
 
+/// The prompt as `prompt_window` makes it, with a system viewer that records what it was asked to
+/// open.
+pub fn recording_prompt(
+    env: &super::TestEnv,
+    size: egui::Vec2,
+) -> (
+    Harness<'static, logoff_backup::gui::app::PromptApp>,
+    std::rc::Rc<std::cell::RefCell<Vec<std::path::PathBuf>>>,
+) {
+    use logoff_backup::gui::app::PromptApp;
+    let opened = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let o = opened.clone();
+    let locations = logoff_backup::settings::Locations {
+        explicit: None,
+        user: Some(env.path("config/settings.ron")),
+        machine: env.path("none.ron"),
+    };
+    let services = logoff_backup::gui::services::Services {
+        pick_folder: Box::new(|_| None),
+        open: Box::new(move |p| {
+            o.borrow_mut().push(p.to_path_buf());
+            Ok(())
+        }),
+    };
+    let h = Harness::builder()
+        .with_size(size)
+        .allow_missing_glyphs()
+        .build_ui_state(|ui, app: &mut PromptApp| app.show(ui), PromptApp::new(locations, services));
+    (h, opened)
+}
+
 /// Settings for the test practice with the backup folder `destination`.
 pub fn settings(env: &super::TestEnv, destination: &std::path::Path) {
     let s = logoff_backup::settings::Settings {
