@@ -125,7 +125,7 @@ fn a_good_backup_keeps_close_on_screen_and_history_keeps_back_and_restore() {
     for screen in SCREENS {
         let size = fitted(PROMPT_SIZE, Some(screen.into()));
         let mut h = prompt(&env, size);
-        wait_for(&mut h, "Start backup");
+        common::ui::wait_until_start_is_enabled(&mut h);
         h.get_by_label("Start backup").click();
         wait_for(&mut h, "Backup complete");
         h.run_steps(2); // the buttons take their height from the frame before

@@ -15,7 +15,24 @@ pub fn wait_for<S>(h: &mut Harness<'_, S>, what: &str) {
         }
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
-    panic!("never showed {what:?}");
+    let shown: Vec<String> =
+        h.query_all_by_label_contains("").filter_map(|n| n.accesskit_node().label()).collect();
+    panic!("never showed {what:?}; the window shows: {shown:?}");
+}
+
+/// Steps the window until its Start button can be clicked: the checks of the folders run first,
+/// on their own thread, and Start waits for them (a click before then does nothing).
+pub fn wait_until_start_is_enabled<S>(h: &mut Harness<'_, S>) {
+    wait_for(h, "Start backup");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while std::time::Instant::now() < deadline {
+        if !h.get_by_label("Start backup").accesskit_node().is_disabled() {
+            return;
+        }
+        h.step();
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    panic!("Start backup never became enabled");
 }
 
 /// The logoff prompt on a practice whose settings are in `config/settings.ron`, in a window of
@@ -91,16 +108,7 @@ pub fn advised(
     folder: &std::path::Path,
 ) {
     let mut h = prompt_window(env, egui::vec2(660.0, 560.0));
-    wait_for(&mut h, "Start backup");
-    // The checks of the folders run first, on their own thread; Start waits for them.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while std::time::Instant::now() < deadline {
-        h.step();
-        if !h.get_by_label("Start backup").accesskit_node().is_disabled() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
+    wait_until_start_is_enabled(&mut h);
     meanwhile();
     h.get_by_label("Start backup").click();
     wait_for(&mut h, title);
