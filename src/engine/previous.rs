@@ -106,10 +106,11 @@ impl Previous {
     fn count_ending(&mut self, e: &Entry) {
         // A hostile manifest cannot grow this beyond a few thousand endings.
         const CAP: usize = 4096;
+        if !matches!(e.kind, Kind::File { .. }) {
+            return;
+        }
         let ext = super::guard::ending(e.path.rsplit('/').next().unwrap_or_default());
-        if let Kind::File { .. } = e.kind
-            && (self.endings.len() < CAP || self.endings.contains_key(&ext))
-        {
+        if self.endings.len() < CAP || self.endings.contains_key(&ext) {
             *self.endings.entry(ext).or_default() += 1;
         }
     }

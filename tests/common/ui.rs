@@ -41,23 +41,10 @@ pub fn prompt_window(
     env: &super::TestEnv,
     size: egui::Vec2,
 ) -> Harness<'static, logoff_backup::gui::app::PromptApp> {
-    use logoff_backup::gui::app::PromptApp;
-    let locations = logoff_backup::settings::Locations {
-        explicit: None,
-        user: Some(env.path("config/settings.ron")),
-        machine: env.path("none.ron"),
-    };
-    let services = logoff_backup::gui::services::Services {
-        pick_folder: Box::new(|_| None),
-        open: Box::new(|_| Ok(())),
-    };
-    Harness::builder()
-        .with_size(size)
-        .allow_missing_glyphs()
-        .build_ui_state(|ui, app: &mut PromptApp| app.show(ui), PromptApp::new(locations, services))
+    recording_prompt(env, size).0
 }
 
-/// The prompt as `prompt_window` makes it, with a system viewer that records what it was asked to
+/// The logoff prompt as `prompt_window` makes it, with the paths its system viewer was asked to
 /// open.
 pub fn recording_prompt(
     env: &super::TestEnv,
