@@ -85,9 +85,14 @@ pub fn ending(name: &str) -> String {
     }
 }
 
-/// "ends in .locked", or "has no ending".
-fn ending_words(ext: &str) -> String {
-    if ext.is_empty() { "has no ending".into() } else { format!("ends in .{ext}") }
+/// "ends in .locked" or "has no ending" (for one file); "end in .locked" or "have no ending".
+fn ending_words(ext: &str, one: bool) -> String {
+    match (ext.is_empty(), one) {
+        (true, true) => "has no ending".into(),
+        (true, false) => "have no ending".into(),
+        (false, true) => format!("ends in .{ext}"),
+        (false, false) => format!("end in .{ext}"),
+    }
 }
 
 impl Tally {
@@ -190,18 +195,15 @@ impl Tally {
             ),
         ];
         if self.database > 0 {
-            let verb = if self.database == 1 { "looks" } else { "look" };
-            evidence.push(format!(
-                "{} {verb} encrypted",
-                crate::format::files(self.database).replace("file", "database file")
-            ));
+            let (what, verb) = if self.database == 1 { ("file", "looks") } else { ("files", "look") };
+            evidence.push(format!("{} database {what} {verb} encrypted", count(self.database)));
         }
         let deleted = base.files.saturating_sub(self.files - self.added);
         for (ext, e) in fresh.iter().filter(|(_, e)| e.random > 0).take(3) {
             evidence.push(format!(
                 "{} new files {}, which no file did in {}; {} of its files are not in this backup under their old names",
                 count(e.files),
-                ending_words(ext).replace("ends", "end").replace("has", "have"),
+                ending_words(ext, false),
                 base.name,
                 count(deleted)
             ));
@@ -216,9 +218,9 @@ impl Tally {
         }
         // The database first, then changed and new files in turn, so each kind of sign shows.
         let renamed = fresh.iter().flat_map(|(ext, e)| {
-            e.examples
-                .iter()
-                .map(move |path| format!("{path}: new, {}, random bytes of no known kind", ending_words(ext)))
+            e.examples.iter().map(move |path| {
+                format!("{path}: new, {}, random bytes of no known kind", ending_words(ext, true))
+            })
         });
         let (mut changed, mut renamed) = (self.examples.into_iter(), renamed);
         let mut examples = self.database_examples;
