@@ -122,9 +122,13 @@ fn a_failed_backup_keeps_retry_and_close_on_screen() {
 #[test]
 fn a_good_backup_keeps_close_on_screen_and_history_keeps_back_and_restore() {
     let env = practice();
-    for screen in SCREENS {
+    for (i, screen) in SCREENS.into_iter().enumerate() {
         let size = fitted(PROMPT_SIZE, Some(screen.into()));
         let mut h = prompt(&env, size);
+        // The status comes in on its own thread and adds lines to the window. Clicking before it
+        // had come left the window asking, 1 run in 3 after the fault tests (cause not found), so
+        // it is waited for first, as the other prompt tests do.
+        wait_for(&mut h, if i == 0 { "No backup yet" } else { "Last good backup" });
         common::ui::wait_until_start_is_enabled(&mut h);
         h.get_by_label("Start backup").click();
         wait_for(&mut h, "Backup complete");
