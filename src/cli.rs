@@ -168,9 +168,14 @@ pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            // Help, the version, or a mistake on the command line: said on the console.
+            // Help, the version, or a mistake on the command line: said on the console. A mistake
+            // exits 3, "invalid settings", as a scheduler should read it (clap's own 2 is FAILED).
             crate::platform::attach_parent_console();
-            e.exit()
+            let _ = e.print();
+            return match e.use_stderr() {
+                true => ExitCode::from(EXIT_INVALID_SETTINGS),
+                false => ExitCode::SUCCESS,
+            };
         }
     };
     if cli.command.as_ref().is_some_and(Command::uses_console) {

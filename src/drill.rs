@@ -29,6 +29,8 @@ pub struct Drill {
     pub error: Option<String>,
     /// Why the backup's database cannot be trusted to fit together, though every file matched.
     pub database: Option<String>,
+    /// Newer sets not tested because they are marked SUSPECT and not confirmed.
+    pub passed_over: Vec<String>,
     pub log_file: Option<PathBuf>,
 }
 
@@ -59,6 +61,7 @@ pub fn run(dest: &Path, seed: Option<u64>, log_file: &Path, computer: &str, user
         bad: Vec::new(),
         error: None,
         database: None,
+        passed_over: Vec::new(),
         log_file: None,
     };
     match test_newest(dest, seed, &mut d) {
@@ -75,8 +78,15 @@ pub fn run(dest: &Path, seed: Option<u64>, log_file: &Path, computer: &str, user
 fn test_newest(dest: &Path, seed: u64, d: &mut Drill) -> Result<(), String> {
     let all =
         sets::list(dest).map_err(|e| format!("Cannot read the backup folder {}: {e}", dest.display()))?;
-    let newest =
-        all.last().ok_or_else(|| format!("There is no backup in {} to test yet.", dest.display()))?;
+    // A SUSPECT set (files encrypted or gone) is not the one a practice would restore from.
+    let newest = all.iter().rev().find(|s| !s.is_suspect()).ok_or_else(|| match all.len() {
+        0 => format!("There is no backup in {} to test yet.", dest.display()),
+        _ => format!(
+            "Every backup in {} is marked SUSPECT and not confirmed: there is no good backup to test.",
+            dest.display()
+        ),
+    })?;
+    d.passed_over = all.iter().rev().take_while(|s| s.is_suspect()).map(|s| s.name.clone()).collect();
     d.set = Some(newest.path.clone());
     let m = manifest::read(&newest.path.join(manifest::FILE_NAME)).map_err(|e| e.to_string())?;
     let chosen = sample(&m.entries, seed);
@@ -110,6 +120,13 @@ fn block(d: &Drill, computer: &str, user: &str) -> String {
     let _ = writeln!(s, "User:            {user}");
     if let Some(set) = &d.set {
         let _ = writeln!(s, "Backup tested:   {}", set.display());
+    }
+    if !d.passed_over.is_empty() {
+        let _ = writeln!(
+            s,
+            "Not tested:      {} (marked SUSPECT, not confirmed): the newest backup not so marked was tested",
+            d.passed_over.join(", ")
+        );
     }
     let _ = writeln!(s, "Seed:            {}", d.seed);
     let _ = writeln!(

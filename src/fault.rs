@@ -3,6 +3,7 @@
 //!
 //! - `open:<suffix>=<errno>`: opening a source file whose path ends with `<suffix>` fails with that
 //!   OS error (e.g. `16` EBUSY, to drive the "in use" path that Windows reports as 32 or 33);
+//!   `open-once:<suffix>=<errno>`: only the first open of each such file fails;
 //! - `grow:<suffix>`: the file grows by one byte each time it has been read (it keeps changing);
 //! - `vanish:<suffix>`: the file is deleted just before it is copied;
 //! - `panic:<suffix>`: the copy thread panics on that file (a bug in the engine);
@@ -49,7 +50,20 @@ fn matching<'a>(kind: &str, path: &Path) -> Option<&'a str> {
 pub fn open_error(path: &Path) -> Option<std::io::Error> {
     #[cfg(debug_assertions)]
     {
-        let rule = matching("open", path)?;
+        // `open-once`: only the first open of each such file fails (a share's passing trouble).
+        static FAILED_ONCE: std::sync::Mutex<Vec<std::path::PathBuf>> = std::sync::Mutex::new(Vec::new());
+        let rule = match matching("open", path) {
+            Some(rule) => rule,
+            None => {
+                let rule = matching("open-once", path)?;
+                let mut failed = FAILED_ONCE.lock().unwrap_or_else(|e| e.into_inner());
+                if failed.iter().any(|p| p == path) {
+                    return None;
+                }
+                failed.push(path.to_path_buf());
+                rule
+            }
+        };
         let errno: i32 = rule.rsplit_once('=')?.1.parse().ok()?;
         Some(std::io::Error::from_raw_os_error(errno))
     }

@@ -35,7 +35,7 @@ fn a_quiet_database_is_copied_once_and_its_moment_recorded() {
     let last = last_block(&env);
     assert!(last.contains("Database:        2 files copied together and checked unchanged at"), "{last}");
     assert!(!last.contains("attempts"), "{last}");
-    assert!(manifest_database_line(&env).ends_with("\tquiet\t2"), "{}", manifest_database_line(&env));
+    assert!(manifest_database_line(&env).ends_with("\tquiet\t2\t2"), "{}", manifest_database_line(&env));
     let list = env.command().arg("list").arg("--destination").arg(&env.dest).output().unwrap();
     assert!(text(&list).contains("DATABASE"), "{}", text(&list));
     let verify = env.command().arg("verify").arg(env.newest_set()).output().unwrap();
@@ -65,7 +65,7 @@ fn a_database_file_that_changes_once_makes_the_whole_group_be_copied_again() {
     let last = last_block(&env);
     assert!(last.contains("Result:          SUCCESS"), "{last}");
     assert!(last.contains("(after 2 attempts: it was in use)"), "{last}");
-    assert!(manifest_database_line(&env).ends_with("\tquiet\t2"));
+    assert!(manifest_database_line(&env).ends_with("\tquiet\t2\t2"));
 }
 
 #[test]
@@ -80,7 +80,7 @@ fn a_database_that_keeps_changing_is_kept_but_named_and_marked() {
     assert!(last.contains("The database was in use and kept changing during the backup"), "{last}");
     assert!(last.contains("Close EXACT on every computer"), "{last}");
     assert!(!last.contains("NOT in this backup"), "no file is missing: {last}");
-    assert!(manifest_database_line(&env).ends_with("\tchanging\t2"));
+    assert!(manifest_database_line(&env).ends_with("\tchanging\t2\t2"));
     let set = env.newest_set();
     assert!(set.join("data/X-rays/2024/Jane Smith.dcm").is_file(), "the set is still made");
     let verify = env.command().arg("verify").arg(&set).output().unwrap();
@@ -113,7 +113,7 @@ fn a_database_file_deleted_after_the_group_is_still_in_the_set_and_its_manifest(
     );
     let verify = env.command().arg("verify").arg(&set).output().unwrap();
     assert_eq!(code(&verify), 0, "in the manifest too: {}", text(&verify));
-    assert!(manifest_database_line(&env).ends_with("\tquiet\t3"), "{}", manifest_database_line(&env));
+    assert!(manifest_database_line(&env).ends_with("\tquiet\t3\t3"), "{}", manifest_database_line(&env));
 }
 
 #[test]
@@ -124,7 +124,7 @@ fn a_database_file_that_cannot_be_read_is_named_and_the_group_says_how_many_made
     let last = last_block(&env);
     assert!(last.contains("Database:        1 of its 2 files (the others are named below)"), "{last}");
     assert!(last.contains("FAILED") && last.contains("Practice.idx"), "{last}");
-    assert!(manifest_database_line(&env).ends_with("\tquiet\t1"), "{}", manifest_database_line(&env));
+    assert!(manifest_database_line(&env).ends_with("\tquiet\t1\t2"), "{}", manifest_database_line(&env));
 }
 
 #[test]
@@ -138,5 +138,5 @@ fn a_database_file_that_appears_during_the_group_makes_it_be_copied_again_with_i
         b"a database file that appeared"
     );
     assert!(last_block(&env).contains("(after 2 attempts: it was in use)"), "{}", last_block(&env));
-    assert!(manifest_database_line(&env).ends_with("\tquiet\t3"), "{}", manifest_database_line(&env));
+    assert!(manifest_database_line(&env).ends_with("\tquiet\t3\t3"), "{}", manifest_database_line(&env));
 }

@@ -25,12 +25,14 @@ pub enum Cause {
     NotAllowedOnDrive,
     /// An older backup's copies no longer match its manifest.
     DamagedPrevious,
+    /// A link (a shortcut, a junction) to a folder or file outside the folders backed up.
+    LinkedElsewhere,
     /// Anything else: the log has the system's words.
     Other,
 }
 
 /// Each cause's advice. `{folder}` is the folder it happened in.
-const TABLE: [(Cause, &str); 10] = [
+const TABLE: [(Cause, &str); 11] = [
     (
         Cause::AccessDenied,
         "This Windows user may not open {folder}. Ask your IT contact to give this user read access to it (and Full control of the backup folder), then back up again.",
@@ -68,6 +70,10 @@ const TABLE: [(Cause, &str); 10] = [
         "An older backup in {folder} is damaged. Ask your IT contact to check the backup drive; the files were copied afresh into this backup.",
     ),
     (
+        Cause::LinkedElsewhere,
+        "Some items in {folder} are links to folders or files elsewhere, and what they point to is not backed up. Ask your IT contact to add those folders as extra folders in Settings (backup.log names each one).",
+    ),
+    (
         Cause::Other,
         "Files in {folder} could not be backed up. If it happens again, call your IT contact: backup.log has the details.",
     ),
@@ -90,7 +96,7 @@ pub fn for_problems(problems: &[FileProblem]) -> Vec<String> {
 }
 
 impl Cause {
-    pub const ALL: [Cause; 10] = [
+    pub const ALL: [Cause; 11] = [
         Cause::AccessDenied,
         Cause::InUse,
         Cause::Changing,
@@ -100,6 +106,7 @@ impl Cause {
         Cause::DriveFailing,
         Cause::NotAllowedOnDrive,
         Cause::DamagedPrevious,
+        Cause::LinkedElsewhere,
         Cause::Other,
     ];
 
@@ -112,6 +119,7 @@ impl Cause {
     /// The cause of a failed read of a source file or folder.
     pub fn of_source_error(e: &io::Error) -> Cause {
         match e.kind() {
+            _ if crate::platform::network_error(e) => Cause::ServerUnreachable,
             io::ErrorKind::PermissionDenied => Cause::AccessDenied,
             _ if super::copy::is_in_use(e) => Cause::InUse,
             io::ErrorKind::NotFound

@@ -28,8 +28,8 @@ pub struct Copied {
 
 #[derive(Debug)]
 pub enum CopyError {
-    /// The source is gone.
-    Vanished,
+    /// Opening or reading the source said "not found": gone, or the server's trouble (see `gone`).
+    Missing(io::Error),
     /// The source changed while it was read.
     Changed,
     /// Reading the source failed.
@@ -263,12 +263,13 @@ pub fn hash_file(path: &Path, buf: &mut [u8], shared: &Shared) -> io::Result<(bl
 }
 
 fn source_error(e: io::Error) -> CopyError {
-    if e.kind() == io::ErrorKind::NotFound { CopyError::Vanished } else { CopyError::Source(e) }
+    if e.kind() == io::ErrorKind::NotFound { CopyError::Missing(e) } else { CopyError::Source(e) }
 }
 
 /// An I/O error in words a receptionist understands, with the system's own words after it.
 pub fn describe(e: &io::Error) -> String {
     let plain = match e.kind() {
+        _ if crate::platform::network_error(e) => "the server could not be reached",
         io::ErrorKind::PermissionDenied => "access denied: this Windows user may not read or write it",
         io::ErrorKind::NotFound => "not found",
         io::ErrorKind::StorageFull => "the backup drive is full",

@@ -225,6 +225,12 @@ pub fn problem(m: &manifest::Manifest) -> Option<String> {
         matches!(e.kind, Kind::File { .. }) && e.path.strip_prefix("data/").is_some_and(|r| !r.contains('/'))
     };
     let held = m.entries.iter().filter(is_member).count() as u64;
+    if mark.listed > mark.files {
+        return Some(format!(
+            "it holds only {} of the {} database files the data folder had: the others could not be copied (their names are in backup.log)",
+            mark.files, mark.listed
+        ));
+    }
     if !mark.quiet {
         return Some(format!(
             "its {} database files were copied while EXACT kept changing them, so they may not fit together",

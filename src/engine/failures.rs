@@ -114,3 +114,16 @@ pub(super) fn damaged_note(set: Option<&super::work::PreviousSet>, keys: Vec<Str
         Cause::DamagedPrevious.what_to_do(Path::new(set))
     ))
 }
+
+/// Said once when most unchanged files came back with new file ids and their times alone said
+/// they were unchanged: the share hands out new ids on each connection.
+pub(super) fn new_ids_note(new_ids: u64, linked: u64) -> Option<String> {
+    const LEAST: u64 = 10;
+    (new_ids >= LEAST && new_ids * 2 > linked).then(|| {
+        format!(
+            "the data folder's file IDs change between connections (a share that does not keep them, such as a Linux CIFS mount with noserverino, some NAS or FUSE file systems): {} of the {} unchanged files had a new ID and were taken as unchanged by their size, modified time and change time",
+            crate::format::count(new_ids),
+            crate::format::count(linked)
+        )
+    })
+}

@@ -51,7 +51,7 @@ pub(super) fn fill(
         .map_err(|e| destination_failure(dest, &e))?;
     let max_file_size = crate::platform::max_file_size(partial);
     let previous_set = previous.as_ref().map(|p| p.set.clone());
-    let damaged = Mutex::new(Vec::new());
+    let (damaged, new_ids) = (Mutex::new(Vec::new()), std::sync::atomic::AtomicU64::new(0));
     let (abort, bytes) = (AtomicBool::new(false), copy::Tally::default());
     let cx = work::Context {
         sources,
@@ -59,6 +59,7 @@ pub(super) fn fill(
         previous: previous_set.as_ref(),
         link,
         damaged: &damaged,
+        new_ids: &new_ids,
         max_file_size,
         verify: plan.verify,
         shared: Shared { cancel, abort: &abort, bytes: &bytes },
@@ -74,6 +75,7 @@ pub(super) fn fill(
     let mut fatal: Option<Failure> = None;
     let (mut errors_in_row, mut problems_seen, mut files_done) = (0u32, 0usize, 0u64);
     let (mut counts, mut guard) = (super::Counts::default(), super::guard::Tally::default());
+    let mut losses: Option<super::guard::Losses> = None;
     // The walk's totals (files, bytes; bytes the drive can take); the run failed by a full drive.
     let (mut scanned, mut storable_seen, mut full_first) = (None, None, false);
     // The first failure that ends the run is the one reported; the threads stop soon after.
@@ -188,6 +190,9 @@ pub(super) fn fill(
                     // Folders that cannot be listed may be the first sign of a lost share.
                     if p.kind == ProblemKind::Failed {
                         (errors_in_row, problems_seen) = (errors_in_row + 1, problems_seen + 1);
+                        if p.cause == Some(Cause::ServerUnreachable) {
+                            errors_in_row = errors_in_row.max(ERRORS_BEFORE_ROOT_CHECK);
+                        }
                         check_root(&mut errors_in_row, &mut fatal);
                     }
                     progress.event(Event::Problem(p.clone()));
@@ -213,7 +218,11 @@ pub(super) fn fill(
                     let _ = go_tx.try_send(fatal.is_none());
                 }
                 Msg::Scanned { .. } => {}
-                Msg::Endings(e) => base = base.take().map(|b| super::guard::Base { endings: e, ..b }),
+                Msg::Endings(e) => {
+                    let (endings, lost) = e.unzip();
+                    base = base.take().map(|b| super::guard::Base { endings, ..b });
+                    losses = lost;
+                }
                 Msg::DatabaseStarted(files) => progress.event(Event::Phase(Phase::Database { files })),
                 Msg::DatabaseDone(group) => {
                     report.database = group;
@@ -223,6 +232,10 @@ pub(super) fn fill(
                     let problem = match &done {
                         Done::Problem(kind, cause, reason) => {
                             errors_in_row += u32::from(*kind != ProblemKind::Skipped);
+                            // The server's trouble: is the share still there at all?
+                            if *cause == Some(Cause::ServerUnreachable) {
+                                errors_in_row = errors_in_row.max(ERRORS_BEFORE_ROOT_CHECK);
+                            }
                             Some(work::problem(&item, sources, *kind, *cause, reason.clone()))
                         }
                         Done::DestinationError(e) => {
@@ -280,6 +293,7 @@ pub(super) fn fill(
     report.counts = counts;
     let damaged = damaged.into_inner().unwrap_or_else(|e| e.into_inner());
     report.notes.extend(super::failures::damaged_note(previous_set.as_ref(), damaged));
+    report.notes.extend(super::failures::new_ids_note(new_ids.into_inner(), report.counts.files_linked));
     // Files that failed or vanished near the end may be the first sign of a lost share.
     if fatal.is_none() && problems_seen > 0 {
         fatal = lost_root(plan, partial);
@@ -288,7 +302,7 @@ pub(super) fn fill(
         return Err(Stop::Failed(f));
     }
     super::step::stop_if_cancelled(cancel)?;
-    let (suspect, note) = guard.verdict(base.as_ref());
+    let (suspect, note) = guard.verdict(base.as_ref(), losses.as_ref());
     report.suspect = suspect;
     report.notes.extend(note);
     progress.event(Event::Phase(Phase::Flushing));

@@ -57,6 +57,7 @@ pub(super) fn finish(
         result: outcome.label().to_string(),
         database: report.database.as_ref().map(|g| manifest::DatabaseMark {
             files: g.files,
+            listed: g.listed,
             moment: g.moment.to_utc(),
             quiet: g.quiet,
         }),
@@ -91,6 +92,12 @@ pub(super) fn finish(
         report.notes.push(
             "the cloud copy (latest) was left as it was: this backup looks like a copy of encrypted files, and the cloud backup must not take them in place of the good ones. The next backup not marked SUSPECT brings it up to date.".into(),
         );
+    } else if let Some(g) = report.database.as_ref().filter(|g| plan.cloud_folder && g.files < g.listed) {
+        report.notes.push(format!(
+            "the cloud copy (latest) was left as it was: {} of the {} database files could not be copied, and the database files there must stay one whole group from one backup. The next backup that copies them all brings it up to date.",
+            g.listed - g.files,
+            g.listed
+        ));
     } else if plan.cloud_folder {
         cloud_copy(plan, report, &final_path, ends);
     }

@@ -3,11 +3,13 @@
 
 pub mod advice;
 pub mod backup_log;
+mod connected;
 pub mod copy;
 pub mod database;
 mod failures;
 mod fill;
 mod finish;
+pub mod gone;
 pub mod guard;
 pub mod latest;
 mod listing;

@@ -12,18 +12,13 @@ pub struct Mtime {
 
 impl Mtime {
     pub fn from_system_time(t: SystemTime) -> Mtime {
-        match t.duration_since(UNIX_EPOCH) {
-            Ok(d) => Mtime { secs: d.as_secs() as i64, nanos: d.subsec_nanos() },
-            Err(e) => {
-                let d = e.duration();
-                let (secs, nanos) = (-(d.as_secs() as i64), d.subsec_nanos());
-                if nanos == 0 {
-                    Mtime { secs, nanos }
-                } else {
-                    Mtime { secs: secs - 1, nanos: 1_000_000_000 - nanos }
-                }
-            }
-        }
+        // Worked out in i128 and held to i64's range: a file system may hold any time at all.
+        let nanos = match t.duration_since(UNIX_EPOCH) {
+            Ok(d) => d.as_nanos() as i128,
+            Err(e) => -(e.duration().as_nanos() as i128),
+        };
+        let secs = nanos.div_euclid(1_000_000_000).clamp(i64::MIN as i128, i64::MAX as i128) as i64;
+        Mtime { secs, nanos: nanos.rem_euclid(1_000_000_000) as u32 }
     }
 
     pub fn to_file_time(self) -> filetime::FileTime {
@@ -31,7 +26,9 @@ impl Mtime {
     }
 
     /// `2026-11-26T17:30:05.123456789Z` (RFC 3339, which reads and writes many times faster than
-    /// a format string: a manifest holds two per file).
+    /// a format string: a manifest holds two per file). A time beyond what a date can say (before
+    /// year -262143 or after 262142: tmpfs and btrfs hold any 64-bit time) is written as seconds
+    /// since 1970, `@99999999999999.000000000`, which `parse` reads back as well.
     pub fn to_text(self) -> String {
         match DateTime::<Utc>::from_timestamp(self.secs, self.nanos) {
             Some(t) => t.to_rfc3339_opts(SecondsFormat::Nanos, true),
@@ -40,6 +37,11 @@ impl Mtime {
     }
 
     pub fn parse(text: &str) -> Option<Mtime> {
+        if let Some(raw) = text.strip_prefix('@') {
+            let (secs, nanos) = raw.split_once('.')?;
+            let nanos: u32 = nanos.parse().ok().filter(|n| *n < 1_000_000_000 && nanos.len() == 9)?;
+            return Some(Mtime { secs: secs.parse().ok()?, nanos });
+        }
         let t = DateTime::parse_from_rfc3339(text).ok()?.to_utc();
         Some(Mtime { secs: t.timestamp(), nanos: t.timestamp_subsec_nanos() })
     }
@@ -92,6 +94,38 @@ mod tests {
         let before = Mtime::from_system_time(UNIX_EPOCH - std::time::Duration::from_millis(1500));
         assert_eq!(before, Mtime { secs: -2, nanos: 500_000_000 });
         assert_eq!(Mtime::parse(&before.to_text()), Some(before));
+    }
+
+    #[test]
+    fn every_time_a_file_system_can_hold_reads_back_from_its_text() {
+        let times = [
+            Mtime { secs: -1, nanos: 999_999_999 },
+            Mtime { secs: -86_400 * 365 * 100, nanos: 1 },
+            // 2446-05-10: the end of ext4's range.
+            Mtime { secs: 15_032_385_535, nanos: 123_456_789 },
+            Mtime { secs: 99_999_999_999_999, nanos: 0 },
+            Mtime { secs: i64::MAX, nanos: 999_999_999 },
+            Mtime { secs: i64::MIN, nanos: 0 },
+            Mtime { secs: i64::MIN, nanos: 7 },
+            Mtime { secs: 1_764_178_205, nanos: 1 },
+        ];
+        for t in times {
+            assert_eq!(Mtime::parse(&t.to_text()), Some(t), "{}", t.to_text());
+            let stamp = Stamp { change: t, id: u64::MAX };
+            assert_eq!(Stamp::parse(&stamp.to_text()), Some(stamp));
+        }
+        assert_eq!(Mtime { secs: 99_999_999_999_999, nanos: 0 }.to_text(), "@99999999999999.000000000");
+        for bad in ["@", "@1", "@1.5", "@x.000000000", "@1.1000000000", "@1.-00000001"] {
+            assert_eq!(Mtime::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_system_time_far_from_1970_is_held_not_wrapped() {
+        let far = UNIX_EPOCH + std::time::Duration::from_secs(99_999_999_999_999);
+        assert_eq!(Mtime::from_system_time(far), Mtime { secs: 99_999_999_999_999, nanos: 0 });
+        let before = UNIX_EPOCH - std::time::Duration::new(5, 1);
+        assert_eq!(Mtime::from_system_time(before), Mtime { secs: -6, nanos: 999_999_999 });
     }
 
     #[test]

@@ -124,9 +124,16 @@ fn check_not_nested(source: &Path, dest: &Path) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Whether `inner` is `outer` or inside it (links resolved; case-insensitive on Windows).
+/// Whether `inner` is `outer` or inside it: by path (links resolved; case-insensitive on Windows),
+/// or by identity, where the same folder is reached by another path (a bind mount; on Windows a
+/// second drive letter mapped to the same share, or a junction): `outer` is the very folder of
+/// `inner` or of one of its parents (device and file id; volume serial and file index on Windows).
 pub fn is_within(inner: &Path, outer: &Path) -> bool {
-    comparable(inner).starts_with(comparable(outer))
+    if comparable(inner).starts_with(comparable(outer)) {
+        return true;
+    }
+    let Ok(outer) = same_file::Handle::from_path(outer) else { return false };
+    inner.ancestors().any(|a| same_file::Handle::from_path(a).is_ok_and(|h| h == outer))
 }
 
 /// A path for comparison: its longest existing part resolved (links, `..`), the rest appended,

@@ -39,6 +39,8 @@ pub struct Previous {
     endings: HashMap<String, u64>,
     /// The manifest was read to its end, count and checksum checked.
     complete: bool,
+    /// Its files that the walk found, and those it did not (for the loss guard).
+    losses: super::guard::Losses,
 }
 
 impl Previous {
@@ -60,6 +62,7 @@ impl Previous {
             map: None,
             endings,
             complete: false,
+            losses: Default::default(),
         }
     }
 
@@ -115,29 +118,50 @@ impl Previous {
         }
     }
 
-    /// Reads the rest of the manifest and gives its files' endings (once the walk is over), or
-    /// `None` when it could not be read to its end.
-    pub fn endings(mut self) -> Option<HashMap<String, u64>> {
+    /// Reads the rest of the manifest (once the walk is over) and gives its files' endings and
+    /// what of it the walk did not find, or `None` when it could not be read to its end.
+    pub fn endings(mut self) -> Option<(HashMap<String, u64>, super::guard::Losses)> {
         self.start();
         while self.next.is_some() {
-            self.advance();
+            self.pass();
         }
-        self.complete.then_some(self.endings)
+        for (key, prior) in self.map.take().unwrap_or_default() {
+            self.losses.file(&key, prior.size, false);
+        }
+        self.complete.then_some((self.endings, self.losses))
+    }
+
+    /// A file or folder (path in the set) the walk could not read: what it holds is not gone.
+    pub fn unreadable(&mut self, key: String) {
+        self.losses.unreadable(key);
+    }
+
+    /// Goes past the next entry, which the walk did not find.
+    fn pass(&mut self) {
+        if let Some(Entry { path, kind: Kind::File { size, .. }, .. }) = &self.next {
+            self.losses.file(path, *size, false);
+        }
+        self.advance();
     }
 
     /// The file at `key` in this set. Keys must be asked for in path order; anything the set holds
     /// before `key` is passed over for good.
     pub fn find(&mut self, key: &str) -> Option<Prior> {
         self.start();
-        if let Some(map) = &self.map {
-            return map.get(key).copied();
+        if let Some(map) = &mut self.map {
+            let found = map.remove(key);
+            if let Some(p) = found {
+                self.losses.file(key, p.size, true);
+            }
+            return found;
         }
         while let Some(e) = &self.next {
             match manifest::path_order(&e.path, key) {
-                Ordering::Less => self.advance(),
+                Ordering::Less => self.pass(),
                 Ordering::Equal => {
                     let found = match e.kind {
                         Kind::File { size, hash } => {
+                            self.losses.file(key, size, true);
                             Some(Prior { size, mtime: e.mtime, hash, stamp: e.stamp })
                         }
                         _ => None,

@@ -1,16 +1,20 @@
 //! Drives without hard links (FAT/exFAT USB drives) hold a full copy in every set. When the next set
-//! will not fit, older sets are removed first, oldest first, never the newest SUCCESS set. This is
-//! the one exception to "retention only after the new set is complete".
+//! will not fit, older sets are removed first, oldest first, never the newest SUCCESS set nor the
+//! set the run compares with (the newest not marked SUSPECT: the guards are blind without it). This
+//! is the one exception to "retention only after the new set is complete".
 
 use super::sets::{self, SetInfo};
 use std::path::Path;
 
 /// The sets that may go to make room, oldest first: all but the newest SUCCESS set (or, with no
-/// SUCCESS set at all, all but the newest set), and none up to an unconfirmed SUSPECT set.
+/// SUCCESS set at all, the newest set) and the newest set not marked SUSPECT (the one the run
+/// compares with), and none up to an unconfirmed SUSPECT set.
 fn prunable(all: &[SetInfo]) -> Vec<&SetInfo> {
     let keep = all.iter().rposition(SetInfo::is_success).or(all.len().checked_sub(1));
+    let compared = all.iter().rposition(|s| !s.is_suspect());
     let kept = super::retention::kept_for_suspect(all);
-    all.iter().enumerate().filter(|(i, _)| Some(*i) != keep && *i >= kept).map(|(_, s)| s).collect()
+    let spared = |i: usize| Some(i) == keep || Some(i) == compared || i < kept;
+    all.iter().enumerate().filter(|(i, _)| !spared(*i)).map(|(_, s)| s).collect()
 }
 
 fn size_of(set: &SetInfo) -> u64 {

@@ -63,6 +63,16 @@ impl Item {
     }
 }
 
+/// The path in a set (`data/X-rays/1.dcm`) of `path`, found under one of the sources, with that
+/// source and the path below its root.
+pub fn key_of<'a>(path: &'a Path, sources: &'a [Source]) -> Option<(String, &'a Source, &'a Path)> {
+    sources.iter().find_map(|s| {
+        let rel = path.strip_prefix(&s.root).ok()?;
+        let key = pathcode::encode(rel);
+        Some((if key.is_empty() { s.set_dir.clone() } else { format!("{}/{key}", s.set_dir) }, s, rel))
+    })
+}
+
 fn join_rel(base: &Path, rel: &Path) -> PathBuf {
     if rel.as_os_str().is_empty() { base.to_path_buf() } else { base.join(rel) }
 }
@@ -179,6 +189,13 @@ impl SourceWalk<'_> {
             }
         };
         let kind = if file_type.is_symlink() {
+            if let Some(problem) = self.linked_elsewhere(&entry.path) {
+                found(Found::Problem(problem));
+                // Windows cannot recreate it without special rights: named once, here.
+                if cfg!(windows) {
+                    return None;
+                }
+            }
             ItemKind::Symlink
         } else if file_type.is_dir() {
             if !self.plan.sources[self.index].recursive && depth > 0 {
@@ -204,6 +221,26 @@ impl SourceWalk<'_> {
         Some(kind)
     }
 
+    /// A link whose target is outside every folder backed up: named with its target, since what
+    /// it points to (X-rays on another disk, say) is not in the backup, only the link.
+    fn linked_elsewhere(&self, link: &Path) -> Option<FileProblem> {
+        let target = std::fs::canonicalize(link).ok()?;
+        if self.plan.sources.iter().any(|s| super::preflight::is_within(&target, &s.root)) {
+            return None;
+        }
+        let shown = crate::format::display(&target);
+        let reason = match target.is_dir() {
+            true => format!(
+                "a link to the folder {shown}, which is not backed up (only the link is): add {shown} as an extra folder in Settings to back it up"
+            ),
+            false => format!(
+                "a link to {shown}, outside the folders backed up: only the link is in the backup, not the file"
+            ),
+        };
+        let (kind, cause) = (ProblemKind::Skipped, Some(Cause::LinkedElsewhere));
+        Some(FileProblem { path: link.to_path_buf(), kind, reason, cause })
+    }
+
     fn item(&self, rel: PathBuf, kind: ItemKind, meta: &std::fs::Metadata, database: bool) -> Item {
         let size = if kind == ItemKind::File { meta.len() } else { 0 };
         let mtime = meta.modified().map(Mtime::from_system_time).unwrap_or(Mtime { secs: 0, nanos: 0 });
@@ -218,9 +255,12 @@ fn unreadable(path: &Path, e: &std::io::Error) -> FileProblem {
     FileProblem { path: path.to_path_buf(), kind: ProblemKind::Failed, reason, cause }
 }
 
-/// An entry whose metadata cannot be read: gone since it was listed, or unreadable.
+/// An entry whose metadata cannot be read: gone since it was listed (its folder, listed again, no
+/// longer names it), or unreadable.
 fn vanished_or_unreadable(path: &Path, e: &std::io::Error) -> FileProblem {
-    if e.kind() == std::io::ErrorKind::NotFound {
+    if e.kind() == std::io::ErrorKind::NotFound
+        && matches!(super::gone::listed_again(path), super::gone::Listed::Gone)
+    {
         let reason = "deleted during the backup".to_string();
         return FileProblem { path: path.to_path_buf(), kind: ProblemKind::Vanished, reason, cause: None };
     }

@@ -74,7 +74,9 @@ fn locked(
         bytes: m.bytes,
         endings: Default::default(),
     });
-    let database = newest.map(|(_, m)| super::database::priors(&m.database)).unwrap_or_default();
+    let database = newest.as_ref().map(|(_, m)| super::database::priors(&m.database)).unwrap_or_default();
+    // A share that is not connected is not a practice that deleted everything.
+    super::connected::check(plan, newest.map(|(s, _)| s), &database)?;
 
     let room = match (report.hard_links, &previous) {
         (false, _) => Room::Hold,

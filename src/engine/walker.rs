@@ -21,9 +21,9 @@ pub(super) enum Msg {
     DatabaseDone(Option<database::Group>),
     /// An item and what became of it; `u64` is its place in the walk.
     Done(u64, Box<Item>, Done),
-    /// The earlier set's files by ending, read to its end once the walk is over (`None`: it could
-    /// not be).
-    Endings(Option<HashMap<String, u64>>),
+    /// The earlier set's files by ending, and those the walk did not find, read to its end once the
+    /// walk is over (`None`: it could not be).
+    Endings(Option<(HashMap<String, u64>, super::guard::Losses)>),
     /// The walk is complete. `storable` leaves out files too big for the drive (refused one by one).
     Scanned {
         files: u64,
@@ -93,10 +93,20 @@ impl Walker<'_> {
             self.plan,
             || self.cx.shared.stopped(),
             |found| match found {
-                // The group's own result stands for its members.
-                Found::Problem(p) if member_paths.contains(&p.path) => {}
                 Found::Problem(p) => {
-                    let _ = self.msgs.send(Msg::Problem(p));
+                    // What could not be read is not gone, for the loss guard.
+                    if matches!(
+                        p.kind,
+                        ProblemKind::Failed | ProblemKind::FolderFailed | ProblemKind::Skipped
+                    ) && let (Some(previous), Some((key, ..))) =
+                        (&mut self.previous, scan::key_of(&p.path, sources))
+                    {
+                        previous.unreadable(key);
+                    }
+                    // The group's own result stands for its members.
+                    if !member_paths.contains(&p.path) {
+                        let _ = self.msgs.send(Msg::Problem(p));
+                    }
                 }
                 Found::Item(mut item) => {
                     totals.add(&item, self.max_file_size);
@@ -113,6 +123,12 @@ impl Walker<'_> {
                         let _ = count_now.send(());
                     }
                     send_members(Some(&item.key(sources)), &mut seq);
+                    // Found in the earlier set, whatever becomes of it below (for the loss guard).
+                    if item.kind == ItemKind::File
+                        && let Some(previous) = &mut self.previous
+                    {
+                        item.prior = previous.find(&item.key(sources));
+                    }
                     if item.database && member_paths.contains(&item.source_path(sources)) {
                         return; // copied with the database group, and sent in its place above
                     }
@@ -130,11 +146,6 @@ impl Walker<'_> {
                             seq += 1;
                         }
                         return;
-                    }
-                    if item.kind == ItemKind::File
-                        && let Some(previous) = &mut self.previous
-                    {
-                        item.prior = previous.find(&item.key(sources));
                     }
                     if self.permits.send(()).is_ok() && self.jobs.send((seq, item)).is_ok() {
                         seq += 1;

@@ -2,6 +2,7 @@
 
 use super::advice::Cause;
 use super::copy::{self, Copied, CopyError, Shared};
+use super::gone::Listed;
 use super::manifest::{Entry, Kind, Mtime};
 pub use super::previous::{Previous, PreviousSet};
 use super::retry::{self, Trouble};
@@ -11,6 +12,7 @@ use crate::format;
 use crate::plan::Source;
 use std::path::Path;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 /// How an item made it into the set, or why it did not.
@@ -37,6 +39,8 @@ pub struct Context<'a> {
     pub link: bool,
     /// Files whose copy in the previous set no longer matches its manifest (set path, in the set).
     pub damaged: &'a Mutex<Vec<String>>,
+    /// Unchanged files whose file id alone differs from the previous set's (see `try_link`).
+    pub new_ids: &'a AtomicU64,
     /// The largest file the backup drive can hold, where limited (FAT32: 4 GiB).
     pub max_file_size: Option<u64>,
     /// Read each piece of a copy back and compare it with what was read from the source.
@@ -96,9 +100,24 @@ pub fn process(item: &Item, cx: &Context, buf: &mut [u8]) -> Done {
                 let why = format!("the copy on the backup drive cannot be read back: {}", copy::describe(&e));
                 return Done::Problem(ProblemKind::Failed, Some(Cause::DriveFailing), why);
             }
-            CopyError::Vanished => {
-                return Done::Problem(ProblemKind::Vanished, None, "deleted during the backup".into());
-            }
+            CopyError::Missing(e) => match super::gone::listed_again(&src) {
+                Listed::Gone => {
+                    return Done::Problem(ProblemKind::Vanished, None, "deleted during the backup".into());
+                }
+                Listed::Still => (
+                    Trouble::Unreadable,
+                    Cause::ServerUnreachable,
+                    format!(
+                        "could not be opened, although its folder still lists it: {}",
+                        copy::describe(&e)
+                    ),
+                ),
+                Listed::FolderUnreadable(f) => (
+                    Trouble::Unreadable,
+                    Cause::ServerUnreachable,
+                    format!("could not be opened, nor its folder listed again: {}", copy::describe(&f)),
+                ),
+            },
             CopyError::Destination(e) => return Done::DestinationError(e),
             CopyError::Taken => {
                 let why = "another file with the same name apart from capitals or accents is already in the backup, and the backup drive cannot hold both: rename one of them in the data folder";
@@ -109,6 +128,11 @@ pub fn process(item: &Item, cx: &Context, buf: &mut [u8]) -> Done {
             CopyError::Source(e) if copy::is_in_use(&e) => {
                 (Trouble::InUse, Cause::InUse, format!("in use, EXACT may be open on another computer ({e})"))
             }
+            CopyError::Source(e) if crate::platform::server_trouble(&e, &src) => (
+                Trouble::Unreadable,
+                Cause::ServerUnreachable,
+                format!("the server could not be reached ({e})"),
+            ),
             CopyError::Source(e) => (Trouble::Unreadable, Cause::of_source_error(&e), copy::describe(&e)),
         };
         match retry::wait(trouble, attempt, &cx.shared) {
@@ -142,7 +166,8 @@ fn make_dirs(partial: &Path, dir: &Path) -> std::io::Result<()> {
 const DRIVE_TIME_GRANULARITY: i64 = 2;
 
 /// Links an unchanged file from the previous set. Unchanged means the same size, modified time and
-/// (where the platform tells) change time and file id as that set's manifest, in the walk and in
+/// (where the platform tells) change time as that set's manifest (a new file id alone is counted
+/// in `new_ids`, not taken for a change), in the walk and in
 /// the file's own metadata read just before, and a modified time outside that run's span (see
 /// `PreviousSet::racy`); a database file must also hash the same, since a file held open on a
 /// server may not show a new modified time yet.
@@ -155,9 +180,13 @@ fn try_link(item: &Item, src: &Path, dst: &Path, cx: &Context, buf: &mut [u8]) -
     if size != item.size || mtime != item.mtime || (racy_from..racy_to).contains(&item.mtime) {
         return None;
     }
-    if stamp.is_some() && item.stamp.is_some() && stamp != item.stamp {
-        return None;
-    }
+    // A new file id with the same change time is the share's doing, not the file's: some (a Linux
+    // CIFS mount with `noserverino`, FUSE, some NAS) hand out new ids on each connection.
+    let new_id = match (stamp, item.stamp) {
+        (Some(was), Some(now)) if was.change != now.change => return None,
+        (Some(was), Some(now)) => was.id != now.id,
+        _ => false,
+    };
     // The walk's size and time may be what a directory listing held (on Windows, NTFS and the SMB
     // client can still list the old ones just after EXACT closed a file), and the file may have
     // changed since the walk: its own are read before it is taken as unchanged.
@@ -182,7 +211,8 @@ fn try_link(item: &Item, src: &Path, dst: &Path, cx: &Context, buf: &mut [u8]) -
         return None;
     }
     std::fs::hard_link(old, dst).ok()?;
-    cx.shared.bytes.linked.fetch_add(size, std::sync::atomic::Ordering::Relaxed);
+    cx.shared.bytes.linked.fetch_add(size, Ordering::Relaxed);
+    cx.new_ids.fetch_add(u64::from(new_id), Ordering::Relaxed);
     Some(Done::Linked(Copied { hash, size, mtime, read_from_drive: false, head: None, before: None }))
 }
 

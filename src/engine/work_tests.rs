@@ -3,7 +3,7 @@
 use super::*;
 use crate::engine::manifest::Mtime;
 use crate::engine::scan::ItemKind;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicU64};
 
 /// A data folder and a partial set in a temp folder, and a copy context over them.
 fn with_context(max_file_size: Option<u64>, test: impl FnOnce(&Context, &Path, &Path, &copy::Tally)) {
@@ -20,6 +20,7 @@ fn with_context(max_file_size: Option<u64>, test: impl FnOnce(&Context, &Path, &
         previous: None,
         link: true,
         damaged: &Mutex::new(Vec::new()),
+        new_ids: &AtomicU64::new(0),
         max_file_size,
         verify: true,
         shared: Shared { cancel: &cancel, abort: &abort, bytes: &bytes },
@@ -92,5 +93,43 @@ fn a_file_is_copied_when_its_own_metadata_differs_from_what_the_walk_listed() {
         let done = process(&item, &cx, &mut vec![0; 2 * copy::BUFFER]);
         assert!(matches!(done, Done::Copied(_)), "{done:?}");
         assert_eq!(std::fs::read(partial.join("data/chart.doc")).unwrap(), b"new text");
+    });
+}
+
+/// A file linked from `old_set` when its stamp in the previous set's manifest is `was`.
+#[cfg(unix)]
+fn link_with_stamp(cx: &Context, data: &Path, partial: &Path, was: impl Fn(Stamp) -> Stamp) -> Done {
+    let old_set = partial.parent().unwrap().join("old");
+    std::fs::create_dir_all(old_set.join("data")).unwrap();
+    std::fs::write(data.join("xray.dcm"), b"pixels").unwrap();
+    std::fs::copy(data.join("xray.dcm"), old_set.join("data/xray.dcm")).unwrap();
+    let meta = std::fs::metadata(data.join("xray.dcm")).unwrap();
+    let mtime = Mtime::from_system_time(meta.modified().unwrap());
+    filetime::set_file_mtime(old_set.join("data/xray.dcm"), mtime.to_file_time()).unwrap();
+    let now = Stamp::of(&meta).unwrap();
+    let prior = Prior { size: 6, mtime, hash: blake3::hash(b"pixels"), stamp: Some(was(now)) };
+    let item = Item { mtime, stamp: Some(now), prior: Some(prior), ..file("xray.dcm", 6) };
+    let far = Mtime { secs: 0, nanos: 0 };
+    let prev = PreviousSet { path: old_set, name: "old".into(), racy: (far, far) };
+    let cx = Context { previous: Some(&prev), ..*cx };
+    process(&item, &cx, &mut vec![0; 2 * copy::BUFFER])
+}
+
+#[cfg(unix)]
+use crate::engine::manifest::Stamp;
+
+#[cfg(unix)]
+#[test]
+fn a_new_file_id_with_the_same_times_is_unchanged_and_counted_but_a_new_change_time_is_not() {
+    with_context(None, |cx, data, partial, _| {
+        let done = link_with_stamp(cx, data, partial, |s| Stamp { id: s.id + 1, ..s });
+        assert!(matches!(done, Done::Linked(_)), "only the id differs: {done:?}");
+        assert_eq!(cx.new_ids.load(std::sync::atomic::Ordering::Relaxed), 1);
+    });
+    with_context(None, |cx, data, partial, _| {
+        let later = |s: Stamp| Stamp { change: Mtime { secs: s.change.secs + 5, ..s.change }, ..s };
+        let done = link_with_stamp(cx, data, partial, later);
+        assert!(matches!(done, Done::Copied(_)), "its change time differs: {done:?}");
+        assert_eq!(cx.new_ids.load(std::sync::atomic::Ordering::Relaxed), 0);
     });
 }

@@ -3,6 +3,8 @@
 
 mod disk;
 pub mod event_log;
+mod network;
+pub use network::{network_error, server_trouble};
 
 pub use disk::*;
 use std::path::Path;
@@ -251,7 +253,7 @@ fn is_fat(fs_type: &str) -> bool {
 /// The file system type of the mount holding `dir`, from `/proc/self/mountinfo`: the longest
 /// mount point that contains it.
 #[cfg(any(target_os = "linux", test))]
-fn mount_type<'a>(mountinfo: &'a str, dir: &Path) -> Option<&'a str> {
+pub(super) fn mount_type<'a>(mountinfo: &'a str, dir: &Path) -> Option<&'a str> {
     mountinfo
         .lines()
         .filter_map(|line| {

@@ -131,7 +131,7 @@ pub fn restore_entries(
                         Err("differs from the manifest: this copy in the backup is damaged".to_string())
                     }
                     Err(err) => Err(match err {
-                        copy::CopyError::Vanished => "missing from the backup".to_string(),
+                        copy::CopyError::Missing(_) => "missing from the backup".to_string(),
                         copy::CopyError::Source(e) | copy::CopyError::Destination(e) => copy::describe(&e),
                         other => format!("{other:?}"),
                     }),

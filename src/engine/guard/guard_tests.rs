@@ -147,8 +147,16 @@ fn an_earlier_set_whose_manifest_could_not_be_read_whole_is_not_judged_but_named
         t.add(&format!("data/XRays/{i}.jpg"), 8192, Change::New { now: noise }, false);
     }
     let unread = Base { endings: None, ..base(&[], 100) };
-    let (suspect, note) = t.verdict(Some(&unread));
+    let (suspect, note) = t.verdict(Some(&unread), None);
     assert_eq!(suspect, None, "every ending would look new");
-    assert!(note.unwrap().starts_with("the ransomware guard could not compare this backup with 2026-11-29"));
-    assert_eq!(Tally::default().verdict(None), (None, None), "the first backup: nothing to compare with");
+    let note = note.unwrap();
+    assert!(
+        note.starts_with("the ransomware and loss guards could not compare this backup with 2026-11-29"),
+        "{note}"
+    );
+    assert_eq!(
+        Tally::default().verdict(None, None),
+        (None, None),
+        "the first backup: nothing to compare with"
+    );
 }

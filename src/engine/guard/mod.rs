@@ -4,9 +4,11 @@
 //! compares with; new files are counted by their ending, and new `.txt`/`.html` names by the
 //! folders they appear in. See `tally` for what crosses the line.
 
+mod loss;
 mod tally;
 
-pub use tally::{Base, Change, Suspicion, Tally, ending};
+pub use loss::Losses;
+pub use tally::{Base, Change, Kind, Suspicion, Tally, ending};
 
 /// How much of a file's start is looked at.
 pub const BLOCK: usize = 4096;

@@ -62,9 +62,20 @@ pub struct Tally {
     notes: HashMap<String, (u64, String)>,
 }
 
-/// A set that looks like a copy of encrypted data, and why.
+/// What a SUSPECT set looks like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Its files look encrypted (and maybe files are gone too).
+    Encrypted,
+    /// Files of the last good backup are gone from the data folder (see `loss`).
+    Loss,
+}
+
+/// A set that looks like a copy of encrypted data, or of a data folder that lost many files, and
+/// why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Suspicion {
+    pub kind: Kind,
     /// The earlier set compared with, and when it was started.
     pub base: String,
     pub base_started: Option<chrono::DateTime<chrono::Local>>,
@@ -147,16 +158,21 @@ impl Tally {
 
     /// Whether the signs cross the line against the earlier set, if there is one; or a note that
     /// its manifest could not be read to its end, so nothing could be judged.
-    pub fn verdict(self, base: Option<&Base>) -> (Option<Suspicion>, Option<String>) {
+    /// The files gone since the earlier set (`losses`, read with its manifest) are judged too.
+    pub fn verdict(
+        self,
+        base: Option<&Base>,
+        losses: Option<&super::Losses>,
+    ) -> (Option<Suspicion>, Option<String>) {
         match base {
-            Some(b) if b.endings.is_none() => (
+            Some(b) if b.endings.is_none() || losses.is_none() => (
                 None,
                 Some(format!(
-                    "the ransomware guard could not compare this backup with {}: its manifest could not be read to its end",
+                    "the ransomware and loss guards could not compare this backup with {}: its manifest could not be read to its end",
                     b.name
                 )),
             ),
-            Some(b) => (self.judge(b), None),
+            Some(b) => (merge(self.judge(b), losses.and_then(|l| l.judge(b))), None),
             None => (None, None),
         }
     }
@@ -240,7 +256,29 @@ impl Tally {
             ),
             false => "The database files changed and look encrypted".to_string(),
         };
-        Some(Suspicion { base: base.name.clone(), base_started: base.started, headline, evidence, examples })
+        Some(Suspicion {
+            kind: Kind::Encrypted,
+            base: base.name.clone(),
+            base_started: base.started,
+            headline,
+            evidence,
+            examples,
+        })
+    }
+}
+
+/// One suspicion of both: files that look encrypted, with the losses' evidence and examples after.
+fn merge(encrypted: Option<Suspicion>, loss: Option<Suspicion>) -> Option<Suspicion> {
+    match (encrypted, loss) {
+        (Some(mut s), Some(loss)) => {
+            s.evidence.push(loss.headline);
+            s.evidence.extend(loss.evidence);
+            s.examples.truncate(EXAMPLES - loss.examples.len().min(EXAMPLES / 2));
+            s.examples.extend(loss.examples);
+            s.examples.truncate(EXAMPLES);
+            Some(s)
+        }
+        (encrypted, loss) => encrypted.or(loss),
     }
 }
 
@@ -262,8 +300,14 @@ impl Suspicion {
             Some(t) => format!("The backups up to {} are kept safe", t.format("%a %-d %b %Y %H:%M")),
             None => "The older backups are kept safe".to_string(),
         };
+        let what = match self.kind {
+            Kind::Encrypted => "This may be ransomware. Do not use EXACT; call your IT contact now.",
+            Kind::Loss => {
+                "If nobody removed them on purpose, do not use EXACT; call your IT contact now: they may have been deleted by mistake, by a fault on the server, or by an attack."
+            }
+        };
         format!(
-            "{}. This may be ransomware. Do not use EXACT; call your IT contact now. {kept}: none of them is removed until someone confirms this change was expected.",
+            "{}. {what} {kept}: none of them is removed until someone confirms this change was expected.",
             self.headline
         )
     }
@@ -271,7 +315,11 @@ impl Suspicion {
     /// What to do once the change is known to be expected (`set`: the set's folder).
     pub fn confirm_words(&self, set: &std::path::Path) -> String {
         format!(
-            "If the change was expected (a new X-ray import, say), confirm it: logoff-backup confirm \"{}\", or in History choose the backup and \"This change was expected\". Until then no backup older than this one is removed, and the next backups are compared with {}.",
+            "If the change was expected ({}), confirm it: logoff-backup confirm \"{}\", or in History choose the backup and \"This change was expected\". Until then no backup older than this one is removed, and the next backups are compared with {}.",
+            match self.kind {
+                Kind::Encrypted => "a new X-ray import, say",
+                Kind::Loss => "old X-rays cleared out on purpose, say",
+            },
             crate::format::display(set),
             self.base
         )

@@ -189,7 +189,7 @@ fn copy_words(e: copy::CopyError) -> String {
     use copy::CopyError as E;
     match e {
         E::Source(e) | E::Destination(e) | E::ReadBack(e) => copy::describe(&e),
-        E::Vanished => "its copy in the new backup is gone".into(),
+        E::Missing(_) => "its copy in the new backup is gone".into(),
         E::Cancelled => "stopped".into(),
         E::Changed | E::Taken | E::Mismatch => format!("{e:?}"),
     }

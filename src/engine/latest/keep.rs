@@ -3,7 +3,8 @@
 //! deleted from the data folder is not kept, and neither is a database file: the database files
 //! in `latest` are always the new set's, as one group, never a mix of two days.
 
-use super::super::{FileProblem, ProblemKind, pathcode};
+use super::super::scan::key_of;
+use super::super::{FileProblem, ProblemKind};
 use crate::plan::Source;
 use std::collections::BTreeSet;
 
@@ -25,19 +26,12 @@ impl Keep {
                 ProblemKind::FolderFailed => true,
                 ProblemKind::Vanished | ProblemKind::NotAFile => continue,
             };
-            let Some((source, rel)) =
-                sources.iter().find_map(|s| Some((s, p.path.strip_prefix(&s.root).ok()?)))
-            else {
-                continue;
-            };
+            let Some((key, source, rel)) = key_of(&p.path, sources) else { continue };
             // A whole source that could not be read keeps nothing: the database would go with it.
             let top = rel.components().count();
             if top == 0 || source.is_data_folder && top == 1 && !folder {
                 continue;
             }
-            let key = pathcode::encode(rel);
-            let key =
-                if key.is_empty() { source.set_dir.clone() } else { format!("{}/{key}", source.set_dir) };
             if folder {
                 keep.folders.insert(key)
             } else {

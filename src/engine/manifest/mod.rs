@@ -73,7 +73,10 @@ pub struct SuspectMark {
 /// The database files as one group: copied back to back, then checked unchanged together.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DatabaseMark {
+    /// Members in the set.
     pub files: u64,
+    /// Members the data folder had (more than `files` when some could not be copied).
+    pub listed: u64,
     /// When the check found every file of the group as it was when the group began (or, when it
     /// never did, when the last attempt ended).
     pub moment: DateTime<Utc>,

@@ -269,7 +269,12 @@ fn parse_header(bytes: &[u8]) -> Result<(Header, u32), (usize, String)> {
                 let quiet = f.next() == Some("quiet");
                 let files =
                     f.next().and_then(|n| n.parse().ok()).ok_or((i + 1, "bad database file count".into()))?;
-                h.database = Some(DatabaseMark { files, moment: time(&value)?, quiet });
+                // Sets of earlier versions give only the members copied.
+                let listed = match f.next() {
+                    Some(n) => n.parse().map_err(|_| (i + 1, "bad database member count".to_string()))?,
+                    None => files,
+                };
+                h.database = Some(DatabaseMark { files, listed, moment: time(&value)?, quiet });
             }
             // A SUSPECT set without its own result (a damaged or hand-made header) is not taken
             // for a good one once confirmed.

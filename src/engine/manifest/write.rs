@@ -98,7 +98,7 @@ fn write_header(out: &mut impl Write, h: &Header, files: u64, bytes: u64) -> io:
     }
     if let Some(d) = &h.database {
         let how = if d.quiet { "quiet" } else { "changing" };
-        writeln!(out, "database\t{}\t{how}\t{}", time(&d.moment), d.files)?;
+        writeln!(out, "database\t{}\t{how}\t{}\t{}", time(&d.moment), d.files, d.listed)?;
     }
     if let Some(mark) = &h.suspect {
         writeln!(out, "suspect-result\t{}", tsv(&mark.result))?;

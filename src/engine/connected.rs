@@ -1,0 +1,69 @@
+//! Before anything is copied: is the practice's data really there? A share that is not connected
+//! looks like an empty folder (on Linux the bare mount point; on Windows a drive letter mapped to
+//! an empty folder, or a new, empty share after a server move), and backing that up would tell the
+//! cloud copy that every file was deleted. An empty data folder, one without any of the database
+//! files the last backup had, or an extra folder that is empty where the last backup held files
+//! from it, fails the run before it starts.
+
+use super::Failure;
+use super::scan::Prior;
+use super::{pathcode, sets::SetInfo};
+use crate::format::display;
+use crate::plan::Plan;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// Our own folder inside the data folder (`logfiles/backup.log`): it does not make it non-empty.
+const OWN: &str = "logfiles";
+
+/// Fails when the data (or an extra folder) looks disconnected; see the module's words.
+pub(super) fn check(
+    plan: &Plan,
+    newest: Option<&SetInfo>,
+    database: &HashMap<String, Prior>,
+) -> Result<(), Failure> {
+    let data = &plan.data_folder;
+    if is_empty(data) {
+        return Err(not_connected(data, "is empty", "the data folder"));
+    }
+    let data_dir = plan.sources.iter().find(|s| s.is_data_folder).map(|s| format!("{}/", s.set_dir));
+    let names: Vec<_> = database
+        .keys()
+        .filter_map(|k| k.strip_prefix(data_dir.as_deref()?))
+        .filter_map(|name| pathcode::decode(name).ok())
+        .collect();
+    if !names.is_empty() && !names.iter().any(|n| data.join(n).is_file()) {
+        let mut shown: Vec<String> = names.iter().take(3).map(|n| n.display().to_string()).collect();
+        shown.sort();
+        let what = format!("has none of the database files the last backup had ({}…)", shown.join(", "));
+        return Err(not_connected(data, &what, "the data folder"));
+    }
+    let Some(newest) = newest else { return Ok(()) };
+    for source in plan.sources.iter().filter(|s| !s.is_data_folder) {
+        let mut before = newest.path.clone();
+        before.extend(source.set_dir.split('/'));
+        if is_empty(&source.root) && !is_empty(&before) {
+            let what = format!("is empty, where the backup {} holds files from it", newest.name);
+            return Err(not_connected(&source.root, &what, "the extra folder"));
+        }
+    }
+    Ok(())
+}
+
+/// Whether a folder that can be listed holds nothing but our own log folder. A folder that cannot
+/// be listed is not called empty here: the checks before this one, and the walk, say why.
+fn is_empty(folder: &Path) -> bool {
+    let Ok(entries) = std::fs::read_dir(folder) else { return false };
+    !entries.flatten().any(|e| !e.file_name().to_string_lossy().eq_ignore_ascii_case(OWN))
+}
+
+fn not_connected(folder: &Path, what: &str, which: &str) -> Failure {
+    Failure::new(
+        format!(
+            "Nothing was backed up: {which} {} {what}. The server may be switched off, or its share not connected to this computer. Check that the server is on and that this computer can open {}, then back up again. If the practice's data has moved, ask your IT contact to correct the folder in Settings. The backups already made are untouched.",
+            display(folder),
+            display(folder),
+        ),
+        format!("{} {what}", folder.display()),
+    )
+}
