@@ -88,10 +88,14 @@ pub(super) fn finish(
     rename_set(partial, &final_path, dest)?;
     crate::platform::flush_dir(dest);
     report.outcome = outcome;
-    if plan.cloud_folder && outcome == Outcome::Suspect {
-        report.notes.push(
-            "the cloud copy (latest) was left as it was: this backup looks like a copy of encrypted files, and the cloud backup must not take them in place of the good ones. The next backup not marked SUSPECT brings it up to date.".into(),
-        );
+    if let Some(s) = report.suspect.as_ref().filter(|_| plan.cloud_folder) {
+        let what = match s.kind {
+            super::guard::Kind::Encrypted => "looks like a copy of encrypted files",
+            super::guard::Kind::Loss => "lacks files the last good backup had",
+        };
+        report.notes.push(format!(
+            "the cloud copy (latest) was left as it was: this backup {what}, and the cloud backup must not take it in place of the good one. The next backup not marked SUSPECT brings it up to date."
+        ));
     } else if let Some(g) = report.database.as_ref().filter(|g| plan.cloud_folder && g.files < g.listed) {
         report.notes.push(format!(
             "the cloud copy (latest) was left as it was: {} of the {} database files could not be copied, and the database files there must stay one whole group from one backup. The next backup that copies them all brings it up to date.",

@@ -143,6 +143,13 @@ impl Mount {
         Mount(dir.to_path_buf(), None)
     }
 
+    /// The folder `from` reached at `dir` too (a second drive letter, a junction, a bind mount).
+    pub fn bind(from: &Path, dir: &Path) -> Mount {
+        std::fs::create_dir_all(dir).unwrap();
+        run_ok("mount", &["--bind".as_ref(), from.as_os_str(), dir.as_os_str()]);
+        Mount(dir.to_path_buf(), None)
+    }
+
     pub fn remount_read_only(&self) {
         let out =
             std::process::Command::new("mount").args(["-o", "remount,ro"]).arg(&self.0).output().unwrap();

@@ -9,7 +9,7 @@
 //! is then confirmed, as an import is.
 
 use super::tally::{Base, Kind, Suspicion};
-use crate::format::{bytes, count, percent};
+use crate::format::{bytes, count};
 use std::collections::{BTreeSet, HashMap};
 
 /// Fewer files gone than this are never called a loss by their share (a database file still is).
@@ -194,6 +194,14 @@ impl Losses {
             evidence,
             examples,
         })
+    }
+}
+
+/// `29%`, or `under 1%` for a part too small to show as a whole percent.
+fn percent(part: u64, whole: u64) -> String {
+    match crate::format::percent(part, whole) {
+        p if p == "0%" && part > 0 => "under 1%".into(),
+        p => p,
     }
 }
 

@@ -303,7 +303,7 @@ impl Suspicion {
         let what = match self.kind {
             Kind::Encrypted => "This may be ransomware. Do not use EXACT; call your IT contact now.",
             Kind::Loss => {
-                "If nobody removed them on purpose, do not use EXACT; call your IT contact now: they may have been deleted by mistake, by a fault on the server, or by an attack."
+                "If this was not done on purpose, do not use EXACT; call your IT contact now: files may have been deleted by mistake, by a fault on the server, or by an attack."
             }
         };
         format!(
