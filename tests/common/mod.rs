@@ -7,6 +7,8 @@ use std::process::{Command, Output};
 
 pub mod clinic;
 pub mod scenario;
+#[cfg(target_os = "linux")]
+pub mod share;
 pub mod ui;
 
 pub struct TestEnv {

@@ -42,6 +42,14 @@ struct Args {
     /// Also write the counts here.
     #[arg(long)]
     counts: Option<PathBuf>,
+    /// Every Nth open of a file answers "not found" although its folder lists it, as a share
+    /// whose connection drops now and then does (0: never).
+    #[arg(long, default_value_t = 0)]
+    fail_opens: u64,
+    /// Added to every inode number: a share that hands out new file ids on each connection (a
+    /// Linux CIFS mount with `noserverino`, some NAS) is a mount with another offset.
+    #[arg(long, default_value_t = 0)]
+    ino_offset: u64,
 }
 
 const KINDS: [&str; 11] =
@@ -75,6 +83,8 @@ struct Shared {
     bytes_per_sec: f64,
     /// When the wire is free again.
     wire: Mutex<Instant>,
+    fail_opens: u64,
+    ino_offset: u64,
 }
 
 impl Shared {
@@ -88,7 +98,7 @@ impl Shared {
 
     /// The inode the kernel is told for `path`, whose own is `own`.
     fn ino(&self, path: PathBuf, own: u64) -> u64 {
-        let ino = if own == self.root_ino { 1 } else { own };
+        let ino = if own == self.root_ino { 1 } else { own + self.ino_offset };
         self.paths.lock().unwrap().insert(ino, path);
         ino
     }
@@ -210,7 +220,7 @@ impl Filesystem for SlowShare {
             let mut list = vec![(ino, FileType::Directory, ".".into()), (1, FileType::Directory, "..".into())];
             for e in entries {
                 let t = e.file_type().map(kind).unwrap_or(FileType::RegularFile);
-                let own = if e.ino() == s.root_ino { 1 } else { e.ino() };
+                let own = if e.ino() == s.root_ino { 1 } else { e.ino() + s.ino_offset };
                 list.push((own, t, e.file_name()));
             }
             reply.opened(s.keep(Handle::Dir(Arc::new(list))), 0);
@@ -239,6 +249,11 @@ impl Filesystem for SlowShare {
     }
 
     fn open(&mut self, _req: &Request<'_>, ino: u64, _flags: i32, reply: ReplyOpen) {
+        let nth = self.shared.counts[OPEN].load(Ordering::Relaxed) + 1;
+        if self.shared.fail_opens > 0 && nth % self.shared.fail_opens == 0 {
+            self.shared.count(OPEN, 1);
+            return reply.error(libc::ENOENT);
+        }
         self.later(OPEN, move |s| match s.path(ino).map(File::open) {
             Some(Ok(file)) => reply.opened(s.keep(Handle::File(Arc::new(file))), 0),
             Some(Err(e)) => reply.error(errno(&e)),
@@ -309,6 +324,8 @@ fn main() -> std::io::Result<()> {
         ttl: Duration::from_millis(args.ttl_ms),
         bytes_per_sec: args.mbps * 1e6,
         wire: Mutex::new(Instant::now()),
+        fail_opens: args.fail_opens,
+        ino_offset: args.ino_offset,
     });
     let (pool, jobs) = crossbeam_channel::unbounded::<Box<dyn FnOnce(&Shared) + Send>>();
     for _ in 0..args.threads.max(1) {

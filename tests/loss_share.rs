@@ -1,0 +1,64 @@
+//! The loss guard through a server's share (`bench/slow-share`, FUSE; a test binary of its own:
+//! mounting needs root, as CI runs): opens that now and then answer "not found" while the files
+//! are listed, and file ids that change from one connection to the next.
+
+#![cfg(target_os = "linux")]
+mod common;
+use common::clinic::{self, practice};
+use common::share::Share;
+use common::*;
+
+fn backup_from(env: &TestEnv, share: &std::path::Path) -> std::process::Output {
+    let mut c = env.command();
+    c.arg("run").arg("--data-folder").arg(share).arg("--destination").arg(&env.dest);
+    // The log where it would be on the server (the share here is read-only).
+    c.arg("--log-file").arg(env.data.join("logfiles/backup.log"));
+    c.output().unwrap()
+}
+
+fn last_block(env: &TestEnv) -> String {
+    env.log().rsplit("===== Network backup =====").next().unwrap().to_string()
+}
+
+#[test]
+fn opens_that_now_and_then_answer_not_found_lose_no_file() {
+    let env = practice();
+    let mnt = env.path("share");
+    {
+        let _share = Share::mount(&env.data, &mnt, &["--fail-opens", "7"]);
+        let out = backup_from(&env, &mnt);
+        assert_eq!(code(&out), 0, "{}", text(&out));
+        assert!(
+            text(&out)
+                .contains("130 found: 130 copied, 0 unchanged (linked), 0 skipped, 0 failed, 0 vanished"),
+            "{}",
+            text(&out)
+        );
+    }
+    let set = env.newest_set();
+    assert_eq!(clinic::files(&set.join("data")).len(), 130, "every file is in the set");
+    clinic::working_day(&env, 1);
+    let _share = Share::mount(&env.data, &mnt, &["--fail-opens", "7"]);
+    let out = backup_from(&env, &mnt);
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    let (data, latest) = (clinic::files(&env.data).len(), clinic::files(&env.dest.join("latest/data")).len());
+    assert_eq!(latest, data, "latest holds every file of the data folder");
+}
+
+#[test]
+fn file_ids_that_change_between_connections_do_not_make_every_file_copied_again() {
+    let env = practice();
+    let mnt = env.path("share");
+    {
+        let _share = Share::mount(&env.data, &mnt, &[]);
+        assert_eq!(code(&backup_from(&env, &mnt)), 0);
+    }
+    // The next connection hands out other ids for the same files.
+    let _share = Share::mount(&env.data, &mnt, &["--ino-offset", "1000000"]);
+    let out = backup_from(&env, &mnt);
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    assert!(text(&out).contains("130 found: 0 copied, 130 unchanged (linked)"), "{}", text(&out));
+    let block = last_block(&env);
+    assert!(block.contains("the data folder's file IDs change between connections"), "{block}");
+    assert!(block.contains("130 of the 130 unchanged files had a new ID"), "{block}");
+}
