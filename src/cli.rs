@@ -13,7 +13,7 @@ pub const EXIT_INVALID_SETTINGS: u8 = 3;
 #[derive(Parser)]
 #[command(name = "logoff-backup", version, about = "Network backup of an EXACT practice's data folder")]
 #[command(
-    after_help = "Exit codes: 0 SUCCESS, 1 COMPLETED WITH ERRORS, 2 FAILED, 3 invalid settings, 4 CANCELLED, 5 SUSPECT (the files look encrypted: maybe ransomware)."
+    after_help = "Exit codes: 0 SUCCESS, 1 COMPLETED WITH ERRORS, 2 FAILED, 3 invalid settings, 4 CANCELLED, 5 SUSPECT (the files look encrypted, maybe ransomware, or many are gone)."
 )]
 pub struct Cli {
     /// Settings file to use instead of the per-user or machine-wide one.

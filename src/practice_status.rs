@@ -20,7 +20,8 @@ pub enum State {
     NoBackup,
     /// The practice's last backup failed.
     Failing,
-    /// This backup folder holds a backup marked SUSPECT (its files looked encrypted) that no one
+    /// This backup folder holds a backup marked SUSPECT (its files looked encrypted, or files were
+    /// gone) that no one
     /// has confirmed.
     Suspect,
 }
@@ -213,7 +214,7 @@ impl Report {
             State::NoBackup => "NO GOOD BACKUP",
             State::Failing => "FAILING: the last backup failed",
             State::Suspect => {
-                "SUSPECT: a backup's files looked encrypted (maybe ransomware); confirm it if the change was expected"
+                "SUSPECT: a backup's files looked encrypted (maybe ransomware) or many were gone; confirm it if the change was expected"
             }
         };
         let describe = |r: &Option<Run>| match r {

@@ -1,4 +1,5 @@
-//! The red alert of a backup whose files look encrypted (marked SUSPECT by the ransomware guard).
+//! The red alert of a backup marked SUSPECT: its files look encrypted (the ransomware guard), or
+//! files of the last good backup are gone (the loss guard).
 
 use crate::engine::guard::Suspicion;
 use egui::RichText;
@@ -35,10 +36,12 @@ pub fn suspect_row_ui(
     ui.add_space(4.0);
     ui.colored_label(
         red,
-        RichText::new("This backup is marked SUSPECT: its files looked encrypted.").strong(),
+        RichText::new("This backup is marked SUSPECT: its files looked encrypted, or many were gone.")
+            .strong(),
     );
-    // The share that looks encrypted (the rest is in the log and `list`).
-    if let Some(line) = row.evidence.get(1) {
+    // How many files changed or went, and how many of them look encrypted or which folders lost
+    // them (the rest is in the log and `list`).
+    for line in row.evidence.iter().take(2) {
         ui.label(line);
     }
     if h.confirming.as_ref() != Some(&row.name) {

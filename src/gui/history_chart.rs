@@ -104,7 +104,7 @@ pub fn chart_ui(ui: &mut egui::Ui, runs: &[LoggedRun], measure: &mut Measure) {
 pub fn spoken(runs: &[LoggedRun]) -> String {
     let count = |result: &str| runs.iter().filter(|r| r.result == result).count();
     format!(
-        "Chart of the last {} backups: {} succeeded, {} completed with errors, {} failed, {} cancelled, {} suspect (files looked encrypted)",
+        "Chart of the last {} backups: {} succeeded, {} completed with errors, {} failed, {} cancelled, {} suspect (files looked encrypted or were gone)",
         runs.len(),
         count("SUCCESS"),
         count("COMPLETED WITH ERRORS"),

@@ -134,7 +134,12 @@ pub fn finished_ui(app: &mut PromptApp, ui: &mut egui::Ui, now: f64) {
         }
         Outcome::Failed => (ui.visuals().error_fg_color, "Backup failed"),
         Outcome::Cancelled => (ui.visuals().warn_fg_color, "Backup cancelled"),
-        Outcome::Suspect => (ui.visuals().error_fg_color, "Warning: your files look encrypted"),
+        Outcome::Suspect => match report.suspect.as_ref().map(|s| s.kind) {
+            Some(crate::engine::guard::Kind::Loss) => {
+                (ui.visuals().error_fg_color, "Warning: files are gone from the data folder")
+            }
+            _ => (ui.visuals().error_fg_color, "Warning: your files look encrypted"),
+        },
     };
     ui.heading(RichText::new(title).color(color).size(22.0).strong());
     ui.add_space(6.0);

@@ -107,7 +107,7 @@ pub fn table(rows: &[SetRow], color: bool) -> String {
             r.name
         ));
         if r.suspect {
-            s.push_str("  ^ SUSPECT: its files looked encrypted (maybe ransomware). Nothing older is removed until it is confirmed: logoff-backup confirm <its folder>\n");
+            s.push_str("  ^ SUSPECT: its files looked encrypted (maybe ransomware), or many were gone. Nothing older is removed until it is confirmed: logoff-backup confirm <its folder>\n");
         }
         s.push_str(plain);
         if let Some(line) = &r.confirmed {
