@@ -7,7 +7,6 @@
 use super::advice::Cause;
 use super::copy::{self, Shared};
 use super::failures::{destination_failure, destination_gone, lost_root};
-use super::finish::ensure_room;
 use super::scan::{Item, ItemKind};
 use super::start::{Room, Start, Stops};
 use super::walker::{self, Msg, Walker};
@@ -83,9 +82,11 @@ pub(super) fn fill(
         fatal.get_or_insert(f);
         abort.store(true, Ordering::Relaxed);
     };
-    // After a few errors in a row: has the whole share or drive gone?
-    let check_root = |errors_in_row: &mut u32, fatal: &mut Option<Failure>| {
-        if *errors_in_row >= ERRORS_BEFORE_ROOT_CHECK && fatal.is_none() {
+    // After a few errors in a row, or at once for the server's trouble: has the whole share or
+    // drive gone?
+    let check_root = |errors_in_row: &mut u32, fatal: &mut Option<Failure>, cause: Option<Cause>| {
+        let now = *errors_in_row >= ERRORS_BEFORE_ROOT_CHECK || cause == Some(Cause::ServerUnreachable);
+        if now && fatal.is_none() {
             *errors_in_row = 0;
             if let Some(f) = lost_root(plan, partial) {
                 stop_with(fatal, f);
@@ -190,10 +191,7 @@ pub(super) fn fill(
                     // Folders that cannot be listed may be the first sign of a lost share.
                     if p.kind == ProblemKind::Failed {
                         (errors_in_row, problems_seen) = (errors_in_row + 1, problems_seen + 1);
-                        if p.cause == Some(Cause::ServerUnreachable) {
-                            errors_in_row = errors_in_row.max(ERRORS_BEFORE_ROOT_CHECK);
-                        }
-                        check_root(&mut errors_in_row, &mut fatal);
+                        check_root(&mut errors_in_row, &mut fatal, p.cause);
                     }
                     progress.event(Event::Problem(p.clone()));
                     report.problems.push(p);
@@ -201,27 +199,16 @@ pub(super) fn fill(
                 Msg::Scanned { files, bytes, storable } if scanned.is_none() => {
                     (scanned, storable_seen) = (Some((files, bytes)), Some(storable));
                     progress.event(Event::Scanned { files, bytes });
-                    let fits = match room {
-                        // Older sets are removed only while the lock is certainly this run's.
-                        Room::Hold => match stops.lock.lost() {
-                            Some(why) => Err(Failure::new("lock lost", why)),
-                            None => ensure_room(dest, report, storable),
-                        },
-                        Room::First { free: Some(free) } if free < storable => {
-                            Err(super::preflight::not_enough_space(dest, free, storable))
-                        }
-                        _ => Ok(()),
-                    };
-                    if let Err(f) = fits {
+                    if let Err(f) = room.check(dest, stops.lock, report, storable) {
                         stop_with(&mut fatal, f);
                     }
                     let _ = go_tx.try_send(fatal.is_none());
                 }
                 Msg::Scanned { .. } => {}
                 Msg::Endings(e) => {
-                    let (endings, lost) = e.unzip();
+                    let endings;
+                    (endings, losses) = e.unzip();
                     base = base.take().map(|b| super::guard::Base { endings, ..b });
-                    losses = lost;
                 }
                 Msg::DatabaseStarted(files) => progress.event(Event::Phase(Phase::Database { files })),
                 Msg::DatabaseDone(group) => {
@@ -232,10 +219,6 @@ pub(super) fn fill(
                     let problem = match &done {
                         Done::Problem(kind, cause, reason) => {
                             errors_in_row += u32::from(*kind != ProblemKind::Skipped);
-                            // The server's trouble: is the share still there at all?
-                            if *cause == Some(Cause::ServerUnreachable) {
-                                errors_in_row = errors_in_row.max(ERRORS_BEFORE_ROOT_CHECK);
-                            }
                             Some(work::problem(&item, sources, *kind, *cause, reason.clone()))
                         }
                         Done::DestinationError(e) => {
@@ -254,12 +237,13 @@ pub(super) fn fill(
                             None
                         }
                     };
+                    let cause = problem.as_ref().and_then(|p| p.cause);
                     if let Some(p) = problem {
                         problems_seen += 1;
                         progress.event(Event::Problem(p.clone()));
                         report.problems.push(p);
                     }
-                    check_root(&mut errors_in_row, &mut fatal);
+                    check_root(&mut errors_in_row, &mut fatal, cause);
                     files_done += u64::from(item.kind == ItemKind::File);
                     waiting.insert(seq, (*item, done));
                     // Everything up to the first item still being copied goes to the manifest.

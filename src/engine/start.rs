@@ -17,6 +17,30 @@ pub(super) enum Room {
     Estimated,
 }
 
+impl Room {
+    /// Whether `storable` bytes fit once the walk has added them up (making room first on a drive
+    /// without hard links).
+    pub(super) fn check(
+        self,
+        dest: &Path,
+        lock: &super::lock::Lock,
+        report: &mut super::Report,
+        storable: u64,
+    ) -> Result<(), super::Failure> {
+        match self {
+            // Older sets are removed only while the lock is certainly this run's.
+            Room::Hold => match lock.lost() {
+                Some(why) => Err(super::Failure::new("lock lost", why)),
+                None => super::finish::ensure_room(dest, report, storable),
+            },
+            Room::First { free: Some(free) } if free < storable => {
+                Err(super::preflight::not_enough_space(dest, free, storable))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
 /// What stops a run early: the user's Cancel, and the run's lock being taken over.
 pub(super) struct Stops<'a> {
     pub cancel: &'a AtomicBool,

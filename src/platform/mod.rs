@@ -4,9 +4,8 @@
 mod disk;
 pub mod event_log;
 mod network;
-pub use network::{network_error, server_trouble};
-
 pub use disk::*;
+pub use network::{network_error, server_trouble};
 use std::path::Path;
 
 /// This computer's name, as Windows shows it (`RECEPTION1`).

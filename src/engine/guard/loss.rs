@@ -8,7 +8,8 @@
 //! be) are not gone: they are counted apart and named as FAILED. Deleting old X-rays on purpose
 //! is then confirmed, as an import is.
 
-use super::tally::{Base, Kind, Suspicion};
+use super::suspicion::{Kind, Suspicion};
+use super::tally::Base;
 use crate::format::{bytes, count};
 use std::collections::{BTreeSet, HashMap};
 

@@ -5,10 +5,12 @@
 //! folders they appear in. See `tally` for what crosses the line.
 
 mod loss;
+mod suspicion;
 mod tally;
 
 pub use loss::Losses;
-pub use tally::{Base, Change, Kind, Suspicion, Tally, ending};
+pub use suspicion::{Kind, Suspicion};
+pub use tally::{Base, Change, Tally, ending};
 
 /// How much of a file's start is looked at.
 pub const BLOCK: usize = 4096;

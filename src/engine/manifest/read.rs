@@ -270,10 +270,8 @@ fn parse_header(bytes: &[u8]) -> Result<(Header, u32), (usize, String)> {
                 let files =
                     f.next().and_then(|n| n.parse().ok()).ok_or((i + 1, "bad database file count".into()))?;
                 // Sets of earlier versions give only the members copied.
-                let listed = match f.next() {
-                    Some(n) => n.parse().map_err(|_| (i + 1, "bad database member count".to_string()))?,
-                    None => files,
-                };
+                let listed = f.next().map_or(Ok(files), str::parse);
+                let listed = listed.map_err(|_| (i + 1, "bad database member count".to_string()))?;
                 h.database = Some(DatabaseMark { files, listed, moment: time(&value)?, quiet });
             }
             // A SUSPECT set without its own result (a damaged or hand-made header) is not taken
