@@ -47,9 +47,27 @@ pub fn confirm(config: Option<&Path>, set: &Path, log_file: Option<PathBuf>) -> 
     match crate::confirm::confirm(set, log.as_deref()) {
         Ok(crate::confirm::Confirmed::Now(line)) => {
             outln!("{line}");
-            outln!(
-                "The SUSPECT mark is cleared: the next backup is compared with this one, and older backups are removed by the retention rules again."
-            );
+            let others: Vec<_> = set
+                .parent()
+                .and_then(|dest| crate::engine::sets::list(dest).ok())
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|s| s.is_suspect())
+                .collect();
+            match others.last() {
+                None => outln!(
+                    "The SUSPECT mark is cleared: the next backup is compared with this one, and older backups are removed by the retention rules again."
+                ),
+                Some(last) => {
+                    let names: Vec<&str> = others.iter().map(|s| s.name.as_str()).collect();
+                    outln!(
+                        "The SUSPECT mark is cleared. Still marked SUSPECT: {}. Until each is confirmed, no backup older than {} is removed. If their change was expected too, confirm each: logoff-backup confirm \"{}\"",
+                        names.join(", "),
+                        last.name,
+                        crate::format::display(&last.path)
+                    );
+                }
+            }
             ExitCode::SUCCESS
         }
         Ok(crate::confirm::Confirmed::Already(line)) => {

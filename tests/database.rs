@@ -122,7 +122,10 @@ fn a_database_file_that_cannot_be_read_is_named_and_the_group_says_how_many_made
     let (out, _) = run(&env, "open:Practice.idx=13");
     assert_eq!(code(&out), 1, "{}", text(&out));
     let last = last_block(&env);
-    assert!(last.contains("Database:        1 of its 2 files (the others are named below)"), "{last}");
+    assert!(
+        last.contains("Database:        only 1 of its 2 files copied: the others could not be (named below)"),
+        "{last}"
+    );
     assert!(last.contains("FAILED") && last.contains("Practice.idx"), "{last}");
     assert!(manifest_database_line(&env).ends_with("\tquiet\t1\t2"), "{}", manifest_database_line(&env));
 }

@@ -116,10 +116,13 @@ fn most_x_rays_deleted_is_suspect_by_folder_until_confirmed_then_latest_follows(
         assert_eq!(clinic::files(&env.dest.join("latest/data/X-rays")).len(), 72, "latest keeps them");
         assert_eq!(env.sets().len(), day as usize, "no set is removed");
     }
-    // Old X-rays cleared out on purpose: confirmed, as an import is.
-    for set in &env.sets()[1..] {
-        assert_eq!(code(&confirm(&env, set)), 0);
-    }
+    // Old X-rays cleared out on purpose: confirmed, as an import is; each SUSPECT set in turn.
+    let sets = env.sets();
+    let out = confirm(&env, &sets[2]);
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    assert!(text(&out).contains("Still marked SUSPECT: 2026-12-02_173000_RECEPTION1."), "{}", text(&out));
+    let out = confirm(&env, &sets[1]);
+    assert!(text(&out).contains("older backups are removed by the retention rules again"), "{}", text(&out));
     let out = env.backup_at("2026-12-04T17:30:00", &["--keep", "1"]);
     assert_eq!(code(&out), 0, "{}", text(&out));
     assert_eq!(clinic::files(&env.dest.join("latest/data/X-rays")).len(), 4, "latest now follows");
@@ -240,4 +243,99 @@ fn a_linked_folder_outside_the_data_folder_is_named_with_its_target_and_advice()
     // Added as an extra folder: nothing is missing any more.
     let out = env.backup(&["--extra-folder", target.to_str().unwrap()]);
     assert_eq!(code(&out), 0, "{}", text(&out));
+}
+
+#[test]
+fn files_a_run_could_not_read_are_still_missed_when_they_are_deleted_the_day_after() {
+    let env = practice();
+    assert_eq!(code(&env.backup_at("2026-11-28T17:30:00", &["--keep", "1"])), 0);
+    // Every X-ray saved again, and none of them readable that evening: COMPLETED WITH ERRORS.
+    let xrays = clinic::files(&env.data.join("X-rays"));
+    for (i, x) in xrays.iter().enumerate() {
+        write_aged(x, &clinic::jpeg(500 + i as u64, 20_000));
+    }
+    let mut c = env.command();
+    c.env("LOGOFF_BACKUP_FAULTS", "open:.jpg=13;open:.dcm=13").env("LOGOFF_BACKUP_RETRY_SCALE", "0.01");
+    let out = env
+        .run_args(c.env("LOGOFF_BACKUP_NOW", "2026-11-29T17:30:00"))
+        .args(["--keep", "1"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 1, "{}", text(&out));
+    // The next day they are gone: the loss counts against the last good backup, not the one
+    // that could not read them.
+    for x in &xrays {
+        std::fs::remove_file(x).unwrap();
+    }
+    let out = env.backup_at("2026-11-30T17:30:00", &["--keep", "1"]);
+    assert_eq!(code(&out), 5, "{}", text(&out));
+    let block = last_block(&env);
+    assert!(block.contains("Evidence:        X-rays: 72 of 72 files gone since Sat 28 Nov"), "{block}");
+    assert_eq!(env.sets().len(), 3, "no set is removed");
+    assert_eq!(clinic::files(&env.dest.join("latest/data/X-rays")).len(), 72, "latest keeps them");
+}
+
+#[test]
+fn files_deleted_while_the_backup_runs_are_a_loss_too() {
+    let env = practice();
+    assert_eq!(code(&env.backup_at("2026-11-28T17:30:00", &["--keep", "1"])), 0);
+    for (i, x) in clinic::files(&env.data.join("X-rays")).iter().enumerate() {
+        write_aged(x, &clinic::jpeg(900 + i as u64, 20_000));
+    }
+    let out = env.backup_with_faults("vanish:.jpg;vanish:.dcm", &["--keep", "1"]);
+    assert_eq!(code(&out), 5, "{}", text(&out));
+    assert!(last_block(&env).contains("X-rays: 72 of 72 files gone"), "{}", last_block(&env));
+    assert_eq!(env.sets().len(), 2, "the good set is kept");
+}
+
+#[test]
+fn an_extra_folder_not_connected_but_not_empty_is_a_loss() {
+    let env = practice();
+    let scans = env.path("Scans");
+    for i in 0..50 {
+        write_aged(&scans.join(format!("scan {i}.pdf")), &clinic::pdf(i, 3_000));
+    }
+    let extra = ["--extra-folder", scans.to_str().unwrap(), "--keep", "1"];
+    assert_eq!(code(&env.backup_at("2026-11-28T17:30:00", &extra)), 0);
+    std::fs::rename(&scans, env.path("Scans.away")).unwrap();
+    write_aged(&scans.join("desktop.ini"), b"[.ShellClassInfo]");
+    let out = env.backup_at("2026-11-29T17:30:00", &extra);
+    assert_eq!(code(&out), 5, "{}", text(&out));
+    let block = last_block(&env);
+    assert!(block.contains("50 of the 50 files in the extra folder Scans are gone"), "{block}");
+    assert_eq!(clinic::files(&env.dest.join("latest/extra/Scans")).len(), 50, "latest keeps them");
+}
+
+#[test]
+fn what_a_run_no_longer_covers_moved_folders_and_lock_files_are_not_losses() {
+    let env = practice();
+    let scans = env.path("Scans");
+    for i in 0..50 {
+        write_aged(&scans.join(format!("scan {i}.pdf")), &clinic::pdf(i, 3_000));
+    }
+    write_aged(&env.data.join("EXACT.lck"), b"RECEPTION1");
+    assert_eq!(code(&env.backup_at("2026-11-28T17:30:00", &["--extra-folder", scans.to_str().unwrap()])), 0);
+    // The extra folder taken out of the settings, a lock file gone, X-rays renamed.
+    std::fs::remove_file(env.data.join("EXACT.lck")).unwrap();
+    std::fs::rename(env.data.join("X-rays"), env.data.join("Radiographs")).unwrap();
+    let out = env.backup_at("2026-11-29T17:30:00", &[]);
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    // One run of the database files only.
+    let out = env.backup_at("2026-11-30T17:30:00", &["--no-subdirectories"]);
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    assert!(!env.log().contains("SUSPECT"), "{}", env.log());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_folder_replaced_by_a_link_elsewhere_keeps_its_files_in_latest() {
+    let env = practice();
+    assert_eq!(code(&env.backup_at("2026-11-28T17:30:00", &[])), 0);
+    let nas = env.path("NAS/X-rays");
+    std::fs::create_dir_all(nas.parent().unwrap()).unwrap();
+    std::fs::rename(env.data.join("X-rays"), &nas).unwrap();
+    std::os::unix::fs::symlink(&nas, env.data.join("X-rays")).unwrap();
+    let out = env.backup_at("2026-11-29T17:30:00", &[]);
+    assert_eq!(code(&out), 1, "{}", text(&out));
+    assert_eq!(clinic::files(&env.dest.join("latest/data/X-rays")).len(), 72, "latest keeps them");
 }

@@ -62,3 +62,41 @@ fn file_ids_that_change_between_connections_do_not_make_every_file_copied_again(
     assert!(block.contains("the data folder's file IDs change between connections"), "{block}");
     assert!(block.contains("130 of the 130 unchanged files had a new ID"), "{block}");
 }
+
+#[test]
+fn a_share_lost_mid_run_fails_the_run_and_latest_keeps_every_file() {
+    let env = practice();
+    let mnt = env.path("share");
+    {
+        let _share = Share::mount(&env.data, &mnt, &[]);
+        assert_eq!(code(&backup_from(&env, &mnt)), 0);
+    }
+    let before = clinic::files(&env.dest.join("latest")).len();
+    clinic::working_day(&env, 1);
+    let _share = Share::mount(&env.data, &mnt, &[]);
+    let pause = env.path("pause");
+    std::fs::create_dir_all(&pause).unwrap();
+    let mut c = env.command();
+    c.env("LOGOFF_BACKUP_FAULTS", "pause:copy:form 10.pdf")
+        .env("LOGOFF_BACKUP_PAUSE_DIR", &pause)
+        .env("LOGOFF_BACKUP_RETRY_SCALE", "0.01")
+        .arg("run")
+        .arg("--data-folder")
+        .arg(&mnt)
+        .arg("--destination")
+        .arg(&env.dest)
+        .arg("--log-file")
+        .arg(env.data.join("logfiles/backup.log"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let child = c.spawn().unwrap();
+    env.wait_for_pause("copy:form 10.pdf");
+    // The share goes away under its mount point (a lazy unmount: what is open stays readable).
+    let out = std::process::Command::new("umount").arg("-l").arg(&mnt).output().unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    env.resume("copy:form 10.pdf");
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(code(&out), 2, "{}", text(&out));
+    assert!(text(&out).contains("The connection to the server was lost during the backup"), "{}", text(&out));
+    assert_eq!(clinic::files(&env.dest.join("latest")).len(), before, "latest keeps every file");
+}

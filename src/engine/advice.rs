@@ -27,12 +27,14 @@ pub enum Cause {
     DamagedPrevious,
     /// A link (a shortcut, a junction) to a folder or file outside the folders backed up.
     LinkedElsewhere,
+    /// The backup folder is inside the data, reached through another path.
+    Nested,
     /// Anything else: the log has the system's words.
     Other,
 }
 
 /// Each cause's advice. `{folder}` is the folder it happened in.
-const TABLE: [(Cause, &str); 11] = [
+const TABLE: [(Cause, &str); 12] = [
     (
         Cause::AccessDenied,
         "This Windows user may not open {folder}. Ask your IT contact to give this user read access to it (and Full control of the backup folder), then back up again.",
@@ -74,6 +76,10 @@ const TABLE: [(Cause, &str); 11] = [
         "Some items in {folder} are links to folders or files elsewhere, and what they point to is not backed up. Ask your IT contact to add those folders as extra folders in Settings (backup.log names each one).",
     ),
     (
+        Cause::Nested,
+        "The backup folder is inside {folder}, reached through another path (a second drive letter, a junction or a mount), so it was left out. Ask your IT contact to choose a backup folder outside the data being backed up.",
+    ),
+    (
         Cause::Other,
         "Files in {folder} could not be backed up. If it happens again, call your IT contact: backup.log has the details.",
     ),
@@ -96,7 +102,7 @@ pub fn for_problems(problems: &[FileProblem]) -> Vec<String> {
 }
 
 impl Cause {
-    pub const ALL: [Cause; 11] = [
+    pub const ALL: [Cause; 12] = [
         Cause::AccessDenied,
         Cause::InUse,
         Cause::Changing,
@@ -107,6 +113,7 @@ impl Cause {
         Cause::NotAllowedOnDrive,
         Cause::DamagedPrevious,
         Cause::LinkedElsewhere,
+        Cause::Nested,
         Cause::Other,
     ];
 

@@ -33,9 +33,11 @@ pub(super) fn check(
         .filter_map(|name| pathcode::decode(name).ok())
         .collect();
     if !names.is_empty() && !names.iter().any(|n| data.join(n).is_file()) {
-        let mut shown: Vec<String> = names.iter().take(3).map(|n| n.display().to_string()).collect();
+        let mut shown: Vec<String> = names.iter().map(|n| n.display().to_string()).collect();
         shown.sort();
-        let what = format!("has none of the database files the last backup had ({}…)", shown.join(", "));
+        let more = if shown.len() > 3 { format!(" and {} more", shown.len() - 3) } else { String::new() };
+        shown.truncate(3);
+        let what = format!("has none of the database files the last backup had ({}{more})", shown.join(", "));
         return Err(not_connected(data, &what, "the data folder"));
     }
     let Some(newest) = newest else { return Ok(()) };
@@ -52,7 +54,7 @@ pub(super) fn check(
 
 /// Whether a folder that can be listed holds nothing but our own log folder. A folder that cannot
 /// be listed is not called empty here: the checks before this one, and the walk, say why.
-fn is_empty(folder: &Path) -> bool {
+pub(super) fn is_empty(folder: &Path) -> bool {
     let Ok(entries) = std::fs::read_dir(folder) else { return false };
     !entries.flatten().any(|e| !e.file_name().to_string_lossy().eq_ignore_ascii_case(OWN))
 }

@@ -166,8 +166,9 @@ fn fill_copy(
         return Err(CopyError::Changed);
     }
     let mtime = Mtime::from_system_time(before.modified().map_err(source_error)?);
-    let times = filetime::FileTime::from_last_access_time(&before);
-    filetime::set_file_handle_times(&output, Some(times), Some(mtime.to_file_time()))
+    // Through `Mtime`, which holds any time (filetime's own conversion overflows at i64::MIN).
+    let accessed = before.accessed().ok().map(|t| Mtime::from_system_time(t).to_file_time());
+    filetime::set_file_handle_times(&output, accessed, Some(mtime.to_file_time()))
         .map_err(CopyError::Destination)?;
     let hash = hasher.finalize();
     let read_from_drive = match check {

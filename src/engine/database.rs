@@ -190,10 +190,13 @@ pub fn copy(
 
 /// The group in one line, for the log and the window.
 pub fn words(g: &Group) -> String {
-    let files = match g.files == g.listed {
-        true => crate::format::files(g.files),
-        false => format!("{} of its {} files (the others are named below)", g.files, g.listed),
-    };
+    if g.files < g.listed {
+        return format!(
+            "only {} of its {} files copied: the others could not be (named below), so this backup's database is not whole",
+            g.files, g.listed
+        );
+    }
+    let files = crate::format::files(g.files);
     match g.quiet {
         true => format!(
             "{files} copied together and checked unchanged at {}{}",

@@ -80,10 +80,17 @@ pub(super) fn destination_gone(dest: &Path, partial: &Path, e: &std::io::Error) 
     None
 }
 
-/// After several errors in a row: has a source folder or the destination gone away?
+/// After several errors in a row: has a source folder or the destination gone away? A data folder
+/// that can still be listed but is empty now (a share unmounted under its mount point) has gone too
+/// (it was not empty when the run began: `connected` checks that).
 pub(super) fn lost_root(plan: &Plan, partial: &Path) -> Option<Failure> {
     for folder in std::iter::once(&plan.data_folder).chain(&plan.extra_folders) {
-        if let Err(e) = std::fs::read_dir(folder) {
+        let emptied = folder == &plan.data_folder && super::connected::is_empty(folder);
+        let listed = std::fs::read_dir(folder).and_then(|_| match emptied {
+            true => Err(std::io::Error::other("the data folder is empty now")),
+            false => Ok(()),
+        });
+        if let Err(e) = listed {
             return Some(Failure::new(
                 format!(
                     "The connection to the server was lost during the backup. {}",

@@ -41,7 +41,8 @@ pub(super) fn fill(
     report: &mut Report,
     start: Start,
 ) -> Result<manifest::EntryWriter, Stop> {
-    let Start { partial, previous, room, fold, database: database_priors, mut base, link } = start;
+    let Start { partial, previous, room, fold, database: database_priors, mut base, good, link } = start;
+    let (good, good_base) = good.unzip();
     let (cancel, lock_lost) = (stops.cancel, stops.lock.lost_flag());
     let sources = plan.sources.as_slice();
     let dest = &plan.destination;
@@ -73,7 +74,7 @@ pub(super) fn fill(
     let mut next = 0u64;
     let mut fatal: Option<Failure> = None;
     let (mut errors_in_row, mut problems_seen, mut files_done) = (0u32, 0usize, 0u64);
-    let (mut counts, mut guard) = (super::Counts::default(), super::guard::Tally::default());
+    let (mut counts, mut guard) = (super::Counts::default(), super::guard::Watch::default());
     let mut losses: Option<super::guard::Losses> = None;
     // The walk's totals (files, bytes; bytes the drive can take); the run failed by a full drive.
     let (mut scanned, mut storable_seen, mut full_first) = (None, None, false);
@@ -101,6 +102,7 @@ pub(super) fn fill(
             plan,
             cx,
             previous,
+            good,
             database: database_priors,
             fold,
             skipping: None,
@@ -148,6 +150,8 @@ pub(super) fn fill(
                     let done =
                         std::panic::catch_unwind(AssertUnwindSafe(|| work::process(&item, cx, &mut buf)))
                             .unwrap_or_else(|_| {
+                                // Whatever it left of its copy goes: only what made it stays.
+                                let _ = super::readonly::remove_file(&item.set_path(partial, sources));
                                 Done::Problem(
                                     ProblemKind::Failed,
                                     Some(Cause::Other),
@@ -251,9 +255,14 @@ pub(super) fn fill(
                         next += 1;
                         let _ = permit_rx.try_recv();
                         work::count(&mut counts, &item, &done);
+                        if let (Done::Problem(ProblemKind::Vanished, ..), Some(p)) = (&done, item.prior) {
+                            guard.vanished(item.key(sources), p.size, p.hash);
+                        }
                         let Some(entry) = work::entry(&item, sources, &done) else { continue };
-                        if let Some(change) = work::change(&item, &done) {
-                            guard.add(&entry.path, item.size, change, item.database);
+                        if let (Some(change), manifest::Kind::File { hash, .. }) =
+                            (work::change(&item, &done), &entry.kind)
+                        {
+                            guard.add(&entry.path, item.size, change, item.database, *hash);
                         }
                         if let Err(e) = entries.push(&entry) {
                             stop_with(&mut fatal, destination_failure(dest, &e));
@@ -286,7 +295,8 @@ pub(super) fn fill(
         return Err(Stop::Failed(f));
     }
     super::step::stop_if_cancelled(cancel)?;
-    let (suspect, note) = guard.verdict(base.as_ref(), losses.as_ref());
+    let losses = losses.zip(good_base.as_ref().or(base.as_ref()));
+    let (suspect, note) = guard.verdict(base.as_ref(), losses);
     report.suspect = suspect;
     report.notes.extend(note);
     progress.event(Event::Phase(Phase::Flushing));

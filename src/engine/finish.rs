@@ -97,10 +97,12 @@ pub(super) fn finish(
             "the cloud copy (latest) was left as it was: this backup {what}, and the cloud backup must not take it in place of the good one. The next backup not marked SUSPECT brings it up to date."
         ));
     } else if let Some(g) = report.database.as_ref().filter(|g| plan.cloud_folder && g.files < g.listed) {
+        let missing = match g.files {
+            0 => format!("none of the {} database files could be copied", g.listed),
+            n => format!("{} of the {} database files could not be copied", g.listed - n, g.listed),
+        };
         report.notes.push(format!(
-            "the cloud copy (latest) was left as it was: {} of the {} database files could not be copied, and the database files there must stay one whole group from one backup. The next backup that copies them all brings it up to date.",
-            g.listed - g.files,
-            g.listed
+            "the cloud copy (latest) was left as it was: {missing}, and the database files there must stay one whole group from one backup. The next backup that copies them all brings it up to date."
         ));
     } else if plan.cloud_folder {
         cloud_copy(plan, report, &final_path, ends);

@@ -21,8 +21,10 @@ impl Mtime {
         Mtime { secs, nanos: nanos.rem_euclid(1_000_000_000) as u32 }
     }
 
+    /// The time to give a copy. The very first second an i64 can hold is given as the next one:
+    /// filetime's conversion to the system's time overflows (and panics) there.
     pub fn to_file_time(self) -> filetime::FileTime {
-        filetime::FileTime::from_unix_time(self.secs, self.nanos)
+        filetime::FileTime::from_unix_time(self.secs.max(i64::MIN + 1), self.nanos)
     }
 
     /// `2026-11-26T17:30:05.123456789Z` (RFC 3339, which reads and writes many times faster than
@@ -122,8 +124,12 @@ mod tests {
 
     #[test]
     fn a_system_time_far_from_1970_is_held_not_wrapped() {
-        let far = UNIX_EPOCH + std::time::Duration::from_secs(99_999_999_999_999);
-        assert_eq!(Mtime::from_system_time(far), Mtime { secs: 99_999_999_999_999, nanos: 0 });
+        // Windows' system time ends in year 60056: there the farthest time tried is the last.
+        for secs in [99_999_999_999_999, 1_000_000_000_000] {
+            if let Some(far) = UNIX_EPOCH.checked_add(std::time::Duration::from_secs(secs)) {
+                assert_eq!(Mtime::from_system_time(far), Mtime { secs: secs as i64, nanos: 0 });
+            }
+        }
         let before = UNIX_EPOCH - std::time::Duration::new(5, 1);
         assert_eq!(Mtime::from_system_time(before), Mtime { secs: -6, nanos: 999_999_999 });
     }

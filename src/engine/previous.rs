@@ -44,8 +44,9 @@ pub struct Previous {
 }
 
 impl Previous {
-    /// The set, whose manifest must have been checked whole already.
-    pub fn open(info: &SetInfo, in_path_order: bool) -> Previous {
+    /// The set, whose manifest must have been checked whole already. `scope` is what the run backs
+    /// up (see `Losses::new`).
+    pub fn open(info: &SetInfo, in_path_order: bool, scope: Vec<(String, bool)>) -> Previous {
         let (started, finished) = (info.header.started.timestamp(), info.header.finished.timestamp());
         let racy = (
             Mtime { secs: started - SOURCE_TIME_GRANULARITY, nanos: 0 },
@@ -62,7 +63,7 @@ impl Previous {
             map: None,
             endings,
             complete: false,
-            losses: Default::default(),
+            losses: super::guard::Losses::new(scope),
         }
     }
 
@@ -126,7 +127,7 @@ impl Previous {
             self.pass();
         }
         for (key, prior) in self.map.take().unwrap_or_default() {
-            self.losses.file(&key, prior.size, false);
+            self.losses.file(&key, prior.size, prior.hash, false);
         }
         self.complete.then_some((self.endings, self.losses))
     }
@@ -138,8 +139,8 @@ impl Previous {
 
     /// Goes past the next entry, which the walk did not find.
     fn pass(&mut self) {
-        if let Some(Entry { path, kind: Kind::File { size, .. }, .. }) = &self.next {
-            self.losses.file(path, *size, false);
+        if let Some(Entry { path, kind: Kind::File { size, hash }, .. }) = &self.next {
+            self.losses.file(path, *size, *hash, false);
         }
         self.advance();
     }
@@ -151,7 +152,7 @@ impl Previous {
         if let Some(map) = &mut self.map {
             let found = map.remove(key);
             if let Some(p) = found {
-                self.losses.file(key, p.size, true);
+                self.losses.file(key, p.size, p.hash, true);
             }
             return found;
         }
@@ -161,7 +162,7 @@ impl Previous {
                 Ordering::Equal => {
                     let found = match e.kind {
                         Kind::File { size, hash } => {
-                            self.losses.file(key, size, true);
+                            self.losses.file(key, size, hash, true);
                             Some(Prior { size, mtime: e.mtime, hash, stamp: e.stamp })
                         }
                         _ => None,
@@ -215,7 +216,7 @@ mod tests {
             header: summary.header.clone(),
             confirmed: None,
         };
-        let mut prev = Previous::open(&info, summary.in_path_order);
+        let mut prev = Previous::open(&info, summary.in_path_order, vec![("data".into(), true)]);
         // Asked for in the walk's order.
         let found: Vec<_> = ["data/X-rays/a", "data/X-rays 2/b", "data/X-rays.idx"]
             .iter()

@@ -99,11 +99,12 @@ pub(super) fn excluded(plan: &Plan) -> Vec<PathBuf> {
 /// `listing`). Stops early when `stop` says so.
 pub fn walk(plan: &Plan, stop: impl Fn() -> bool, mut found: impl FnMut(Found)) {
     let excluded = excluded(plan);
+    let destination = std::fs::metadata(&plan.destination).ok().and_then(|m| crate::platform::folder_id(&m));
     let mut order: Vec<usize> = (0..plan.sources.len()).collect();
     order.sort_by(|&a, &b| manifest::path_order(&plan.sources[a].set_dir, &plan.sources[b].set_dir));
     Lister::run(|lister| {
         for index in order {
-            let walk = SourceWalk { plan, index, excluded: &excluded, lister };
+            let walk = SourceWalk { plan, index, excluded: &excluded, lister, destination };
             if !walk.run(&stop, &mut found) {
                 return;
             }
@@ -116,6 +117,8 @@ struct SourceWalk<'a> {
     index: usize,
     excluded: &'a [PathBuf],
     lister: &'a Lister<'a>,
+    /// Where the backup folder lives, to know it inside a source reached through another path.
+    destination: Option<(u64, u64)>,
 }
 
 impl SourceWalk<'_> {
@@ -199,6 +202,16 @@ impl SourceWalk<'_> {
             ItemKind::Symlink
         } else if file_type.is_dir() {
             if !self.plan.sources[self.index].recursive && depth > 0 {
+                return None;
+            }
+            let here = entry.meta.as_ref().ok().and_then(crate::platform::folder_id);
+            if self.destination.is_some() && here == self.destination {
+                // A backup that held itself would grow with every set.
+                let reason =
+                    "this folder is the backup folder itself, reached through another path: not backed up"
+                        .into();
+                let (kind, cause) = (ProblemKind::Failed, Some(Cause::Nested));
+                found(Found::Problem(FileProblem { path: entry.path.clone(), kind, reason, cause }));
                 return None;
             }
             ItemKind::Dir

@@ -140,6 +140,14 @@ pub fn newest_checked(sets: &[SetInfo]) -> Option<(&SetInfo, manifest::Summary)>
         .find_map(|s| manifest::check(&s.path.join(manifest::FILE_NAME)).ok().map(|m| (s, m)))
 }
 
+/// The newest SUCCESS set (or one confirmed whose run was) whose manifest checks out whole.
+pub fn newest_good(sets: &[SetInfo]) -> Option<(&SetInfo, manifest::Summary)> {
+    sets.iter()
+        .rev()
+        .filter(|s| s.is_success())
+        .find_map(|s| manifest::check(&s.path.join(manifest::FILE_NAME)).ok().map(|m| (s, m)))
+}
+
 /// Removes what killed or failed runs left behind (`.partial-*`, `.deleting-*`). Returns a note for
 /// each leftover that could not be removed.
 pub fn clean_leftovers(dest: &Path) -> Vec<String> {

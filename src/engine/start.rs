@@ -58,6 +58,9 @@ pub(super) struct Start<'a> {
     pub database: HashMap<String, super::scan::Prior>,
     /// The set the ransomware guard compares with (the one `previous` reads).
     pub base: Option<super::guard::Base>,
+    /// The last good set (the newest SUCCESS one), when it is not `previous`: the loss guard
+    /// counts what is gone since it.
+    pub good: Option<(work::Previous, super::guard::Base)>,
     /// Link unchanged files from `previous` (the drive has hard links).
     pub link: bool,
 }

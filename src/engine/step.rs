@@ -66,17 +66,29 @@ fn locked(
     // The set compared with (never an unconfirmed SUSPECT one); its files are linked only where
     // the drive has hard links.
     let newest = sets::newest_checked(&existing);
-    let previous = newest.as_ref().map(|(s, m)| work::Previous::open(s, m.in_path_order));
-    let base = newest.as_ref().map(|(s, m)| super::guard::Base {
-        name: s.name.clone(),
-        started: Some(s.header.started.with_timezone(&chrono::Local)),
-        files: m.files,
-        bytes: m.bytes,
-        endings: Default::default(),
-    });
-    let database = newest.as_ref().map(|(_, m)| super::database::priors(&m.database)).unwrap_or_default();
+    // The last good set, when it is another (the newest ended with errors): the loss guard counts
+    // what is gone since it, so what a run could not read is not forgotten the day after.
+    let good =
+        sets::newest_good(&existing).filter(|(g, _)| newest.as_ref().is_none_or(|(n, _)| n.name != g.name));
+    let scope: Vec<(String, bool)> = plan.sources.iter().map(|s| (s.set_dir.clone(), s.recursive)).collect();
+    let earlier = |(s, m): &(&sets::SetInfo, super::manifest::Summary)| {
+        let base = super::guard::Base {
+            name: s.name.clone(),
+            started: Some(s.header.started.with_timezone(&chrono::Local)),
+            files: m.files,
+            bytes: m.bytes,
+            endings: Default::default(),
+        };
+        (work::Previous::open(s, m.in_path_order, scope.clone()), base)
+    };
+    let (previous, base) = newest.as_ref().map(earlier).unzip();
+    let good_set = good.as_ref().map(earlier);
+    let priors = |m: &super::manifest::Summary| super::database::priors(&m.database);
+    let database = newest.as_ref().map(|(_, m)| priors(m)).unwrap_or_default();
     // A share that is not connected is not a practice that deleted everything.
-    super::connected::check(plan, newest.map(|(s, _)| s), &database)?;
+    let mut known = database.clone();
+    known.extend(good.iter().flat_map(|(_, m)| priors(m)));
+    super::connected::check(plan, newest.map(|(s, _)| s), &known)?;
 
     let room = match (report.hard_links, &previous) {
         (false, _) => Room::Hold,
@@ -93,7 +105,7 @@ fn locked(
     let sequence = sets::next_sequence(&existing);
     let stops = Stops { cancel, lock };
     let link = report.hard_links;
-    let start = Start { partial: &partial, previous, room, fold, database, base, link };
+    let start = Start { partial: &partial, previous, room, fold, database, base, good: good_set, link };
     let result = fill(plan, progress, stops, report, start);
     let ends = Ends { progress, cancel, still_ours: &|| still_ours(lock), lost: lock.lost_flag() };
     let result = result.and_then(|entries| finish(plan, report, &partial, entries, sequence, &ends));

@@ -21,8 +21,8 @@ pub(super) enum Msg {
     DatabaseDone(Option<database::Group>),
     /// An item and what became of it; `u64` is its place in the walk.
     Done(u64, Box<Item>, Done),
-    /// The earlier set's files by ending, and those the walk did not find, read to its end once the
-    /// walk is over (`None`: it could not be).
+    /// The earlier set's files by ending, and the last good set's files the walk did not find,
+    /// both read to their ends once the walk is over (`None`: one could not be).
     Endings(Option<(HashMap<String, u64>, super::guard::Losses)>),
     /// The walk is complete. `storable` leaves out files too big for the drive (refused one by one).
     Scanned {
@@ -38,6 +38,8 @@ pub(super) struct Walker<'a> {
     pub plan: &'a Plan,
     pub cx: &'a work::Context<'a>,
     pub previous: Option<work::Previous>,
+    /// The last good set (the newest SUCCESS one), when it is not `previous`: the loss guard's.
+    pub good: Option<work::Previous>,
     /// The newest set's database files, for the database group.
     pub database: HashMap<String, Prior>,
     /// Names the backup drive takes to be the same that the sources keep apart.
@@ -98,10 +100,12 @@ impl Walker<'_> {
                     if matches!(
                         p.kind,
                         ProblemKind::Failed | ProblemKind::FolderFailed | ProblemKind::Skipped
-                    ) && let (Some(previous), Some((key, ..))) =
-                        (&mut self.previous, scan::key_of(&p.path, sources))
+                    ) && let Some((key, ..)) = scan::key_of(&p.path, sources)
                     {
-                        previous.unreadable(key);
+                        self.previous
+                            .iter_mut()
+                            .chain(&mut self.good)
+                            .for_each(|e| e.unreadable(key.clone()));
                     }
                     // The group's own result stands for its members.
                     if !member_paths.contains(&p.path) {
@@ -124,10 +128,10 @@ impl Walker<'_> {
                     }
                     send_members(Some(&item.key(sources)), &mut seq);
                     // Found in the earlier set, whatever becomes of it below (for the loss guard).
-                    if item.kind == ItemKind::File
-                        && let Some(previous) = &mut self.previous
-                    {
-                        item.prior = previous.find(&item.key(sources));
+                    if item.kind == ItemKind::File {
+                        let key = item.key(sources);
+                        item.prior = self.previous.as_mut().and_then(|p| p.find(&key));
+                        self.good.as_mut().map(|g| g.find(&key));
                     }
                     if item.database && member_paths.contains(&item.source_path(sources)) {
                         return; // copied with the database group, and sent in its place above
@@ -155,7 +159,12 @@ impl Walker<'_> {
         );
         send_members(None, &mut seq);
         if let Some(previous) = self.previous.take().filter(|_| !self.cx.shared.stopped()) {
-            let _ = self.msgs.send(Msg::Endings(previous.endings()));
+            let mut compared = previous.endings();
+            if let Some(good) = self.good.take() {
+                let lost = good.endings().map(|(_, losses)| losses);
+                compared = compared.zip(lost).map(|((endings, _), losses)| (endings, losses));
+            }
+            let _ = self.msgs.send(Msg::Endings(compared));
         }
         crate::fault::pause("scanned");
         if self.count_now.is_some() && !self.cx.shared.stopped() {

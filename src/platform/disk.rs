@@ -215,3 +215,19 @@ mod tests {
         assert_eq!(cached_pages(&f, len), 0, "nothing left for a read to find but the drive");
     }
 }
+
+/// Where a folder lives (device and inode), from metadata a directory listing already has: on Unix;
+/// `None` on Windows, whose listings do not carry the file index (opening every folder on a share
+/// to read it would cost a round trip each).
+pub fn folder_id(meta: &std::fs::Metadata) -> Option<(u64, u64)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some((meta.dev(), meta.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        None
+    }
+}

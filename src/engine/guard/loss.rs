@@ -1,17 +1,22 @@
-//! The loss guard: files of the set a run compares with that the data folder no longer holds. A
-//! backup must never agree with a loss: a set is marked SUSPECT, like an encrypted one, when
+//! The loss guard: files of the last good backup (the newest SUCCESS set) that the data folder no
+//! longer holds. A backup must never agree with a loss: a set is marked SUSPECT, like an encrypted
+//! one, when
 //! - at least `MIN_GONE` files are gone and they are more than a quarter of that set's files or of
-//!   its bytes; or
-//! - any database file (the data folder's top-level files) is gone.
+//!   its bytes, or more than a quarter of one folder backed up (an extra folder on another server
+//!   that is not connected, say); or
+//! - any database file (the data folder's top-level files, but for lock and temporary files) is
+//!   gone.
 //!
-//! Files the run could not look for (their folder could not be read, or the file itself could not
-//! be) are not gone: they are counted apart and named as FAILED. Deleting old X-rays on purpose
-//! is then confirmed, as an import is.
+//! Not gone: files the run could not look for (their folder could not be read, or the file itself
+//! could not be: named as FAILED), files outside what this run backs up (a folder no longer chosen
+//! in Settings), and files whose content is in the backup under a new name (moved or renamed).
+//! Files deleted while the run copied are gone. Deleting old X-rays on purpose is then confirmed,
+//! as an import is.
 
 use super::suspicion::{Kind, Suspicion};
 use super::tally::Base;
 use crate::format::{bytes, count};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// Fewer files gone than this are never called a loss by their share (a database file still is).
 pub const MIN_GONE: u64 = 10;
@@ -19,6 +24,8 @@ pub const MIN_GONE: u64 = 10;
 const QUARTER: u64 = 4;
 /// Folders kept count of, at most (a hostile manifest cannot grow memory); the rest are summed.
 const CAP: usize = 4096;
+/// Gone files kept by name, to tell moved ones apart and give examples; beyond this they count.
+const GONE_KEPT: usize = 100_000;
 const EXAMPLES: usize = super::tally::EXAMPLES;
 /// Folders named one by one in the evidence.
 const FOLDERS_SHOWN: usize = 5;
@@ -31,171 +38,77 @@ struct Count {
     gone_bytes: u64,
 }
 
-/// The earlier set's files as the walk passed them: how many, and how many are gone, by folder.
+impl Count {
+    fn crosses(&self) -> bool {
+        self.gone >= MIN_GONE && (self.gone * QUARTER > self.files || self.gone_bytes * QUARTER > self.bytes)
+    }
+}
+
+/// A file of the earlier set that this run did not find.
+#[derive(Debug)]
+struct Gone {
+    key: String,
+    size: u64,
+    hash: blake3::Hash,
+    database: bool,
+}
+
+/// The earlier set's files as the walk passed them: how many, and how many are gone, by folder
+/// and by folder backed up.
 #[derive(Debug, Default)]
 pub struct Losses {
+    /// What this run backs up: each folder's place in a set, and whether its sub-folders too.
+    scope: Vec<(String, bool)>,
     all: Count,
     folders: HashMap<String, Count>,
-    /// Database files gone (path in the set, size), the first `EXAMPLES`, and how many in all.
-    database: Vec<(String, u64)>,
+    sources: HashMap<String, Count>,
+    gone: Vec<Gone>,
     database_gone: u64,
-    examples: Vec<String>,
     /// Files not looked for because the run could not read them or their folder.
     unread: u64,
+    /// Files outside what this run backs up.
+    outside: u64,
+    /// Files whose content the run found under a new name.
+    moved: u64,
     /// Paths in the set (files or folders) the run could not read.
     unreadable: BTreeSet<String>,
 }
 
 /// The folder a file is counted under: `data/X-rays` for `data/X-rays/2024/1.dcm`, `extra/Xrays`
-/// for an extra folder's files; `None` for the data folder's top-level files (the database).
-fn folder_of(key: &str) -> Option<&str> {
+/// for an extra folder's files, `data` for the data folder's top-level files.
+fn folder_of(key: &str) -> &str {
     let mut slashes = key.match_indices('/').map(|(i, _)| i);
-    let first = slashes.next()?;
-    match (&key[..first], slashes.next()) {
-        ("data", None) => None,
-        (_, Some(second)) => Some(&key[..second]),
-        (_, None) => Some(key),
+    match (slashes.next(), slashes.next()) {
+        (Some(first), None) if &key[..first] == "data" => "data",
+        (_, Some(second)) => &key[..second],
+        _ => key,
     }
 }
 
-/// A folder as people call it: `X-rays`, or `Xrays (extra folder)`.
+/// The folder backed up a file belongs to: `data`, or `extra/Xrays`.
+fn source_of(key: &str) -> &str {
+    match key.strip_prefix("extra/") {
+        Some(rest) => &key[.."extra/".len() + rest.find('/').unwrap_or(rest.len())],
+        None => key.split('/').next().unwrap_or(key),
+    }
+}
+
+/// A folder as people call it: `X-rays`, `Xrays (extra folder)`, or the data folder itself.
 fn folder_words(folder: &str) -> String {
     match folder.split_once('/') {
         Some(("data", name)) => name.to_string(),
         Some((_, name)) => format!("{name} (extra folder)"),
+        None if folder == "data" => "The data folder's own files".to_string(),
         None => folder.to_string(),
     }
 }
 
-impl Losses {
-    /// A file or folder (path in the set) this run could not read: what it holds is not gone.
-    pub fn unreadable(&mut self, key: String) {
-        if self.unreadable.len() < CAP * 16 {
-            self.unreadable.insert(key);
-        }
-    }
-
-    fn is_unread(&self, key: &str) -> bool {
-        self.unreadable.contains(key)
-            || key.match_indices('/').any(|(i, _)| self.unreadable.contains(&key[..i]))
-    }
-
-    /// A file of the earlier set, `found` or not by this run's walk.
-    pub fn file(&mut self, key: &str, size: u64, found: bool) {
-        if !found && self.is_unread(key) {
-            self.unread += 1;
-            return;
-        }
-        let gone = u64::from(!found);
-        let add = |c: &mut Count| {
-            (c.files, c.bytes) = (c.files + 1, c.bytes + size);
-            (c.gone, c.gone_bytes) = (c.gone + gone, c.gone_bytes + gone * size);
-        };
-        add(&mut self.all);
-        match folder_of(key) {
-            None if !found => {
-                self.database_gone += 1;
-                if self.database.len() < EXAMPLES {
-                    self.database.push((key.to_string(), size));
-                }
-            }
-            None => {}
-            Some(folder) => {
-                let room = self.folders.len() < CAP;
-                match self.folders.get_mut(folder) {
-                    Some(c) => add(c),
-                    None if room => add(self.folders.entry(folder.to_string()).or_default()),
-                    None => {} // counted in `all` only
-                }
-            }
-        }
-        if !found && self.examples.len() < EXAMPLES {
-            self.examples.push(format!("{key}: gone (was {})", bytes(size)));
-        }
-    }
-
-    /// Whether what is gone crosses the line (see the module's words), against `base`.
-    pub fn judge(&self, base: &Base) -> Option<Suspicion> {
-        let a = self.all;
-        let by_share = a.gone >= MIN_GONE && (a.gone * QUARTER > a.files || a.gone_bytes * QUARTER > a.bytes);
-        if !by_share && self.database_gone == 0 {
-            return None;
-        }
-        let since = base.started.map(|t| format!(" since {}", t.format("%a %-d %b"))).unwrap_or_default();
-        let mut evidence = vec![format!(
-            "{} of the {} files ({}) in {} are not in the data folder any more, {} of its {} ({})",
-            count(a.gone),
-            count(a.files),
-            percent(a.gone, a.files),
-            base.name,
-            bytes(a.gone_bytes),
-            bytes(a.bytes),
-            percent(a.gone_bytes, a.bytes),
-        )];
-        let names: Vec<String> =
-            self.database.iter().map(|(k, size)| format!("{} ({})", name(k), bytes(*size))).collect();
-        match self.database_gone {
-            0 => {}
-            1 => evidence.push(format!("The database file {} is gone{since}", names.join(", "))),
-            n => evidence.push(format!("{} database files are gone{since}: {}", count(n), names.join(", "))),
-        }
-        let mut folders: Vec<(&String, &Count)> = self.folders.iter().filter(|(_, c)| c.gone > 0).collect();
-        folders.sort_by(|a, b| b.1.gone.cmp(&a.1.gone).then(a.0.cmp(b.0)));
-        for (folder, c) in folders.iter().take(FOLDERS_SHOWN) {
-            evidence.push(format!(
-                "{}: {} of {} files gone{since}",
-                folder_words(folder),
-                count(c.gone),
-                count(c.files)
-            ));
-        }
-        if folders.len() > FOLDERS_SHOWN {
-            evidence.push(format!(
-                "and files gone from {} more folders",
-                count((folders.len() - FOLDERS_SHOWN) as u64)
-            ));
-        }
-        if self.unread > 0 {
-            evidence.push(format!(
-                "{} more files of {} were not looked for (they or their folders could not be read, named as FAILED below) and are not counted as gone",
-                count(self.unread),
-                base.name
-            ));
-        }
-        let headline = match (by_share, self.database_gone) {
-            (_, 1) => format!("The database file {} is gone from the data folder", name(&self.database[0].0)),
-            (_, n) if n > 1 => format!("{} database files are gone from the data folder", count(n)),
-            _ if a.gone * QUARTER > a.files => format!(
-                "{} of the {} files in the last good backup are gone from the data folder",
-                count(a.gone),
-                count(a.files)
-            ),
-            _ => format!(
-                "Files holding {} of the last good backup's data are gone from the data folder",
-                percent(a.gone_bytes, a.bytes)
-            ),
-        };
-        let mut examples: Vec<String> = self
-            .database
-            .iter()
-            .map(|(k, size)| format!("{k}: database file, gone (was {})", bytes(*size)))
-            .collect();
-        examples.extend(
-            self.examples
-                .iter()
-                .filter(|e| !self.database.iter().any(|(k, _)| e.starts_with(&format!("{k}:"))))
-                .cloned(),
-        );
-        examples.truncate(EXAMPLES);
-        Some(Suspicion {
-            kind: Kind::Loss,
-            base: base.name.clone(),
-            base_started: base.started,
-            headline,
-            evidence,
-            examples,
-        })
-    }
+/// A top-level file of the data folder that is a database file: not a lock or temporary file,
+/// which come and go (`EXACT.lck`, `~tmp1.tmp`, `Practice.ldb`).
+fn is_database(key: &str) -> bool {
+    let Some(name) = key.strip_prefix("data/").filter(|n| !n.contains('/')) else { return false };
+    let transient = ["lck", "lock", "tmp", "temp", "ldb", "laccdb", "swp"];
+    !name.starts_with(['~', '.']) && !transient.contains(&super::ending(name).as_str())
 }
 
 /// `29%`, or `under 1%` for a part too small to show as a whole percent.
@@ -211,82 +124,210 @@ fn name(key: &str) -> &str {
     key.rsplit('/').next().unwrap_or(key)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn base() -> Base {
-        Base { name: "2026-12-01_183000_RECEPTION1".into(), ..Base::default() }
+impl Losses {
+    /// Counts the files of an earlier set against what a run backs up: each folder's place in a
+    /// set (`data`, `extra/Xrays`) and whether its sub-folders are backed up too.
+    pub fn new(scope: Vec<(String, bool)>) -> Losses {
+        Losses { scope, ..Losses::default() }
     }
 
-    /// 400 X-rays and 100 letters of 1 kB, and a database file, with `gone` X-rays gone.
-    fn practice(gone: u64, database_found: bool) -> Losses {
-        let mut l = Losses::default();
-        l.file("data/Practice.db", 5000, database_found);
-        for i in 0..400 {
-            l.file(&format!("data/X-rays/{i}.dcm"), 1000, i >= gone);
+    fn in_scope(&self, key: &str) -> bool {
+        self.scope.iter().any(|(dir, deep)| {
+            let rest = key.strip_prefix(dir.as_str()).and_then(|r| r.strip_prefix('/'));
+            rest.is_some_and(|rest| *deep || !rest.contains('/'))
+        })
+    }
+
+    /// A file or folder (path in the set) this run could not read: what it holds is not gone.
+    pub fn unreadable(&mut self, key: String) {
+        if self.unreadable.len() < CAP * 16 {
+            self.unreadable.insert(key);
         }
-        for i in 0..100 {
-            l.file(&format!("data/Letters/{i}.rtf"), 1000, true);
+    }
+
+    fn is_unread(&self, key: &str) -> bool {
+        self.unreadable.contains(key)
+            || key.match_indices('/').any(|(i, _)| self.unreadable.contains(&key[..i]))
+    }
+
+    /// Adds a file of `size` bytes to each count `key` falls in: to its files (`listed`), to its
+    /// files gone (`gone`), or both.
+    fn add(&mut self, key: &str, size: u64, listed: bool, gone: bool) {
+        let add = |c: &mut Count| {
+            if listed {
+                (c.files, c.bytes) = (c.files + 1, c.bytes + size);
+            }
+            if gone {
+                (c.gone, c.gone_bytes) = (c.gone + 1, c.gone_bytes + size);
+            }
+        };
+        add(&mut self.all);
+        let room = self.folders.len() < CAP;
+        match self.folders.get_mut(folder_of(key)) {
+            Some(c) => add(c),
+            None if room => add(self.folders.entry(folder_of(key).to_string()).or_default()),
+            None => {} // counted in `all` only
         }
-        l
+        add(self.sources.entry(source_of(key).to_string()).or_default());
     }
 
-    #[test]
-    fn most_x_rays_gone_is_a_loss_named_by_folder() {
-        let s = practice(380, true).judge(&base()).expect("380 of 501 files gone");
-        assert_eq!(s.kind, Kind::Loss);
-        assert!(s.evidence.iter().any(|e| e == "X-rays: 380 of 400 files gone"), "{:?}", s.evidence);
-        assert!(!s.evidence.iter().any(|e| e.starts_with("Letters")), "{:?}", s.evidence);
-        assert_eq!(s.examples.len(), EXAMPLES);
-        assert!(s.headline.starts_with("380 of the 501 files"), "{}", s.headline);
-    }
-
-    #[test]
-    fn a_quarter_of_the_files_is_the_line_and_ten_files_the_least() {
-        assert!(practice(125, true).judge(&base()).is_none(), "125 of 501: under a quarter");
-        assert!(practice(126, true).judge(&base()).is_some(), "126 of 501: over a quarter");
-        let mut few = Losses::default();
-        for i in 0..12 {
-            few.file(&format!("data/Letters/{i}.rtf"), 10, i >= 9);
+    /// Takes a gone file back (it was moved): its counts stay, as a file found.
+    fn ungo(&mut self, g: &Gone) {
+        let take = |c: &mut Count| (c.gone, c.gone_bytes) = (c.gone - 1, c.gone_bytes - g.size);
+        take(&mut self.all);
+        if let Some(c) = self.folders.get_mut(folder_of(&g.key)) {
+            take(c);
         }
-        assert!(few.judge(&base()).is_none(), "3 of 12 files gone: too few to judge by share");
-    }
-
-    #[test]
-    fn a_quarter_of_the_bytes_is_a_loss_too() {
-        let mut l = practice(0, true);
-        for i in 0..20 {
-            l.file(&format!("data/Video/{i}.mp4"), 20_000, false);
+        if let Some(c) = self.sources.get_mut(source_of(&g.key)) {
+            take(c);
         }
-        let s = l.judge(&base()).expect("400 kB of 906 kB gone");
-        assert!(s.headline.starts_with("Files holding 44%"), "{}", s.headline);
+        self.database_gone -= u64::from(g.database);
     }
 
-    #[test]
-    fn any_database_file_gone_is_a_loss() {
-        let s = practice(0, false).judge(&base()).expect("the database file is gone");
-        assert_eq!(s.headline, "The database file Practice.db is gone from the data folder");
-        assert_eq!(s.examples[0], "data/Practice.db: database file, gone (was 5.0 kB)");
-    }
-
-    #[test]
-    fn files_in_folders_that_could_not_be_read_are_not_gone() {
-        let mut l = Losses::default();
-        l.unreadable("data/X-rays".into());
-        l.unreadable("data/Practice.db".into());
-        l.file("data/Practice.db", 5000, false);
-        for i in 0..400 {
-            l.file(&format!("data/X-rays/{i}.dcm"), 1000, false);
+    fn went(&mut self, key: &str, size: u64, hash: blake3::Hash) {
+        let database = is_database(key);
+        self.database_gone += u64::from(database);
+        if self.gone.len() < GONE_KEPT {
+            self.gone.push(Gone { key: key.to_string(), size, hash, database });
         }
-        l.file("data/X-rays2/a.dcm", 1000, true);
-        assert!(l.judge(&base()).is_none());
-        assert_eq!(l.unread, 401);
     }
 
-    #[test]
-    fn nothing_gone_is_nothing() {
-        assert!(practice(0, true).judge(&base()).is_none());
-        assert!(Losses::default().judge(&base()).is_none());
+    /// A file of the earlier set, `found` or not by this run's walk.
+    pub fn file(&mut self, key: &str, size: u64, hash: blake3::Hash, found: bool) {
+        if !self.in_scope(key) {
+            self.outside += 1;
+            return;
+        }
+        if !found && self.is_unread(key) {
+            self.unread += 1;
+            return;
+        }
+        self.add(key, size, true, !found);
+        if !found {
+            self.went(key, size, hash);
+        }
+    }
+
+    /// A file the walk found that was deleted before it could be copied: gone after all.
+    pub fn vanished(&mut self, key: &str, size: u64, hash: blake3::Hash) {
+        if self.in_scope(key) {
+            self.add(key, size, false, true);
+            self.went(key, size, hash);
+        }
+    }
+
+    /// Files this run found under new names, by content: those gone with the same content were
+    /// moved or renamed, not lost.
+    pub fn moved(&mut self, new: &HashSet<blake3::Hash>) {
+        let gone = std::mem::take(&mut self.gone);
+        let (moved, gone): (Vec<Gone>, Vec<Gone>) = gone.into_iter().partition(|g| new.contains(&g.hash));
+        for g in &moved {
+            self.ungo(g);
+        }
+        self.moved += moved.len() as u64;
+        self.gone = gone;
+    }
+
+    /// Whether what is gone crosses the line (see the module's words), against `base`.
+    pub fn judge(&self, base: &Base) -> Option<Suspicion> {
+        let a = self.all;
+        let mut sources: Vec<(&String, &Count)> = self.sources.iter().filter(|(_, c)| c.crosses()).collect();
+        sources.sort_by(|x, y| y.1.gone.cmp(&x.1.gone).then(x.0.cmp(y.0)));
+        if !a.crosses() && sources.is_empty() && self.database_gone == 0 {
+            return None;
+        }
+        let since = base.started.map(|t| format!(" since {}", t.format("%a %-d %b"))).unwrap_or_default();
+        let are = if a.gone == 1 { "is" } else { "are" };
+        let mut evidence = vec![format!(
+            "{} of the {} files ({}) in {} {are} not in the folders backed up any more, {} of its {} ({})",
+            count(a.gone),
+            count(a.files),
+            percent(a.gone, a.files),
+            base.name,
+            bytes(a.gone_bytes),
+            bytes(a.bytes),
+            percent(a.gone_bytes, a.bytes),
+        )];
+        let databases: Vec<&Gone> = self.gone.iter().filter(|g| g.database).take(EXAMPLES).collect();
+        let names: Vec<String> =
+            databases.iter().map(|g| format!("{} ({})", name(&g.key), bytes(g.size))).collect();
+        match self.database_gone {
+            0 => {}
+            1 => evidence.push(format!("The database file {} is gone{since}", names.join(", "))),
+            n => evidence.push(format!("{} database files are gone{since}: {}", count(n), names.join(", "))),
+        }
+        let mut folders: Vec<(&String, &Count)> = self.folders.iter().filter(|(_, c)| c.gone > 0).collect();
+        folders.sort_by(|x, y| y.1.gone.cmp(&x.1.gone).then(x.0.cmp(y.0)));
+        for (folder, c) in folders.iter().take(FOLDERS_SHOWN) {
+            evidence.push(format!(
+                "{}: {} of {} files gone{since}",
+                folder_words(folder),
+                count(c.gone),
+                count(c.files)
+            ));
+        }
+        if folders.len() > FOLDERS_SHOWN {
+            let more = count((folders.len() - FOLDERS_SHOWN) as u64);
+            evidence.push(format!("and files gone from {more} more folders"));
+        }
+        let apart = [
+            (
+                self.unread,
+                "were not looked for (they or their folders could not be read, named as FAILED below)",
+            ),
+            (self.moved, "are in this backup under new names (moved or renamed)"),
+            (self.outside, "are outside what this backup covers (folders no longer chosen in Settings)"),
+        ];
+        for (n, why) in apart.into_iter().filter(|(n, _)| *n > 0) {
+            evidence.push(format!(
+                "{} more files of {} {why}, and are not counted as gone",
+                count(n),
+                base.name
+            ));
+        }
+        let extra = sources.iter().find(|(s, _)| s.as_str() != "data");
+        let place = match self.sources.iter().any(|(s, c)| s != "data" && c.gone > 0) {
+            true => "the folders backed up",
+            false => "the data folder",
+        };
+        let headline = match (self.database_gone, extra.or(sources.first())) {
+            (1, _) => format!("The database file {} is gone from the data folder", name(&databases[0].key)),
+            (n, _) if n > 1 => format!("{} database files are gone from the data folder", count(n)),
+            (_, Some((source, c))) if extra.is_some() || !a.crosses() => format!(
+                "{} of the {} files in {} are gone since the last good backup",
+                count(c.gone),
+                count(c.files),
+                match source.as_str() {
+                    "data" => "the data folder".to_string(),
+                    s => format!("the extra folder {}", name(s)),
+                }
+            ),
+            _ if a.gone * QUARTER > a.files => format!(
+                "{} of the {} files in the last good backup are gone from {place}",
+                count(a.gone),
+                count(a.files)
+            ),
+            _ => format!(
+                "Files holding {} of the last good backup's data are gone from {place}",
+                percent(a.gone_bytes, a.bytes)
+            ),
+        };
+        let databases =
+            databases.iter().map(|g| format!("{}: database file, gone (was {})", g.key, bytes(g.size)));
+        let others = self.gone.iter().filter(|g| !g.database);
+        let others = others.map(|g| format!("{}: gone (was {})", g.key, bytes(g.size)));
+        let examples = databases.chain(others).take(EXAMPLES).collect();
+        Some(Suspicion {
+            kind: Kind::Loss,
+            base: base.name.clone(),
+            base_started: base.started,
+            headline,
+            evidence,
+            examples,
+        })
     }
 }
+
+#[cfg(test)]
+#[path = "loss_tests.rs"]
+mod tests;

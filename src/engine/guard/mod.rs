@@ -7,10 +7,12 @@
 mod loss;
 mod suspicion;
 mod tally;
+mod watch;
 
 pub use loss::Losses;
 pub use suspicion::{Kind, Suspicion};
 pub use tally::{Base, Change, Tally, ending};
+pub use watch::Watch;
 
 /// How much of a file's start is looked at.
 pub const BLOCK: usize = 4096;

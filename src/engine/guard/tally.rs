@@ -134,11 +134,12 @@ impl Tally {
 
     /// Whether the signs cross the line against the earlier set, if there is one; or a note that
     /// its manifest could not be read to its end, so nothing could be judged.
-    /// The files gone since the earlier set (`losses`, read with its manifest) are judged too.
+    /// The files gone since the last good set (`losses`, counted as its manifest was read beside
+    /// the walk, and that set) are judged too.
     pub fn verdict(
         self,
         base: Option<&Base>,
-        losses: Option<&super::Losses>,
+        losses: Option<(&super::Losses, &Base)>,
     ) -> (Option<Suspicion>, Option<String>) {
         match base {
             Some(b) if b.endings.is_none() || losses.is_none() => (
@@ -148,7 +149,7 @@ impl Tally {
                     b.name
                 )),
             ),
-            Some(b) => (merge(self.judge(b), losses.and_then(|l| l.judge(b))), None),
+            Some(b) => (merge(self.judge(b), losses.and_then(|(l, good)| l.judge(good))), None),
             None => (None, None),
         }
     }

@@ -18,11 +18,13 @@ impl Keep {
     pub fn new(problems: &[FileProblem], sources: &[Source]) -> Keep {
         let mut keep = Keep::default();
         for p in problems {
-            // A folder that could not be read is named as FAILED with the folder's own path.
+            // A folder that could not be read is named as FAILED with the folder's own path. Below
+            // the top, a path that cannot be looked at now (a share lost since) or that is a link
+            // to a folder is taken as a folder too: keeping what `latest` holds below it costs
+            // nothing if it was a file.
+            let now = std::fs::metadata(&p.path).ok();
             let folder = match p.kind {
-                ProblemKind::Failed | ProblemKind::Skipped => {
-                    std::fs::symlink_metadata(&p.path).is_ok_and(|m| m.is_dir())
-                }
+                ProblemKind::Failed | ProblemKind::Skipped => now.as_ref().is_some_and(|m| m.is_dir()),
                 ProblemKind::FolderFailed => true,
                 ProblemKind::Vanished | ProblemKind::NotAFile => continue,
             };
@@ -32,6 +34,7 @@ impl Keep {
             if top == 0 || source.is_data_folder && top == 1 && !folder {
                 continue;
             }
+            let folder = folder || now.is_none_or(|m| m.is_dir());
             if folder {
                 keep.folders.insert(key)
             } else {

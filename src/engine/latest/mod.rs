@@ -237,8 +237,10 @@ impl Update {
                 files(removed)
             ),
         };
-        if self.kept > 0 {
-            s.push_str(&format!("; {} not backed up this time keep their last good copy", files(self.kept)));
+        match self.kept {
+            0 => {}
+            1 => s.push_str("; 1 file not backed up this time keeps its last good copy"),
+            n => s.push_str(&format!("; {} not backed up this time keep their last good copy", files(n))),
         }
         s
     }
