@@ -2,7 +2,7 @@
 //! (`Head::of`), and adding a file to the run's tally. `cargo bench --bench guard`.
 //! Multiplied by the files a backup copies and holds, this bounds the guard's share of a run.
 
-use logoff_backup::engine::guard::{Change, Head, Tally};
+use logoff_backup::engine::guard::{Change, Head, Sampler, Tally};
 use std::hint::black_box;
 use std::time::Instant;
 
@@ -32,6 +32,20 @@ fn main() {
     per_call("Head::of, 4,096 bytes of text", 200_000, |_| {
         black_box(Head::of(black_box(&text)));
     });
+    // The whole-file sample taken while copying: every 4 KiB block of the first 64 KiB, then one
+    // in each 64 KiB.
+    let letter: Vec<u8> = text.iter().copied().cycle().take(20_000).collect();
+    per_call("Sampler::feed, a 20 kB letter (4 blocks)", 20_000, |_| {
+        let mut s = Sampler::default();
+        s.feed(black_box(&letter));
+        black_box(s.look());
+    });
+    let big: Vec<u8> = random.iter().copied().cycle().take(1 << 20).collect();
+    per_call("Sampler::feed, a 1 MiB X-ray (31 blocks)", 2_000, |_| {
+        let mut s = Sampler::default();
+        s.feed(black_box(&big));
+        black_box(s.look());
+    });
     let (noise, plain) = (Some(Head::of(&random)), Some(Head::of(&text)));
     let paths: Vec<String> =
         (0..100_000).map(|i| format!("data/XRays/2024/Patient {i}/pano {i}.dcm")).collect();
@@ -43,7 +57,12 @@ fn main() {
         t.add(&paths[i as usize], 100_000, Change::New { now: noise }, false);
     });
     per_call("Tally::add, a changed file that looks encrypted", 100_000, |i| {
-        t.add(&paths[i as usize], 100_000, Change::Changed { before: plain, now: noise }, false);
+        t.add(
+            &paths[i as usize],
+            100_000,
+            Change::Changed { before: plain, now: noise, was: None, is: None },
+            false,
+        );
     });
     black_box(t);
 }

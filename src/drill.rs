@@ -171,6 +171,7 @@ mod tests {
             kind: Kind::File { size: 1, hash: blake3::hash(b"x") },
             mtime: Mtime { secs: 0, nanos: 0 },
             stamp: None,
+            look: None,
         }
     }
 

@@ -24,6 +24,8 @@ pub struct Copied {
     pub head: Option<Head>,
     /// The same for its copy in the earlier set, when it changed since (read by `work`).
     pub before: Option<Head>,
+    /// How random its content looked where sampled (`None` for a file under 4 KiB).
+    pub look: Option<super::guard::Look>,
 }
 
 #[derive(Debug)]
@@ -141,13 +143,13 @@ fn fill_copy(
 ) -> Result<Copied, CopyError> {
     let sides = &shared.bytes.sides;
     let mut hasher = blake3::Hasher::new();
-    let (mut size, mut head) = (0u64, None);
+    let (mut size, mut head, mut sample, mut last) = (0u64, None, super::guard::Sampler::default(), 0);
     loop {
         if shared.stopped() {
             return Err(CopyError::Cancelled);
         }
         let n = match sides.source.time(|| input.read(buf)) {
-            Ok(0) => break,
+            Ok(0) => break sample.end(&buf[..last]),
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(source_error(e)),
@@ -156,6 +158,8 @@ fn fill_copy(
         if look && head.is_none() {
             head = Some(Head::of(&buf[..n]));
         }
+        sample.feed(&buf[..n]);
+        last = n;
         sides.drive.time(|| output.write_all(&buf[..n])).map_err(CopyError::Destination)?;
         size += n as u64;
         shared.bytes.copied.fetch_add(n as u64, Ordering::Relaxed);
@@ -197,6 +201,7 @@ fn fill_copy(
         read_from_drive,
         head: Some(head.unwrap_or_else(|| Head::of(&[]))),
         before: None,
+        look: sample.look(),
     })
 }
 

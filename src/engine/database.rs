@@ -92,7 +92,7 @@ fn members(source: usize, sources: &[Source], previous: &HashMap<String, Prior>)
 pub fn priors(entries: &[Entry]) -> HashMap<String, Prior> {
     let prior = |e: &Entry| match e.kind {
         Kind::File { size, hash } => {
-            Some((e.path.clone(), Prior { size, mtime: e.mtime, hash, stamp: e.stamp }))
+            Some((e.path.clone(), Prior { size, mtime: e.mtime, hash, stamp: e.stamp, look: e.look }))
         }
         _ => None,
     };

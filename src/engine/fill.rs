@@ -16,7 +16,6 @@ use crate::plan::Plan;
 use crate::progress::{Event, Phase, Progress};
 use crossbeam_channel::{RecvTimeoutError, Sender};
 use std::collections::BTreeMap;
-use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -146,18 +145,7 @@ pub(super) fn fill(
                     if item.kind == ItemKind::File {
                         *current.lock().unwrap_or_else(|p| p.into_inner()) = Some(item.source_path(sources));
                     }
-                    // A bug in one file's copy names that file rather than stopping the run.
-                    let done =
-                        std::panic::catch_unwind(AssertUnwindSafe(|| work::process(&item, cx, &mut buf)))
-                            .unwrap_or_else(|_| {
-                                // Whatever it left of its copy goes: only what made it stays.
-                                let _ = super::readonly::remove_file(&item.set_path(partial, sources));
-                                Done::Problem(
-                                    ProblemKind::Failed,
-                                    Some(Cause::Other),
-                                    "not copied: internal error".into(),
-                                )
-                            });
+                    let done = work::process_guarded(&item, cx, &mut buf);
                     if msgs.send(Msg::Done(seq, Box::new(item), done)).is_err() {
                         break;
                     }

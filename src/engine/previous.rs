@@ -81,7 +81,7 @@ impl Previous {
         while let Some(e) = self.read() {
             self.count_ending(&e);
             if let Kind::File { size, hash } = e.kind {
-                map.insert(e.path, Prior { size, mtime: e.mtime, hash, stamp: e.stamp });
+                map.insert(e.path, Prior { size, mtime: e.mtime, hash, stamp: e.stamp, look: e.look });
             }
         }
         self.map = Some(map);
@@ -163,7 +163,7 @@ impl Previous {
                     let found = match e.kind {
                         Kind::File { size, hash } => {
                             self.losses.file(key, size, hash, true);
-                            Some(Prior { size, mtime: e.mtime, hash, stamp: e.stamp })
+                            Some(Prior { size, mtime: e.mtime, hash, stamp: e.stamp, look: e.look })
                         }
                         _ => None,
                     };
@@ -190,6 +190,7 @@ mod tests {
             kind: Kind::File { size: 1, hash: blake3::hash(&[n]) },
             mtime: Mtime { secs: 1, nanos: 0 },
             stamp: None,
+            look: None,
         };
         // Plain string order: ' ' and '.' sort before '/'.
         let entries = vec![file("data/X-rays 2/b", 1), file("data/X-rays.idx", 2), file("data/X-rays/a", 3)];

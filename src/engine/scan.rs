@@ -40,6 +40,8 @@ pub struct Prior {
     pub mtime: Mtime,
     pub hash: blake3::Hash,
     pub stamp: Option<Stamp>,
+    /// How random its content looked (see `guard::Look`), where that set recorded it.
+    pub look: Option<manifest::Look>,
 }
 
 impl Item {

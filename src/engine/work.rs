@@ -147,6 +147,15 @@ pub fn process(item: &Item, cx: &Context, buf: &mut [u8]) -> Done {
     unreachable!("the retry loop ends by returning")
 }
 
+/// `process`, but a bug in one file's copy (a panic) names that file rather than stopping the run;
+/// whatever it left of its copy goes, so that only what made it stays in the set.
+pub fn process_guarded(item: &Item, cx: &Context, buf: &mut [u8]) -> Done {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| process(item, cx, buf))).unwrap_or_else(|_| {
+        let _ = super::readonly::remove_file(&item.set_path(cx.partial, cx.sources));
+        Done::Problem(ProblemKind::Failed, Some(Cause::Other), "not copied: internal error".into())
+    })
+}
+
 /// Makes `dir` and any missing folders above it, but only inside the partial set: if the set's own
 /// folder has gone (drive unplugged), nothing is made on the computer's disk in its place.
 fn make_dirs(partial: &Path, dir: &Path) -> std::io::Result<()> {
@@ -175,7 +184,7 @@ const DRIVE_TIME_GRANULARITY: i64 = 2;
 /// and saved from the backup, or damaged by the drive, is not linked into another set).
 fn try_link(item: &Item, src: &Path, dst: &Path, cx: &Context, buf: &mut [u8]) -> Option<Done> {
     let prev = cx.previous.filter(|_| cx.link)?;
-    let Prior { size, mtime, hash, stamp } = item.prior?;
+    let Prior { size, mtime, hash, stamp, look } = item.prior?;
     let (racy_from, racy_to) = prev.racy;
     if size != item.size || mtime != item.mtime || (racy_from..racy_to).contains(&item.mtime) {
         return None;
@@ -213,7 +222,7 @@ fn try_link(item: &Item, src: &Path, dst: &Path, cx: &Context, buf: &mut [u8]) -
     std::fs::hard_link(old, dst).ok()?;
     cx.shared.bytes.linked.fetch_add(size, Ordering::Relaxed);
     cx.new_ids.fetch_add(u64::from(new_id), Ordering::Relaxed);
-    Some(Done::Linked(Copied { hash, size, mtime, read_from_drive: false, head: None, before: None }))
+    Some(Done::Linked(Copied { hash, size, mtime, read_from_drive: false, head: None, before: None, look }))
 }
 
 /// A copy whose content changed since the earlier set gets the head of its copy there, for the
@@ -229,13 +238,15 @@ fn with_before(item: &Item, cx: &Context, mut c: Copied) -> Copied {
 
 /// The manifest line for an item that made it.
 pub fn entry(item: &Item, sources: &[Source], done: &Done) -> Option<Entry> {
-    let (kind, mtime) = match (item.kind, done) {
-        (ItemKind::Dir, Done::Dir) => (Kind::Dir, item.mtime),
-        (_, Done::Copied(c) | Done::Linked(c)) => (Kind::File { size: c.size, hash: c.hash }, c.mtime),
-        (_, Done::Symlink(h, m)) => (Kind::Symlink { target_hash: *h }, *m),
+    let (kind, mtime, look) = match (item.kind, done) {
+        (ItemKind::Dir, Done::Dir) => (Kind::Dir, item.mtime, None),
+        (_, Done::Copied(c) | Done::Linked(c)) => {
+            (Kind::File { size: c.size, hash: c.hash }, c.mtime, c.look)
+        }
+        (_, Done::Symlink(h, m)) => (Kind::Symlink { target_hash: *h }, *m, None),
         _ => return None,
     };
-    Some(Entry { path: item.key(sources), kind, mtime, stamp: item.stamp })
+    Some(Entry { path: item.key(sources), kind, mtime, stamp: item.stamp, look })
 }
 
 /// How a file that made it into the set stands against the earlier set, for the guard.
@@ -245,7 +256,7 @@ pub fn change(item: &Item, done: &Done) -> Option<super::guard::Change> {
         Done::Linked(_) => Some(Change::Same),
         Done::Copied(c) => Some(match item.prior {
             Some(p) if p.hash == c.hash => Change::Same,
-            Some(_) => Change::Changed { before: c.before, now: c.head },
+            Some(p) => Change::Changed { before: c.before, now: c.head, was: p.look, is: c.look },
             None => Change::New { now: c.head },
         }),
         _ => None,

@@ -84,7 +84,7 @@ fn a_file_is_copied_when_its_own_metadata_differs_from_what_the_walk_listed() {
         let hash = blake3::hash(b"old");
         let item = Item {
             mtime: listed,
-            prior: Some(Prior { size: 3, mtime: listed, hash, stamp: None }),
+            prior: Some(Prior { size: 3, mtime: listed, hash, stamp: None, look: None }),
             ..file("chart.doc", 3)
         };
         let span = Mtime { secs: 0, nanos: 0 };
@@ -107,7 +107,7 @@ fn link_with_stamp(cx: &Context, data: &Path, partial: &Path, was: impl Fn(Stamp
     let mtime = Mtime::from_system_time(meta.modified().unwrap());
     filetime::set_file_mtime(old_set.join("data/xray.dcm"), mtime.to_file_time()).unwrap();
     let now = Stamp::of(&meta).unwrap();
-    let prior = Prior { size: 6, mtime, hash: blake3::hash(b"pixels"), stamp: Some(was(now)) };
+    let prior = Prior { size: 6, mtime, hash: blake3::hash(b"pixels"), stamp: Some(was(now)), look: None };
     let item = Item { mtime, stamp: Some(now), prior: Some(prior), ..file("xray.dcm", 6) };
     let far = Mtime { secs: 0, nanos: 0 };
     let prev = PreviousSet { path: old_set, name: "old".into(), racy: (far, far) };

@@ -243,6 +243,7 @@ mod tests {
             kind,
             mtime: Mtime { secs: 5, nanos: 0 },
             stamp: None,
+            look: None,
         };
         let file = |path: &str| entry(path, Kind::File { size: 3, hash: blake3::hash(b"abc") });
         let link = entry("data/evil", Kind::Symlink { target_hash: blake3::hash(b"../../../plant") });

@@ -201,9 +201,10 @@ pub fn plant_link_in_manifest(set: &Path, link_first: bool) -> PathBuf {
         kind: Kind::Symlink { target_hash: blake3::hash(target.as_bytes()) },
         mtime,
         stamp: None,
+        look: None,
     });
     let kind = Kind::File { size: planted.len() as u64, hash: blake3::hash(planted) };
-    m.entries.push(Entry { path: "data/evil/planted.txt".into(), kind, mtime, stamp: None });
+    m.entries.push(Entry { path: "data/evil/planted.txt".into(), kind, mtime, stamp: None, look: None });
     m.entries.sort_by(|a, b| manifest::path_order(&a.path, &b.path));
     if !link_first {
         let at = m.entries.iter().position(|e| e.path == "data/evil").unwrap();

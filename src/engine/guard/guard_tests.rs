@@ -51,12 +51,27 @@ fn kinds_are_known_by_their_first_bytes() {
 #[test]
 fn a_changed_file_looks_encrypted_when_it_lost_its_signature_or_turned_random() {
     let (pic, txt, noise) = (Head::of(&jpeg(8192)), Head::of(&text(8192)), Head::of(&random(8192, 9)));
-    assert_eq!(changed(&pic, &noise, false), Some(Sign::LostSignature(Magic::Jpeg)));
-    assert_eq!(changed(&txt, &noise, false), Some(Sign::TurnedRandom));
-    assert_eq!(changed(&txt, &noise, true), Some(Sign::DatabaseScrambled));
-    assert_eq!(changed(&pic, &Head::of(&jpeg(9000)), false), None, "an edited picture is still one");
-    assert_eq!(changed(&txt, &Head::of(&text(9000)), true), None, "a database that grew");
-    assert_eq!(changed(&noise, &Head::of(&random(8192, 10)), false), None, "it was random before too");
+    assert_eq!(
+        changed((Some(pic), Some(noise)), (None, None), false),
+        Some(Sign::LostSignature(Magic::Jpeg))
+    );
+    assert_eq!(changed((Some(txt), Some(noise)), (None, None), false), Some(Sign::TurnedRandom));
+    assert_eq!(changed((Some(txt), Some(noise)), (None, None), true), Some(Sign::DatabaseScrambled));
+    assert_eq!(
+        changed((Some(pic), Some(Head::of(&jpeg(9000)))), (None, None), false),
+        None,
+        "an edited picture is still one"
+    );
+    assert_eq!(
+        changed((Some(txt), Some(Head::of(&text(9000)))), (None, None), true),
+        None,
+        "a database that grew"
+    );
+    assert_eq!(
+        changed((Some(noise), Some(Head::of(&random(8192, 10)))), (None, None), false),
+        None,
+        "it was random before too"
+    );
 }
 
 fn base(endings: &[(&str, u64)], files: u64) -> Base {
@@ -75,16 +90,28 @@ fn more_than_a_fifth_of_fifty_changed_files_looking_encrypted_crosses_the_line()
     let day = |encrypted: u64, plain: u64| {
         let mut t = Tally::default();
         for i in 0..encrypted {
-            t.add(&format!("data/Letters/{i}.txt"), 8192, Change::Changed { before: txt, now: noise }, false);
+            t.add(
+                &format!("data/Letters/{i}.txt"),
+                8192,
+                Change::Changed { before: txt, now: noise, was: None, is: None },
+                false,
+            );
         }
         for i in 0..plain {
-            t.add(&format!("data/Letters/p{i}.txt"), 8192, Change::Changed { before: txt, now: txt }, false);
+            t.add(
+                &format!("data/Letters/p{i}.txt"),
+                8192,
+                Change::Changed { before: txt, now: txt, was: None, is: None },
+                false,
+            );
         }
         t.judge(&base(&[("txt", 500)], 500))
     };
-    assert!(day(11, 39).is_some(), "11 of 50 is 22%");
-    assert!(day(10, 40).is_none(), "10 of 50 is 20%: not more than a fifth");
-    assert!(day(40, 0).is_none(), "fewer than 50 changed files are never called an attack by their share");
+    assert!(day(11, 39).is_ok(), "11 of 50 is 22%");
+    let warning = day(10, 40).expect_err("10 of 50 is 20%: not more than a fifth").expect("but named");
+    assert!(warning.starts_with("10 of the 50 files that changed or are new since 2026-11-29"), "{warning}");
+    assert!(day(40, 0).is_err(), "fewer than 50 changed files are never called an attack by their share");
+    assert_eq!(day(0, 60), Err(None), "nothing looks encrypted: nothing said");
     let s = day(50, 50).unwrap();
     assert!(s.evidence[0].starts_with("100 of 100 files (100%) changed or new"), "{:?}", s.evidence);
     assert!(s.evidence[1].starts_with("50 of them (50%) look encrypted"), "{:?}", s.evidence);
@@ -103,7 +130,7 @@ fn new_random_files_count_only_under_an_ending_no_file_had() {
         t
     };
     let known = base(&[("jpg", 300)], 300);
-    assert!(import("jpg").judge(&known).is_none(), "new pictures of a kind the practice already has");
+    assert!(import("jpg").judge(&known).is_err(), "new pictures of a kind the practice already has");
     let s = import("locked").judge(&known).expect("a hundred new random .locked files");
     assert!(s.evidence.iter().any(|e| e.starts_with("100 new files end in .locked")), "{:?}", s.evidence);
     assert!(
@@ -117,7 +144,7 @@ fn new_random_files_count_only_under_an_ending_no_file_had() {
 fn a_database_file_that_looks_encrypted_crosses_the_line_alone() {
     let mut t = Tally::default();
     let (page, noise) = (Some(Head::of(&text(8192))), Some(Head::of(&random(8192, 4))));
-    t.add("data/Practice.db", 8192, Change::Changed { before: page, now: noise }, true);
+    t.add("data/Practice.db", 8192, Change::Changed { before: page, now: noise, was: None, is: None }, true);
     let s = t.judge(&base(&[("db", 1)], 1)).expect("the database scrambled");
     assert_eq!(s.headline, "The database files changed and look encrypted");
     assert!(s.evidence.contains(&"1 database file looks encrypted".to_string()), "{:?}", s.evidence);

@@ -13,6 +13,7 @@
 //! Files deleted while the run copied are gone. Deleting old X-rays on purpose is then confirmed,
 //! as an import is.
 
+use super::loss_keys::{folder_of, folder_words, is_database, name, percent, source_of};
 use super::suspicion::{Kind, Suspicion};
 use super::tally::Base;
 use crate::format::{bytes, count};
@@ -72,56 +73,6 @@ pub struct Losses {
     moved: u64,
     /// Paths in the set (files or folders) the run could not read.
     unreadable: BTreeSet<String>,
-}
-
-/// The folder a file is counted under: `data/X-rays` for `data/X-rays/2024/1.dcm`, `extra/Xrays`
-/// for an extra folder's files, `data` for the data folder's top-level files.
-fn folder_of(key: &str) -> &str {
-    let mut slashes = key.match_indices('/').map(|(i, _)| i);
-    match (slashes.next(), slashes.next()) {
-        (Some(first), None) if &key[..first] == "data" => "data",
-        (_, Some(second)) => &key[..second],
-        _ => key,
-    }
-}
-
-/// The folder backed up a file belongs to: `data`, or `extra/Xrays`.
-fn source_of(key: &str) -> &str {
-    match key.strip_prefix("extra/") {
-        Some(rest) => &key[.."extra/".len() + rest.find('/').unwrap_or(rest.len())],
-        None => key.split('/').next().unwrap_or(key),
-    }
-}
-
-/// A folder as people call it: `X-rays`, `Xrays (extra folder)`, or the data folder itself.
-fn folder_words(folder: &str) -> String {
-    match folder.split_once('/') {
-        Some(("data", name)) => name.to_string(),
-        Some((_, name)) => format!("{name} (extra folder)"),
-        None if folder == "data" => "The data folder's own files".to_string(),
-        None => folder.to_string(),
-    }
-}
-
-/// A top-level file of the data folder that is a database file: not a lock or temporary file,
-/// which come and go (`EXACT.lck`, `~tmp1.tmp`, `Practice.ldb`).
-fn is_database(key: &str) -> bool {
-    let Some(name) = key.strip_prefix("data/").filter(|n| !n.contains('/')) else { return false };
-    let transient = ["lck", "lock", "tmp", "temp", "ldb", "laccdb", "swp"];
-    !name.starts_with(['~', '.']) && !transient.contains(&super::ending(name).as_str())
-}
-
-/// `29%`, or `under 1%` for a part too small to show as a whole percent.
-fn percent(part: u64, whole: u64) -> String {
-    match crate::format::percent(part, whole) {
-        p if p == "0%" && part > 0 => "under 1%".into(),
-        p => p,
-    }
-}
-
-/// A database file's name (`Practice.db` of `data/Practice.db`).
-fn name(key: &str) -> &str {
-    key.rsplit('/').next().unwrap_or(key)
 }
 
 impl Losses {

@@ -5,11 +5,15 @@
 //! folders they appear in. See `tally` for what crosses the line.
 
 mod loss;
+mod loss_keys;
+mod sample;
+mod sealed;
 mod suspicion;
 mod tally;
 mod watch;
 
 pub use loss::Losses;
+pub use sample::{Look, Sampler};
 pub use suspicion::{Kind, Suspicion};
 pub use tally::{Base, Change, Tally, ending};
 pub use watch::Watch;
@@ -93,6 +97,8 @@ pub struct Head {
     pub random: Option<bool>,
     /// The first 8 bytes (a database file's own signature, whatever its kind).
     pub lead: [u8; 8],
+    /// A password-protected zip or RAR 5 archive: a new one looks encrypted whatever its ending.
+    pub sealed: bool,
 }
 
 impl Head {
@@ -103,7 +109,7 @@ impl Head {
         let n = block.len().min(8);
         lead[..n].copy_from_slice(&block[..n]);
         let random = (block.len() >= MIN_JUDGED).then(|| entropy(block) > random_bits(block.len()));
-        Head { magic: Magic::of(block), random, lead }
+        Head { magic: Magic::of(block), random, lead, sealed: sealed::sealed(block) }
     }
 
     /// Reads the start of the file at `path` (the copy in an earlier set).
@@ -157,6 +163,11 @@ pub enum Sign {
     DatabaseScrambled,
     /// Its first block is now near-random where its earlier copy's was not.
     TurnedRandom,
+    /// Blocks further into it turned near-random (its start may be as it was): its whole content,
+    /// sampled, against its earlier self.
+    ContentRandom(Look, Look),
+    /// It is now a password-protected archive, where it was not.
+    Sealed,
 }
 
 impl Sign {
@@ -165,12 +176,32 @@ impl Sign {
             Sign::LostSignature(m) => format!("was a {} file, no longer starts like one", m.name()),
             Sign::DatabaseScrambled => "database file: its first bytes changed and are now random".into(),
             Sign::TurnedRandom => "its start is now random bytes, where it was not".into(),
+            Sign::Sealed => "it is now a password-protected archive, where it was not".into(),
+            Sign::ContentRandom(was, now) => {
+                format!("its content turned to random bytes: was {}, now {}", was.words(), now.words())
+            }
         }
     }
 }
 
-/// How a file that changed since the earlier set looks, if it looks encrypted.
-pub fn changed(before: &Head, now: &Head, database: bool) -> Option<Sign> {
+/// How a file that changed since the earlier set looks, if it looks encrypted: by its first block
+/// (`before`, `now`) and by its whole content sampled (`was`, `is`: its looks in the earlier set's
+/// manifest and now).
+pub fn changed(
+    (before, now): (Option<Head>, Option<Head>),
+    (was, is): (Option<Look>, Option<Look>),
+    database: bool,
+) -> Option<Sign> {
+    let by_start = before.zip(now).and_then(|(b, n)| by_start(&b, &n, database));
+    let by_content = was.zip(is).filter(|(w, i)| sample::turned_random(*w, *i));
+    by_start.or(by_content.map(|(w, i)| Sign::ContentRandom(w, i)))
+}
+
+/// How a changed file's first block compares with its earlier copy's, if it looks encrypted.
+fn by_start(before: &Head, now: &Head, database: bool) -> Option<Sign> {
+    if now.sealed && !before.sealed {
+        return Some(Sign::Sealed);
+    }
     if let Some(m) = before.magic
         && now.magic != Some(m)
     {

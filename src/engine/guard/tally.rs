@@ -89,9 +89,9 @@ impl Tally {
         (self.files, self.bytes) = (self.files + 1, self.bytes + size);
         match change {
             Change::Same => {}
-            Change::Changed { before, now } => {
+            Change::Changed { before, now, was, is } => {
                 (self.changed, self.changed_bytes) = (self.changed + 1, self.changed_bytes + size);
-                let sign = before.zip(now).and_then(|(b, n)| super::changed(&b, &n, database));
+                let sign = super::changed((before, now), (was, is), database);
                 if let Some(sign) = sign {
                     self.encrypted += 1;
                     self.database += u64::from(database);
@@ -103,6 +103,13 @@ impl Tally {
             }
             Change::New { now } => {
                 (self.added, self.added_bytes) = (self.added + 1, self.added_bytes + size);
+                // A password-protected archive looks encrypted whatever its ending.
+                if now.is_some_and(|h| h.sealed) {
+                    self.encrypted += 1;
+                    if self.examples.len() < EXAMPLES {
+                        self.examples.push(format!("{path}: new, a password-protected archive"));
+                    }
+                }
                 let name = path.rsplit('/').next().unwrap_or(path);
                 let ext = ending(name);
                 if matches!(ext.as_str(), "txt" | "html" | "htm" | "hta") {
@@ -149,24 +156,44 @@ impl Tally {
                     b.name
                 )),
             ),
-            Some(b) => (merge(self.judge(b), losses.and_then(|(l, good)| l.judge(good))), None),
+            Some(b) => {
+                let (encrypted, warning) = match self.judge(b) {
+                    Ok(s) => (Some(s), None),
+                    Err(warning) => (None, warning),
+                };
+                (merge(encrypted, losses.and_then(|(l, good)| l.judge(good))), warning)
+            }
             None => (None, None),
         }
     }
 
-    /// Whether the signs cross the line, against the earlier set `base` (read whole).
-    pub fn judge(mut self, base: &Base) -> Option<Suspicion> {
+    /// Whether the signs cross the line, against the earlier set `base` (read whole); if not, a
+    /// warning when some files look encrypted all the same (an attack spread thin, or cut short).
+    pub fn judge(mut self, base: &Base) -> Result<Suspicion, Option<String>> {
         // New endings: no file in the earlier set had them.
         let known = base.endings.as_ref();
         let mut fresh: Vec<(String, NewEnding)> =
-            self.endings.drain().filter(|(ext, _)| known.is_some_and(|k| !k.contains_key(ext))).collect();
+            // Random names without an ending count even where a file without one (a README) was.
+            self.endings.drain().filter(|(ext, _)| ext.is_empty() || known.is_some_and(|k| !k.contains_key(ext))).collect();
         fresh.sort_by(|a, b| b.1.random.cmp(&a.1.random).then(a.0.cmp(&b.0)));
         let renamed: u64 = fresh.iter().map(|(_, e)| e.random).sum();
         let looks = self.encrypted + renamed;
         let touched = self.changed + self.added;
         let by_share = touched >= MIN_CHANGED && looks * 100 > touched * SHARE_PERCENT;
         if !by_share && self.database == 0 {
-            return None;
+            let example = self.examples.first().cloned().or_else(|| {
+                fresh.iter().find_map(|(ext, e)| {
+                    e.examples.first().map(|p| format!("{p}: new, {}", ending_words(ext, true)))
+                })
+            });
+            return Err(example.filter(|_| looks > 0).map(|example| {
+                format!(
+                    "{} of the {} files that changed or are new since {} look encrypted (e.g. {example}): under the line for a SUSPECT backup, but if these changes were not expected, call your IT contact",
+                    count(looks),
+                    count(touched),
+                    base.name
+                )
+            }));
         }
         let mut evidence = vec![
             format!(
@@ -180,7 +207,7 @@ impl Tally {
                 percent(self.changed_bytes + self.added_bytes, self.bytes),
             ),
             format!(
-                "{} of them ({}) look encrypted: {} changed files lost their kind's signature or turned to random bytes, {} new files are random bytes under an ending no file had",
+                "{} of them ({}) look encrypted: {} lost their kind's signature, turned to random bytes or are password-protected archives, {} new files are random bytes under an ending no file had",
                 count(looks),
                 percent(looks, touched),
                 count(self.encrypted),
@@ -193,11 +220,14 @@ impl Tally {
         }
         let deleted = base.files.saturating_sub(self.files - self.added);
         for (ext, e) in fresh.iter().filter(|(_, e)| e.random > 0).take(3) {
+            let before = match known.is_some_and(|k| k.contains_key(ext)) {
+                true => format!("and {} of them are random bytes", count(e.random)),
+                false => format!("which no file did in {}", base.name),
+            };
             evidence.push(format!(
-                "{} new files {}, which no file did in {}; {} of its files are not in this backup under their old names",
+                "{} new files {}, {before}; {} of its files are not in this backup under their old names",
                 count(e.files),
                 ending_words(ext, false),
-                base.name,
                 count(deleted)
             ));
         }
@@ -233,7 +263,7 @@ impl Tally {
             ),
             false => "The database files changed and look encrypted".to_string(),
         };
-        Some(Suspicion {
+        Ok(Suspicion {
             kind: Kind::Encrypted,
             base: base.name.clone(),
             base_started: base.started,
@@ -249,8 +279,9 @@ impl Tally {
 pub enum Change {
     /// Linked, or copied again with the same content.
     Same,
-    /// At the same path in the earlier set, with other content.
-    Changed { before: Option<Head>, now: Option<Head> },
+    /// At the same path in the earlier set, with other content: the first block of its copy there
+    /// and now, and its whole content's look as that set's manifest gives it and now.
+    Changed { before: Option<Head>, now: Option<Head>, was: Option<super::Look>, is: Option<super::Look> },
     /// Not in the earlier set.
     New { now: Option<Head> },
 }

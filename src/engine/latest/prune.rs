@@ -108,5 +108,5 @@ fn describe(path: &Path, key: &str, t: std::fs::FileType) -> Result<Entry, Strin
             copy::hash_file(path, &mut vec![0; copy::BUFFER], &shared).map_err(|e| copy::describe(&e))?;
         Kind::File { size, hash }
     };
-    Ok(Entry { path: key.to_string(), kind, mtime, stamp: None })
+    Ok(Entry { path: key.to_string(), kind, mtime, stamp: None, look: None })
 }

@@ -1,8 +1,6 @@
 //! Reading a manifest line by line, checking its format, count and checksum on the way.
 
-use super::{
-    DatabaseMark, Entry, FORMAT, Header, Kind, MAGIC, Manifest, ManifestError, Mtime, Stamp, SuspectMark,
-};
+use super::{DatabaseMark, Entry, FORMAT, Header, Kind, MAGIC, Manifest, ManifestError, SuspectMark};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use std::collections::HashSet;
 use std::fs::File;
@@ -189,37 +187,7 @@ pub fn read_header(path: &Path) -> Result<Header, ManifestError> {
     Reader::open(path).map(|(h, _)| h)
 }
 
-/// One entry line of a manifest of the given format, or why it is not one.
-pub(super) fn parse_entry(line: &str, format: u32) -> Result<Entry, String> {
-    let fields = || {
-        let mut f = line.splitn(if format >= 2 { 5 } else { 4 }, '\t');
-        let (hash, size, mtime) = (f.next()?, f.next()?, f.next()?);
-        let stamp = match format {
-            1 => None,
-            _ => match f.next()? {
-                "-" => None,
-                s => Some(Stamp::parse(s)?),
-            },
-        };
-        let path = f.next()?;
-        let hash_of = |h: &str| blake3::Hash::from_hex(h).ok();
-        let kind = match size {
-            "dir" => Kind::Dir,
-            "symlink" => Kind::Symlink { target_hash: hash_of(hash)? },
-            n => Kind::File { size: n.parse().ok()?, hash: hash_of(hash)? },
-        };
-        Some(Entry { path: path.to_string(), kind, mtime: Mtime::parse(mtime)?, stamp })
-    };
-    let entry = fields().ok_or_else(|| format!("bad entry {line:?}"))?;
-    // `decode` refuses empty, `.` and `..` parts (so absolute paths too) and separators in names.
-    match super::super::pathcode::decode(&entry.path) {
-        Ok(_) => Ok(entry),
-        Err(_) => Err(format!(
-            "{:?} is not a path inside the set (an empty, `.` or `..` part, or a bad escape): the manifest was changed",
-            entry.path
-        )),
-    }
-}
+pub(super) use super::entry::parse_entry;
 
 /// Parses the header lines (up to and including the `#` line), and tells the format.
 fn parse_header(bytes: &[u8]) -> Result<(Header, u32), (usize, String)> {

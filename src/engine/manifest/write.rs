@@ -107,7 +107,7 @@ fn write_header(out: &mut impl Write, h: &Header, files: u64, bytes: u64) -> io:
         }
     }
     writeln!(out, "files\t{files}\t{bytes}")?;
-    out.write_all(b"#blake3\tsize\tmodified\tsource\tpath\n")
+    out.write_all(b"#blake3\tsize\tmodified\tsource\tlook\tpath\n")
 }
 
 fn write_entry(out: &mut impl Write, e: &Entry) -> io::Result<()> {
@@ -117,7 +117,8 @@ fn write_entry(out: &mut impl Write, e: &Entry) -> io::Result<()> {
         Kind::Symlink { target_hash } => write!(out, "{}\tsymlink", target_hash.to_hex())?,
     }
     let stamp = e.stamp.map_or_else(|| "-".to_string(), Stamp::to_text);
-    writeln!(out, "\t{}\t{stamp}\t{}", e.mtime.to_text(), e.path)
+    let look = e.look.map_or_else(|| "-".to_string(), super::Look::to_text);
+    writeln!(out, "\t{}\t{stamp}\t{look}\t{}", e.mtime.to_text(), e.path)
 }
 
 /// A buffered file writer that hashes every byte it passes on, for the end line.

@@ -1,0 +1,125 @@
+//! The ransomware guard against the attacks seen in the field, with the real binary: encryption
+//! that spares each file's start, database files encrypted and renamed, files put into
+//! password-protected archives, random names without an ending; and the days that must stay
+//! SUCCESS (re-saved pictures, EXACT rewriting its own database).
+
+mod common;
+use common::clinic::{self, practice};
+use common::*;
+
+fn last_block(env: &TestEnv) -> String {
+    env.log().rsplit("===== Network backup =====").next().unwrap().to_string()
+}
+
+/// The attacked files: 4 in 5 of the files below the data folder's top (the database is left alone).
+fn attacked(env: &TestEnv) -> Vec<std::path::PathBuf> {
+    let files = clinic::files(&env.data);
+    let below: Vec<_> = files.into_iter().filter(|f| f.parent() != Some(env.data.as_path())).collect();
+    below.into_iter().enumerate().filter(|(i, _)| i % 5 != 4).map(|(_, f)| f).collect()
+}
+
+#[test]
+fn encryption_that_spares_each_files_first_512_bytes_is_suspect() {
+    let env = practice();
+    assert_eq!(code(&env.backup_at("2026-11-28T17:30:00", &["--keep", "1"])), 0);
+    // As LockBit and BlackCat do for speed: the start (and so every signature) kept, the rest
+    // encrypted in place; no file renamed, no note left.
+    for (i, f) in attacked(&env).iter().enumerate() {
+        let mut bytes = std::fs::read(f).unwrap();
+        let len = bytes.len();
+        bytes[512..].copy_from_slice(&pseudo_random(7000 + i as u64, len - 512));
+        write_aged(f, &bytes);
+    }
+    let out = env.backup_at("2026-11-29T17:30:00", &["--keep", "1"]);
+    assert_eq!(code(&out), 5, "{}", text(&out));
+    let block = last_block(&env);
+    assert!(block.contains("its content turned to random bytes: was"), "{block}");
+    assert!(
+        block.contains(
+            "Patient 00/referral.pdf: its content turned to random bytes: was 4.1 bits/byte, 0 of 3"
+        ),
+        "{block}"
+    );
+    assert_eq!(env.sets().len(), 2, "the good set is kept in spite of --keep 1");
+}
+
+#[test]
+fn files_put_into_password_protected_archives_are_suspect() {
+    let env = practice();
+    assert_eq!(code(&env.backup_at("2026-11-28T17:30:00", &[])), 0);
+    // Qlocker: each file into a 7-Zip/zip archive of its own with a password, the original deleted.
+    for (i, f) in attacked(&env).iter().enumerate() {
+        let len = std::fs::metadata(f).unwrap().len() as usize;
+        let mut zip = b"PK\x03\x04\x14\x00\x01\x00\x63\x00".to_vec();
+        zip.extend(pseudo_random(8000 + i as u64, len));
+        let mut name = f.clone().into_os_string();
+        name.push(".zip");
+        write_aged(std::path::Path::new(&name), &zip);
+        std::fs::remove_file(f).unwrap();
+    }
+    let out = env.backup_at("2026-11-29T17:30:00", &[]);
+    assert_eq!(code(&out), 5, "{}", text(&out));
+    let block = last_block(&env);
+    assert!(block.contains(".zip: new, a password-protected archive"), "{block}");
+}
+
+#[test]
+fn database_files_encrypted_and_renamed_are_suspect() {
+    let env = practice();
+    assert_eq!(code(&env.backup_at("2026-11-28T17:30:00", &[])), 0);
+    for (i, name) in ["Practice.db", "Practice.idx"].iter().enumerate() {
+        let len = std::fs::metadata(env.data.join(name)).unwrap().len() as usize;
+        write_aged(&env.data.join(format!("{name}.locked")), &pseudo_random(9000 + i as u64, len));
+        std::fs::remove_file(env.data.join(name)).unwrap();
+    }
+    let out = env.backup_at("2026-11-29T17:30:00", &[]);
+    // None of the database files is left: a data folder without its database is not backed up.
+    assert_eq!(code(&out), 2, "{}", text(&out));
+    assert!(env.dest.join("latest/data/Practice.db").is_file());
+    // One renamed, one left: SUSPECT.
+    let env = practice();
+    assert_eq!(code(&env.backup_at("2026-11-28T17:30:00", &[])), 0);
+    write_aged(&env.data.join("Practice.db.locked"), &pseudo_random(9100, 64 * 1024));
+    std::fs::remove_file(env.data.join("Practice.db")).unwrap();
+    let out = env.backup_at("2026-11-29T17:30:00", &[]);
+    assert_eq!(code(&out), 5, "{}", text(&out));
+    assert!(last_block(&env).contains("The database file Practice.db is gone"), "{}", last_block(&env));
+}
+
+#[test]
+fn random_names_without_an_ending_are_counted_though_a_readme_had_none() {
+    let env = practice();
+    env.write("README", b"How this folder is organised.");
+    assert_eq!(code(&env.backup_at("2026-11-28T17:30:00", &[])), 0);
+    // Every attacked file encrypted and renamed to random letters without an ending.
+    for (i, f) in attacked(&env).iter().enumerate() {
+        let len = std::fs::metadata(f).unwrap().len() as usize;
+        let name = format!("{:016x}", 0xA5A5_0000u64 + i as u64 * 7919);
+        write_aged(&f.with_file_name(name), &pseudo_random(9500 + i as u64, len));
+        std::fs::remove_file(f).unwrap();
+    }
+    let out = env.backup_at("2026-11-29T17:30:00", &[]);
+    assert_eq!(code(&out), 5, "{}", text(&out));
+    assert!(last_block(&env).contains("new files have no ending"), "{}", last_block(&env));
+}
+
+#[test]
+fn re_saved_pictures_and_exact_rewriting_its_database_stay_success() {
+    let env = practice();
+    assert_eq!(code(&env.backup_at("2026-11-28T17:30:00", &[])), 0);
+    // Every JPEG re-compressed (new random bytes behind the same header), every DICOM re-saved.
+    for (i, f) in clinic::files(&env.data.join("X-rays")).iter().enumerate() {
+        let len = std::fs::metadata(f).unwrap().len() as usize;
+        let fresh = match f.extension().and_then(|e| e.to_str()) {
+            Some("jpg") => clinic::jpeg(5000 + i as u64, len - 700),
+            _ => clinic::dicom(5000 + i as u64, len + 300),
+        };
+        write_aged(f, &fresh);
+    }
+    // An upgrade of EXACT rewrites its database files in a new layout.
+    env.write("Practice.db", &clinic::database(40, 80 * 1024));
+    env.write("Practice.idx", &clinic::database(40, 9 * 1024));
+    let out = env.backup_at("2026-11-29T17:30:00", &[]);
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    assert!(!env.log().contains("SUSPECT"), "{}", env.log());
+}
