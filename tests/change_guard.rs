@@ -73,8 +73,12 @@ fn database_files_encrypted_and_renamed_are_suspect() {
         std::fs::remove_file(env.data.join(name)).unwrap();
     }
     let out = env.backup_at("2026-11-29T17:30:00", &[]);
-    // None of the database files is left: a data folder without its database is not backed up.
-    assert_eq!(code(&out), 2, "{}", text(&out));
+    assert_eq!(code(&out), 5, "{}", text(&out));
+    assert!(
+        last_block(&env).contains("2 database files are gone from the data folder"),
+        "{}",
+        last_block(&env)
+    );
     assert!(env.dest.join("latest/data/Practice.db").is_file());
     // One renamed, one left: SUSPECT.
     let env = practice();

@@ -12,6 +12,13 @@ fn last_block(env: &TestEnv) -> String {
     env.log().rsplit("===== Network backup =====").next().unwrap().to_string()
 }
 
+/// The last block this computer's own log got (where an entry goes when the shared one cannot be
+/// written).
+fn last_local_block(env: &TestEnv) -> String {
+    let local = std::fs::read_to_string(env.path("local/logoff-backup/backup.log")).unwrap_or_default();
+    local.rsplit("===== Network backup =====").next().unwrap().to_string()
+}
+
 fn latest_files(env: &TestEnv) -> usize {
     clinic::files(&env.dest.join("latest")).len()
 }
@@ -30,10 +37,12 @@ fn a_share_that_is_not_connected_fails_before_copying_and_latest_keeps_every_fil
     std::fs::rename(&env.data, env.path("EXACTData.away")).unwrap();
     std::fs::create_dir(&env.data).unwrap();
     for _ in 0..2 {
-        // The first failed run writes logfiles/backup.log into it: still empty for the second.
+        // The log is not written into the empty folder (it would hide under the share once it is
+        // connected again): it goes to this computer's own log.
         let out = env.backup_at("2026-11-29T17:30:00", &["--keep", "1"]);
         assert_eq!(code(&out), 2, "{}", text(&out));
-        let block = last_block(&env);
+        assert!(!env.data.join("logfiles").exists());
+        let block = last_local_block(&env);
         assert!(block.contains("Result:          FAILED"), "{block}");
         assert!(
             block.contains("is empty. The server may be switched off, or its share not connected"),
@@ -53,7 +62,9 @@ fn a_data_folder_without_any_of_its_database_files_fails_before_copying() {
     let out = env.backup_at("2026-11-29T17:30:00", &[]);
     assert_eq!(code(&out), 2, "{}", text(&out));
     assert!(
-        last_block(&env).contains("has none of the database files the last backup had"),
+        last_block(&env).contains(
+            "has no database files at its top, where the last backup had Practice.db, Practice.idx"
+        ),
         "{}",
         last_block(&env)
     );
@@ -298,11 +309,19 @@ fn an_extra_folder_not_connected_but_not_empty_is_a_loss() {
     let extra = ["--extra-folder", scans.to_str().unwrap(), "--keep", "1"];
     assert_eq!(code(&env.backup_at("2026-11-28T17:30:00", &extra)), 0);
     std::fs::rename(&scans, env.path("Scans.away")).unwrap();
+    // What Windows leaves in a folder does not make it connected.
     write_aged(&scans.join("desktop.ini"), b"[.ShellClassInfo]");
     let out = env.backup_at("2026-11-29T17:30:00", &extra);
+    assert_eq!(code(&out), 2, "{}", text(&out));
+    assert!(text(&out).contains("Scans is empty"), "{}", text(&out));
+    // Five scans there: not empty, but most of the folder is gone.
+    for i in 0..5 {
+        write_aged(&scans.join(format!("scan {i}.pdf")), &clinic::pdf(i, 3_000));
+    }
+    let out = env.backup_at("2026-11-30T17:30:00", &extra);
     assert_eq!(code(&out), 5, "{}", text(&out));
     let block = last_block(&env);
-    assert!(block.contains("50 of the 50 files in the extra folder Scans are gone"), "{block}");
+    assert!(block.contains("45 of the 50 files in the extra folder Scans are gone"), "{block}");
     assert_eq!(clinic::files(&env.dest.join("latest/extra/Scans")).len(), 50, "latest keeps them");
 }
 
@@ -338,4 +357,66 @@ fn a_folder_replaced_by_a_link_elsewhere_keeps_its_files_in_latest() {
     let out = env.backup_at("2026-11-29T17:30:00", &[]);
     assert_eq!(code(&out), 1, "{}", text(&out));
     assert_eq!(clinic::files(&env.dest.join("latest/data/X-rays")).len(), 72, "latest keeps them");
+}
+
+/// Every X-ray saved again (so the next run copies each one).
+fn resave_xrays(env: &TestEnv, seed: u64) {
+    for (i, x) in clinic::files(&env.data.join("X-rays")).iter().enumerate() {
+        write_aged(x, &clinic::jpeg(seed + i as u64, 20_000));
+    }
+}
+
+#[test]
+fn files_deleted_during_a_run_after_a_run_that_could_not_read_them_are_a_loss() {
+    let env = practice();
+    assert_eq!(code(&env.backup_at("2026-11-28T17:30:00", &["--keep", "1"])), 0);
+    resave_xrays(&env, 600);
+    let out = env.backup_with_faults("open:.jpg=13;open:.dcm=13", &["--keep", "1"]);
+    assert_eq!(code(&out), 1, "{}", text(&out));
+    resave_xrays(&env, 700);
+    let out = env.backup_with_faults("vanish:.jpg;vanish:.dcm", &["--keep", "1"]);
+    assert_eq!(code(&out), 5, "{}", text(&out));
+    assert!(last_block(&env).contains("X-rays: 72 of 72 files gone"), "{}", last_block(&env));
+}
+
+#[test]
+fn a_folder_renamed_on_a_day_with_errors_is_not_a_loss_the_day_after() {
+    let env = practice();
+    assert_eq!(code(&env.backup_at("2026-11-28T17:30:00", &[])), 0);
+    std::fs::rename(env.data.join("X-rays"), env.data.join("Radiographs")).unwrap();
+    env.write("Letters/recall 00.txt", &clinic::letter(50, 6_100));
+    let out = env.backup_with_faults("open:recall 00.txt=16", &[]);
+    assert_eq!(code(&out), 1, "one letter in use that day: {}", text(&out));
+    let out = env.backup_at("2026-11-30T17:30:00", &[]);
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    assert!(!env.log().contains("SUSPECT"), "{}", env.log());
+}
+
+#[test]
+fn a_confirmed_loss_on_a_day_with_errors_is_the_base_from_then_on() {
+    let env = practice();
+    assert_eq!(code(&env.backup_at("2026-11-28T17:30:00", &[])), 0);
+    for x in clinic::files(&env.data.join("X-rays")) {
+        std::fs::remove_file(x).unwrap();
+    }
+    env.write("Letters/recall 00.txt", &clinic::letter(50, 6_100));
+    let out = env.backup_with_faults("open:recall 00.txt=16", &[]);
+    assert_eq!(code(&out), 5, "{}", text(&out));
+    assert_eq!(code(&confirm(&env, &env.newest_set())), 0);
+    let out = env.backup_at("2026-11-30T17:30:00", &[]);
+    assert_eq!(code(&out), 0, "{}", text(&out));
+}
+
+#[test]
+fn what_windows_and_programs_leave_at_the_top_is_not_a_database_file() {
+    let env = practice();
+    for clutter in ["Thumbs.db", "desktop.ini", "Export.csv", "EXACT_Error.log"] {
+        env.write(clutter, b"clutter");
+    }
+    assert_eq!(code(&env.backup_at("2026-11-28T17:30:00", &[])), 0);
+    for clutter in ["Thumbs.db", "desktop.ini", "Export.csv", "EXACT_Error.log"] {
+        std::fs::remove_file(env.data.join(clutter)).unwrap();
+    }
+    let out = env.backup_at("2026-11-29T17:30:00", &[]);
+    assert_eq!(code(&out), 0, "{}", text(&out));
 }

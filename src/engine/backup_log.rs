@@ -67,9 +67,17 @@ pub fn write_block(log: &Path, block: &str) -> Logged {
 }
 
 /// Appends in one write. Creates the log's own folder (`logfiles`) if needed, but never the folder
-/// above it unless `create_parents`: a vanished data folder must not be recreated by its log.
+/// above it unless `create_parents`: a vanished data folder must not be recreated by its log, nor
+/// an empty one written into (a share's bare mount point: the entry would hide under the share).
 fn append_text(log: &Path, text: &str, create_parents: bool) -> std::io::Result<()> {
     if let Some(dir) = log.parent().filter(|d| !d.as_os_str().is_empty()) {
+        let above_empty =
+            || dir.parent().and_then(|p| std::fs::read_dir(p).ok()).is_some_and(|mut d| d.next().is_none());
+        if !create_parents && !dir.exists() && above_empty() {
+            return Err(std::io::Error::other(
+                "its folder is empty: the server's share may not be connected",
+            ));
+        }
         let made = if create_parents { std::fs::create_dir_all(dir) } else { std::fs::create_dir(dir) };
         match made {
             Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => return Err(e),

@@ -6,6 +6,7 @@
 //! from it, fails the run before it starts.
 
 use super::Failure;
+use super::guard::is_database_name;
 use super::scan::Prior;
 use super::{pathcode, sets::SetInfo};
 use crate::format::display;
@@ -30,14 +31,18 @@ pub(super) fn check(
     let names: Vec<_> = database
         .keys()
         .filter_map(|k| k.strip_prefix(data_dir.as_deref()?))
+        .filter(|name| is_database_name(name))
         .filter_map(|name| pathcode::decode(name).ok())
         .collect();
-    if !names.is_empty() && !names.iter().any(|n| data.join(n).is_file()) {
+    // Database files renamed or replaced (the loss guard judges those) are database files still:
+    // only a data folder without any at its top is taken for one not connected.
+    if !names.is_empty() && !has_database(data) {
         let mut shown: Vec<String> = names.iter().map(|n| n.display().to_string()).collect();
         shown.sort();
         let more = if shown.len() > 3 { format!(" and {} more", shown.len() - 3) } else { String::new() };
         shown.truncate(3);
-        let what = format!("has none of the database files the last backup had ({}{more})", shown.join(", "));
+        let what =
+            format!("has no database files at its top, where the last backup had {}{more}", shown.join(", "));
         return Err(not_connected(data, &what, "the data folder"));
     }
     let Some(newest) = newest else { return Ok(()) };
@@ -52,11 +57,22 @@ pub(super) fn check(
     Ok(())
 }
 
-/// Whether a folder that can be listed holds nothing but our own log folder. A folder that cannot
-/// be listed is not called empty here: the checks before this one, and the walk, say why.
+/// Whether a folder that can be listed holds nothing but our own log folder and what Windows
+/// leaves in any folder (`desktop.ini`, `Thumbs.db`). A folder that cannot be listed is not
+/// called empty here: the checks before this one, and the walk, say why.
 pub(super) fn is_empty(folder: &Path) -> bool {
     let Ok(entries) = std::fs::read_dir(folder) else { return false };
-    !entries.flatten().any(|e| !e.file_name().to_string_lossy().eq_ignore_ascii_case(OWN))
+    let ours =
+        |n: &str| [OWN, "desktop.ini", "thumbs.db", ".ds_store"].iter().any(|o| n.eq_ignore_ascii_case(o));
+    !entries.flatten().any(|e| !ours(&e.file_name().to_string_lossy()))
+}
+
+/// Whether the data folder has a database file at its top.
+fn has_database(data: &Path) -> bool {
+    let Ok(entries) = std::fs::read_dir(data) else { return true };
+    entries.flatten().any(|e| {
+        e.file_type().is_ok_and(|t| t.is_file()) && is_database_name(&e.file_name().to_string_lossy())
+    })
 }
 
 fn not_connected(folder: &Path, what: &str, which: &str) -> Failure {

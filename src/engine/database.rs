@@ -80,6 +80,7 @@ fn members(source: usize, sources: &[Source], previous: &HashMap<String, Prior>)
                 mtime: l.mtime,
                 database: true,
                 prior: None,
+                good: None,
                 stamp: l.stamp,
             };
             item.prior = previous.get(&item.key(sources)).copied();
@@ -240,6 +241,6 @@ pub fn problem(m: &manifest::Manifest) -> Option<String> {
             mark.files
         ));
     }
-    (held < mark.files)
+    (held != mark.files)
         .then(|| format!("it holds {held} database files where its database group copied {}", mark.files))
 }

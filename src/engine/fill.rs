@@ -71,10 +71,9 @@ pub(super) fn fill(
     let (permit_tx, permit_rx) = crossbeam_channel::bounded::<()>(WINDOW);
     let mut waiting: BTreeMap<u64, (Item, Done)> = BTreeMap::new();
     let mut next = 0u64;
-    let mut fatal: Option<Failure> = None;
+    let (mut fatal, mut losses): (Option<Failure>, Option<super::guard::Losses>) = (None, None);
     let (mut errors_in_row, mut problems_seen, mut files_done) = (0u32, 0usize, 0u64);
     let (mut counts, mut guard) = (super::Counts::default(), super::guard::Watch::default());
-    let mut losses: Option<super::guard::Losses> = None;
     // The walk's totals (files, bytes; bytes the drive can take); the run failed by a full drive.
     let (mut scanned, mut storable_seen, mut full_first) = (None, None, false);
     // The first failure that ends the run is the one reported; the threads stop soon after.
@@ -243,14 +242,20 @@ pub(super) fn fill(
                         next += 1;
                         let _ = permit_rx.try_recv();
                         work::count(&mut counts, &item, &done);
-                        if let (Done::Problem(ProblemKind::Vanished, ..), Some(p)) = (&done, item.prior) {
+                        if let (Done::Problem(ProblemKind::Vanished, ..), Some(p)) = (&done, item.good) {
                             guard.vanished(item.key(sources), p.size, p.hash);
                         }
                         let Some(entry) = work::entry(&item, sources, &done) else { continue };
                         if let (Some(change), manifest::Kind::File { hash, .. }) =
                             (work::change(&item, &done), &entry.kind)
                         {
-                            guard.add(&entry.path, item.size, change, item.database, *hash);
+                            guard.add(
+                                &entry.path,
+                                (item.size, *hash),
+                                change,
+                                item.database,
+                                item.good.is_some(),
+                            );
                         }
                         if let Err(e) = entries.push(&entry) {
                             stop_with(&mut fatal, destination_failure(dest, &e));

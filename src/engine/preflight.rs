@@ -182,6 +182,10 @@ pub fn estimate(dest: &Path, hard_links: bool) -> Option<Estimate> {
     let sets = sets::list(dest).ok()?;
     let (_, m) = sets::newest_checked(&sets)?;
     let (files, bytes) = (m.files, m.bytes);
-    let needs = if hard_links { m.database_bytes + (bytes - m.database_bytes) / 20 } else { bytes };
+    let needs = if hard_links {
+        m.database_bytes.saturating_add(bytes.saturating_sub(m.database_bytes) / 20)
+    } else {
+        bytes
+    };
     Some(Estimate { files, bytes, needs })
 }

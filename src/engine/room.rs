@@ -23,7 +23,9 @@ fn size_of(set: &SetInfo) -> u64 {
 
 /// Bytes that removing every prunable set would free.
 pub fn reclaimable(dest: &Path) -> u64 {
-    sets::list(dest).map(|all| prunable(&all).into_iter().map(size_of).sum()).unwrap_or(0)
+    sets::list(dest)
+        .map(|all| prunable(&all).into_iter().map(size_of).fold(0u64, u64::saturating_add))
+        .unwrap_or(0)
 }
 
 /// Removes prunable sets, oldest first, until `needed` bytes are free. Returns the names removed

@@ -29,6 +29,8 @@ pub struct Item {
     pub database: bool,
     /// The same path in the newest complete set, if it was a file there.
     pub prior: Option<Prior>,
+    /// The same in the last good set, when that is another (the loss guard's; else `prior`).
+    pub good: Option<Prior>,
     /// Change time and file id, where the platform gives them (files only).
     pub stamp: Option<Stamp>,
 }
@@ -81,7 +83,7 @@ fn join_rel(base: &Path, rel: &Path) -> PathBuf {
 
 /// What the walk finds: something to back up, or something it cannot.
 pub enum Found {
-    Item(Item),
+    Item(Box<Item>),
     Problem(FileProblem),
 }
 
@@ -131,7 +133,7 @@ impl SourceWalk<'_> {
         // The root itself, following a link (the data folder may be reached through one).
         match std::fs::metadata(root) {
             Ok(meta) if meta.is_dir() => {
-                found(Found::Item(self.item(PathBuf::new(), ItemKind::Dir, &meta, false)))
+                found(Found::Item(Box::new(self.item(PathBuf::new(), ItemKind::Dir, &meta, false))))
             }
             Ok(_) => {
                 let reason = "not a folder".to_string();
@@ -172,7 +174,7 @@ impl SourceWalk<'_> {
                 }
             };
             let database = source.is_data_folder && depth == 1 && kind == ItemKind::File;
-            found(Found::Item(self.item(rel.clone(), kind, meta, database)));
+            found(Found::Item(Box::new(self.item(rel.clone(), kind, meta, database))));
             if kind == ItemKind::Dir {
                 let ahead = entry.ahead();
                 match self.lister.take(&entry.path, ahead) {
@@ -260,7 +262,7 @@ impl SourceWalk<'_> {
         let size = if kind == ItemKind::File { meta.len() } else { 0 };
         let mtime = meta.modified().map(Mtime::from_system_time).unwrap_or(Mtime { secs: 0, nanos: 0 });
         let stamp = if kind == ItemKind::File { Stamp::of(meta) } else { None };
-        Item { source: self.index, rel, kind, size, mtime, database, prior: None, stamp }
+        Item { source: self.index, rel, kind, size, mtime, database, prior: None, good: None, stamp }
     }
 }
 

@@ -140,11 +140,12 @@ pub fn newest_checked(sets: &[SetInfo]) -> Option<(&SetInfo, manifest::Summary)>
         .find_map(|s| manifest::check(&s.path.join(manifest::FILE_NAME)).ok().map(|m| (s, m)))
 }
 
-/// The newest SUCCESS set (or one confirmed whose run was) whose manifest checks out whole.
+/// The newest SUCCESS set, or confirmed SUSPECT one (a person accepted what it lacks), whose
+/// manifest checks out whole.
 pub fn newest_good(sets: &[SetInfo]) -> Option<(&SetInfo, manifest::Summary)> {
     sets.iter()
         .rev()
-        .filter(|s| s.is_success())
+        .filter(|s| s.is_success() || s.confirmed.is_some())
         .find_map(|s| manifest::check(&s.path.join(manifest::FILE_NAME)).ok().map(|m| (s, m)))
 }
 

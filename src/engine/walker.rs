@@ -131,7 +131,10 @@ impl Walker<'_> {
                     if item.kind == ItemKind::File {
                         let key = item.key(sources);
                         item.prior = self.previous.as_mut().and_then(|p| p.find(&key));
-                        self.good.as_mut().map(|g| g.find(&key));
+                        item.good = match &mut self.good {
+                            Some(g) => g.find(&key),
+                            None => item.prior,
+                        };
                     }
                     if item.database && member_paths.contains(&item.source_path(sources)) {
                         return; // copied with the database group, and sent in its place above
@@ -144,14 +147,13 @@ impl Walker<'_> {
                             ProblemKind::Failed
                         };
                         let done = Done::Problem(kind, Some(super::advice::Cause::NotAllowedOnDrive), why);
-                        if self.permits.send(()).is_ok()
-                            && self.msgs.send(Msg::Done(seq, Box::new(item), done)).is_ok()
+                        if self.permits.send(()).is_ok() && self.msgs.send(Msg::Done(seq, item, done)).is_ok()
                         {
                             seq += 1;
                         }
                         return;
                     }
-                    if self.permits.send(()).is_ok() && self.jobs.send((seq, item)).is_ok() {
+                    if self.permits.send(()).is_ok() && self.jobs.send((seq, *item)).is_ok() {
                         seq += 1;
                     }
                 }

@@ -37,6 +37,7 @@ fn file(rel: &str, size: u64) -> Item {
         mtime: Mtime { secs: 0, nanos: 0 },
         database: false,
         prior: None,
+        good: None,
         stamp: None,
     }
 }

@@ -26,7 +26,7 @@ const QUARTER: u64 = 4;
 /// Folders kept count of, at most (a hostile manifest cannot grow memory); the rest are summed.
 const CAP: usize = 4096;
 /// Gone files kept by name, to tell moved ones apart and give examples; beyond this they count.
-const GONE_KEPT: usize = 100_000;
+const GONE_KEPT: usize = 1_000_000;
 const EXAMPLES: usize = super::tally::EXAMPLES;
 /// Folders named one by one in the evidence.
 const FOLDERS_SHOWN: usize = 5;
@@ -106,10 +106,10 @@ impl Losses {
     fn add(&mut self, key: &str, size: u64, listed: bool, gone: bool) {
         let add = |c: &mut Count| {
             if listed {
-                (c.files, c.bytes) = (c.files + 1, c.bytes + size);
+                (c.files, c.bytes) = (c.files + 1, c.bytes.saturating_add(size));
             }
             if gone {
-                (c.gone, c.gone_bytes) = (c.gone + 1, c.gone_bytes + size);
+                (c.gone, c.gone_bytes) = (c.gone + 1, c.gone_bytes.saturating_add(size));
             }
         };
         add(&mut self.all);
@@ -124,7 +124,9 @@ impl Losses {
 
     /// Takes a gone file back (it was moved): its counts stay, as a file found.
     fn ungo(&mut self, g: &Gone) {
-        let take = |c: &mut Count| (c.gone, c.gone_bytes) = (c.gone - 1, c.gone_bytes - g.size);
+        let take = |c: &mut Count| {
+            (c.gone, c.gone_bytes) = (c.gone.saturating_sub(1), c.gone_bytes.saturating_sub(g.size))
+        };
         take(&mut self.all);
         if let Some(c) = self.folders.get_mut(folder_of(&g.key)) {
             take(c);

@@ -30,12 +30,18 @@ pub(super) fn folder_words(folder: &str) -> String {
     }
 }
 
-/// A top-level file of the data folder that is a database file: not a lock or temporary file,
-/// which come and go (`EXACT.lck`, `~tmp1.tmp`, `Practice.ldb`).
+/// A top-level file of the data folder that is a database file (see `is_database_name`).
 pub(super) fn is_database(key: &str) -> bool {
-    let Some(name) = key.strip_prefix("data/").filter(|n| !n.contains('/')) else { return false };
-    let transient = ["lck", "lock", "tmp", "temp", "ldb", "laccdb", "swp"];
-    !name.starts_with(['~', '.']) && !transient.contains(&super::ending(name).as_str())
+    key.strip_prefix("data/").filter(|n| !n.contains('/')).is_some_and(is_database_name)
+}
+
+/// Whether a file at the top of the data folder is a database file: not a lock or temporary file,
+/// which come and go (`EXACT.lck`, `~tmp1.tmp`, `Practice.ldb`), nor what Windows, people and
+/// programs leave beside them (`desktop.ini`, `Thumbs.db`, `EXACT_Error.log`, `Export.csv`).
+pub fn is_database_name(name: &str) -> bool {
+    let clutter = ["lck", "lock", "tmp", "temp", "ldb", "laccdb", "swp", "log", "bak", "csv", "txt", "ini"];
+    let lower = name.to_ascii_lowercase();
+    !name.starts_with(['~', '.']) && lower != "thumbs.db" && !clutter.contains(&super::ending(name).as_str())
 }
 
 /// `29%`, or `under 1%` for a part too small to show as a whole percent.

@@ -13,6 +13,7 @@ mod tally;
 mod watch;
 
 pub use loss::Losses;
+pub use loss_keys::is_database_name;
 pub use sample::{Look, Sampler};
 pub use suspicion::{Kind, Suspicion};
 pub use tally::{Base, Change, Tally, ending};

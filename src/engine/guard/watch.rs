@@ -7,7 +7,7 @@ use super::{Base, Change, Losses, Suspicion, Tally};
 use std::collections::HashSet;
 
 /// New files' contents and vanished files kept, at most (a hostile folder cannot grow memory).
-const CAP: usize = 100_000;
+const CAP: usize = 1_000_000;
 
 #[derive(Debug, Default)]
 pub struct Watch {
@@ -17,10 +17,17 @@ pub struct Watch {
 }
 
 impl Watch {
-    /// A file now in the set (`path` as its manifest gives it, `hash` its content), and how it
-    /// stands against the earlier set.
-    pub fn add(&mut self, path: &str, size: u64, change: Change, database: bool, hash: blake3::Hash) {
-        if matches!(change, Change::New { .. }) && self.new.len() < CAP {
+    /// A file now in the set (`path` as its manifest gives it, `hash` its content), how it stands
+    /// against the earlier set, and whether the last good set had it (`known`).
+    pub fn add(
+        &mut self,
+        path: &str,
+        (size, hash): (u64, blake3::Hash),
+        change: Change,
+        database: bool,
+        known: bool,
+    ) {
+        if !known && self.new.len() < CAP {
             self.new.insert(hash);
         }
         self.tally.add(path, size, change, database);

@@ -166,3 +166,17 @@ fn a_path_leaving_the_set_is_refused() {
         assert!(why.contains("is not a path inside the set"), "{path}: {why}");
     }
 }
+
+#[test]
+fn sizes_no_file_can_have_are_added_up_without_overflowing() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join(FILE_NAME);
+    let mut m = sample();
+    for name in ["data/a", "data/b", "data/X-rays/c"] {
+        m.entries.push(entry(name, Kind::File { size: u64::MAX, hash: blake3::hash(b"x") }));
+    }
+    m.entries.sort_by(|a, b| path_order(&a.path, &b.path));
+    write(&p, &m).unwrap();
+    let summary = check(&p).unwrap();
+    assert_eq!((summary.bytes, summary.database_bytes), (u64::MAX, u64::MAX));
+}

@@ -108,7 +108,7 @@ impl Manifest {
                 Kind::File { size, .. } => size,
                 _ => 0,
             })
-            .sum()
+            .fold(0u64, u64::saturating_add)
     }
 }
 

@@ -171,9 +171,9 @@ pub fn check(path: &Path) -> Result<Summary, ManifestError> {
             s.in_path_order = false;
         }
         if let Kind::File { size, .. } = e.kind {
-            (s.files, s.bytes) = (s.files + 1, s.bytes + size);
+            (s.files, s.bytes) = (s.files + 1, s.bytes.saturating_add(size));
             if e.path.strip_prefix("data/").is_some_and(|rest| !rest.contains('/')) {
-                s.database_bytes += size;
+                s.database_bytes = s.database_bytes.saturating_add(size);
                 s.database.push(e.clone());
             }
         }
