@@ -345,20 +345,6 @@ fn what_a_run_no_longer_covers_moved_folders_and_lock_files_are_not_losses() {
     assert!(!env.log().contains("SUSPECT"), "{}", env.log());
 }
 
-#[cfg(unix)]
-#[test]
-fn a_folder_replaced_by_a_link_elsewhere_keeps_its_files_in_latest() {
-    let env = practice();
-    assert_eq!(code(&env.backup_at("2026-11-28T17:30:00", &[])), 0);
-    let nas = env.path("NAS/X-rays");
-    std::fs::create_dir_all(nas.parent().unwrap()).unwrap();
-    std::fs::rename(env.data.join("X-rays"), &nas).unwrap();
-    std::os::unix::fs::symlink(&nas, env.data.join("X-rays")).unwrap();
-    let out = env.backup_at("2026-11-29T17:30:00", &[]);
-    assert_eq!(code(&out), 1, "{}", text(&out));
-    assert_eq!(clinic::files(&env.dest.join("latest/data/X-rays")).len(), 72, "latest keeps them");
-}
-
 /// Every X-ray saved again (so the next run copies each one).
 fn resave_xrays(env: &TestEnv, seed: u64) {
     for (i, x) in clinic::files(&env.data.join("X-rays")).iter().enumerate() {
