@@ -406,3 +406,25 @@ fn what_windows_and_programs_leave_at_the_top_is_not_a_database_file() {
     let out = env.backup_at("2026-11-29T17:30:00", &[]);
     assert_eq!(code(&out), 0, "{}", text(&out));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_folder_replaced_by_a_link_elsewhere_keeps_its_files_in_latest() {
+    let env = practice();
+    assert_eq!(code(&env.backup_at("2026-11-28T17:30:00", &[])), 0);
+    let nas = env.path("NAS/X-rays");
+    std::fs::create_dir_all(nas.parent().unwrap()).unwrap();
+    std::fs::rename(env.data.join("X-rays"), &nas).unwrap();
+    std::os::unix::fs::symlink(&nas, env.data.join("X-rays")).unwrap();
+    for day in ["2026-11-29T17:30:00", "2026-11-30T17:30:00"] {
+        let out = env.backup_at(day, &[]);
+        assert_eq!(code(&out), 1, "{}", text(&out));
+        let xrays = env.dest.join("latest/data/X-rays");
+        assert!(std::fs::symlink_metadata(&xrays).unwrap().is_dir(), "still the folder, not the link");
+        // Counted from latest/data, a real folder: nothing is followed through a link.
+        let kept = clinic::files(&env.dest.join("latest/data"));
+        assert_eq!(kept.iter().filter(|f| f.starts_with(&xrays)).count(), 72, "latest keeps them");
+        let verify = env.command().arg("verify").arg(env.dest.join("latest")).output().unwrap();
+        assert_eq!(code(&verify), 0, "{}", text(&verify));
+    }
+}

@@ -16,6 +16,8 @@ pub(super) struct Spot<'a> {
     pub set: &'a Path,
     pub staging: &'a Path,
     pub hard_links: bool,
+    /// What `latest` keeps whatever the new set holds there.
+    pub keep: &'a super::Keep,
 }
 
 /// A modified time on the backup drive may be kept less finely than the source's (whole seconds,
@@ -43,6 +45,9 @@ pub(super) fn bring(
             out.problems.push((e.path.clone(), "bad path in the set's manifest".into()));
             continue;
         };
+        if spot.keep.shadows(&e.path) {
+            continue;
+        }
         let target = spot.folder.join(&rel);
         let was = std::fs::symlink_metadata(&target).ok();
         // Nothing is ever made or replaced through a link someone put in `latest` (and the first

@@ -117,7 +117,7 @@ pub(super) fn apply(
             let same = before
                 .as_ref()
                 .is_some_and(|b| b.kind == n.kind && (b.mtime == n.mtime || b.kind == Kind::Dir));
-            if !same {
+            if !same && !spot.keep.shadows(&n.path) {
                 todo.push(n.clone());
             }
         }
@@ -128,7 +128,7 @@ pub(super) fn apply(
         if below_gone || after.as_ref().is_some_and(|n| same_kind(&n.kind, &e.kind)) {
             continue;
         }
-        if after.is_none() && keep.covers(&e.path) {
+        if (after.is_none() || keep.shadows(&e.path)) && keep.covers(&e.path) {
             out.kept += u64::from(matches!(e.kind, Kind::File { .. }));
             kept.push(e);
             continue;

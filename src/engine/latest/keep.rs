@@ -44,6 +44,12 @@ impl Keep {
         keep
     }
 
+    /// Whether `key` is a kept folder or inside one: what `latest` holds there stays as it is even
+    /// where the new set has something else at that path (a link put in the folder's place).
+    pub fn shadows(&self, key: &str) -> bool {
+        self.folders.contains(key) || key.match_indices('/').any(|(i, _)| self.folders.contains(&key[..i]))
+    }
+
     /// Whether the entry of `latest` at `key` stays although the new set lacks it: a kept file, a
     /// folder on the way to one, or anything in a folder that could not be read.
     pub fn covers(&self, key: &str) -> bool {

@@ -117,7 +117,8 @@ fn run(job: &Job, folder: &Path, out: &mut Update) -> Result<(), String> {
     crate::fault::pause("latest");
 
     let stops = Stops { cancel: job.cancel, lost: job.lost };
-    let spot = bring::Spot { folder, set: job.set, staging: &staging, hard_links: job.hard_links };
+    let spot =
+        bring::Spot { folder, set: job.set, staging: &staging, hard_links: job.hard_links, keep: job.keep };
     let kept = if quick {
         // Only what differs between the two manifests is touched.
         diff::apply(&spot, (&old, &set_manifest), job.keep, &stops, out)?
@@ -191,8 +192,12 @@ fn write_manifest(dest: &Path, set_manifest: &Path, kept: &[manifest::Entry]) ->
             while let Some(k) = kept.next_if(|k| cursor::order(&k.path, &e.path).is_lt()) {
                 w.push(k)?;
             }
-            kept.next_if(|k| k.path == e.path);
-            w.push(&e)?;
+            // A kept entry at the set's own path (a folder kept where the set has a link) is what
+            // `latest` holds there.
+            match kept.next_if(|k| k.path == e.path) {
+                Some(k) => w.push(k)?,
+                None => w.push(&e)?,
+            }
         }
         for k in kept {
             w.push(k)?;

@@ -49,7 +49,7 @@ pub(super) fn prune(
         if fits || above {
             continue;
         }
-        if !listed && keep.covers(&key) {
+        if (!listed || keep.shadows(&key)) && keep.covers(&key) {
             match describe(entry.path(), &key, t) {
                 Ok(e) => kept.push(e),
                 Err(why) => out.problems.push((key, why)),
