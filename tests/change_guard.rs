@@ -7,10 +7,6 @@ mod common;
 use common::clinic::{self, practice};
 use common::*;
 
-fn last_block(env: &TestEnv) -> String {
-    env.log().rsplit("===== Network backup =====").next().unwrap().to_string()
-}
-
 /// The attacked files: 4 in 5 of the files below the data folder's top (the database is left alone).
 fn attacked(env: &TestEnv) -> Vec<std::path::PathBuf> {
     let files = clinic::files(&env.data);
@@ -32,7 +28,7 @@ fn encryption_that_spares_each_files_first_512_bytes_is_suspect() {
     }
     let out = env.backup_at("2026-11-29T17:30:00", &["--keep", "1"]);
     assert_eq!(code(&out), 5, "{}", text(&out));
-    let block = last_block(&env);
+    let block = env.last_block();
     assert!(block.contains("its content turned to random bytes: was"), "{block}");
     assert!(
         block.contains(
@@ -59,7 +55,7 @@ fn files_put_into_password_protected_archives_are_suspect() {
     }
     let out = env.backup_at("2026-11-29T17:30:00", &[]);
     assert_eq!(code(&out), 5, "{}", text(&out));
-    let block = last_block(&env);
+    let block = env.last_block();
     assert!(block.contains(".zip: new, a password-protected archive"), "{block}");
 }
 
@@ -75,9 +71,9 @@ fn database_files_encrypted_and_renamed_are_suspect() {
     let out = env.backup_at("2026-11-29T17:30:00", &[]);
     assert_eq!(code(&out), 5, "{}", text(&out));
     assert!(
-        last_block(&env).contains("2 database files are gone from the data folder"),
+        env.last_block().contains("2 database files are gone from the data folder"),
         "{}",
-        last_block(&env)
+        env.last_block()
     );
     assert!(env.dest.join("latest/data/Practice.db").is_file());
     // One renamed, one left: SUSPECT.
@@ -87,7 +83,7 @@ fn database_files_encrypted_and_renamed_are_suspect() {
     std::fs::remove_file(env.data.join("Practice.db")).unwrap();
     let out = env.backup_at("2026-11-29T17:30:00", &[]);
     assert_eq!(code(&out), 5, "{}", text(&out));
-    assert!(last_block(&env).contains("The database file Practice.db is gone"), "{}", last_block(&env));
+    assert!(env.last_block().contains("The database file Practice.db is gone"), "{}", env.last_block());
 }
 
 #[test]
@@ -104,7 +100,7 @@ fn random_names_without_an_ending_are_counted_though_a_readme_had_none() {
     }
     let out = env.backup_at("2026-11-29T17:30:00", &[]);
     assert_eq!(code(&out), 5, "{}", text(&out));
-    assert!(last_block(&env).contains("new files have no ending"), "{}", last_block(&env));
+    assert!(env.last_block().contains("new files have no ending"), "{}", env.last_block());
 }
 
 #[test]

@@ -4,10 +4,6 @@
 mod common;
 use common::*;
 
-fn last_block(env: &TestEnv) -> String {
-    env.log().rsplit("===== Network backup =====").next().unwrap().to_string()
-}
-
 /// A run with these faults, counting each read of a database file for the group in `reads`.
 fn run(env: &TestEnv, faults: &str) -> (std::process::Output, Vec<String>) {
     let reads = env.path("reads.log");
@@ -32,7 +28,7 @@ fn a_quiet_database_is_copied_once_and_its_moment_recorded() {
     let (out, reads) = run(&env, "");
     assert_eq!(code(&out), 0, "{}", text(&out));
     assert_eq!(reads.len(), 2, "each of Practice.db and Practice.idx read once: {reads:?}");
-    let last = last_block(&env);
+    let last = env.last_block();
     assert!(last.contains("Database:        2 files copied together and checked unchanged at"), "{last}");
     assert!(!last.contains("attempts"), "{last}");
     assert!(manifest_database_line(&env).ends_with("\tquiet\t2\t2"), "{}", manifest_database_line(&env));
@@ -62,7 +58,7 @@ fn a_database_file_that_changes_once_makes_the_whole_group_be_copied_again() {
         std::fs::read(set.join("data/Practice.idx")).unwrap().ends_with(b"+0"),
         "the changed index is in the set"
     );
-    let last = last_block(&env);
+    let last = env.last_block();
     assert!(last.contains("Result:          SUCCESS"), "{last}");
     assert!(last.contains("(after 2 attempts: it was in use)"), "{last}");
     assert!(manifest_database_line(&env).ends_with("\tquiet\t2\t2"));
@@ -74,7 +70,7 @@ fn a_database_that_keeps_changing_is_kept_but_named_and_marked() {
     let (out, reads) = run(&env, "db-change:Practice.idx=always");
     assert_eq!(code(&out), 1, "{}", text(&out));
     assert_eq!(reads.len(), 8, "four attempts at both files: {reads:?}");
-    let last = last_block(&env);
+    let last = env.last_block();
     assert!(last.contains("Result:          COMPLETED WITH ERRORS"), "{last}");
     assert!(last.contains("2 files copied WHILE CHANGING (EXACT was in use)"), "{last}");
     assert!(last.contains("The database was in use and kept changing during the backup"), "{last}");
@@ -121,7 +117,7 @@ fn a_database_file_that_cannot_be_read_is_named_and_the_group_says_how_many_made
     let env = TestEnv::with_practice();
     let (out, _) = run(&env, "open:Practice.idx=13");
     assert_eq!(code(&out), 1, "{}", text(&out));
-    let last = last_block(&env);
+    let last = env.last_block();
     assert!(
         last.contains("Database:        only 1 of its 2 files copied: the others could not be (named below)"),
         "{last}"
@@ -140,6 +136,6 @@ fn a_database_file_that_appears_during_the_group_makes_it_be_copied_again_with_i
         std::fs::read(env.newest_set().join("data/New.db")).unwrap(),
         b"a database file that appeared"
     );
-    assert!(last_block(&env).contains("(after 2 attempts: it was in use)"), "{}", last_block(&env));
+    assert!(env.last_block().contains("(after 2 attempts: it was in use)"), "{}", env.last_block());
     assert!(manifest_database_line(&env).ends_with("\tquiet\t3\t3"), "{}", manifest_database_line(&env));
 }

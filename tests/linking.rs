@@ -4,10 +4,6 @@
 mod common;
 use common::*;
 
-fn last_block(env: &TestEnv) -> String {
-    env.log().rsplit("===== Network backup =====").next().unwrap().to_string()
-}
-
 #[test]
 fn a_copy_changed_in_the_previous_set_is_copied_afresh_and_that_set_named_damaged() {
     let env = TestEnv::with_practice();
@@ -24,7 +20,7 @@ fn a_copy_changed_in_the_previous_set_is_copied_afresh_and_that_set_named_damage
     assert_eq!(std::fs::read(second.join(xray)).unwrap(), std::fs::read(env.data.join(&xray[5..])).unwrap());
     let verify = env.command().arg("verify").arg(&second).output().unwrap();
     assert_eq!(code(&verify), 0, "the new set is whole: {}", text(&verify));
-    let last = last_block(&env);
+    let last = env.last_block();
     let first_name = first.file_name().unwrap().to_string_lossy().into_owned();
     assert!(last.contains(&format!("the older backup {first_name} is DAMAGED")), "{last}");
     assert!(last.contains("X-rays/2025/Ünïcödé 名前.dcm"), "{last}");
@@ -66,7 +62,7 @@ fn pipes_and_sockets_are_noted_but_do_not_make_a_backup_fail() {
     assert!(made.success());
     let out = env.backup(&[]);
     assert_eq!(code(&out), 0, "{}", text(&out));
-    let last = last_block(&env);
+    let last = env.last_block();
     assert!(last.contains("Result:          SUCCESS"), "{last}");
     assert!(last.contains("NOT A FILE"), "{last}");
     assert!(
@@ -93,7 +89,7 @@ fn a_drive_that_keeps_times_to_the_second_does_not_make_the_previous_set_look_da
     }
     std::thread::sleep(std::time::Duration::from_millis(1100));
     assert_eq!(code(&env.backup(&[])), 0);
-    let last = last_block(&env);
+    let last = env.last_block();
     assert!(!last.contains("DAMAGED"), "{last}");
     assert!(last.contains("0 copied, 6 unchanged (linked)"), "{last}");
 }

@@ -8,10 +8,6 @@ use common::clinic::{self, practice};
 use common::*;
 use std::path::Path;
 
-fn last_block(env: &TestEnv) -> String {
-    env.log().rsplit("===== Network backup =====").next().unwrap().to_string()
-}
-
 /// The last block this computer's own log got (where an entry goes when the shared one cannot be
 /// written).
 fn last_local_block(env: &TestEnv) -> String {
@@ -62,11 +58,11 @@ fn a_data_folder_without_any_of_its_database_files_fails_before_copying() {
     let out = env.backup_at("2026-11-29T17:30:00", &[]);
     assert_eq!(code(&out), 2, "{}", text(&out));
     assert!(
-        last_block(&env).contains(
+        env.last_block().contains(
             "has no database files at its top, where the last backup had Practice.db, Practice.idx"
         ),
         "{}",
-        last_block(&env)
+        env.last_block()
     );
     assert!(env.dest.join("latest/data/Practice.db").is_file());
 }
@@ -78,7 +74,7 @@ fn a_database_file_gone_makes_the_backup_suspect_and_latest_and_retention_keep_i
     std::fs::remove_file(env.data.join("Practice.idx")).unwrap();
     let out = env.backup_at("2026-11-29T17:30:00", &["--keep", "1"]);
     assert_eq!(code(&out), 5, "{}", text(&out));
-    let block = last_block(&env);
+    let block = env.last_block();
     assert!(block.contains("Result:          SUSPECT"), "{block}");
     assert!(block.contains("The database file Practice.idx is gone from the data folder"), "{block}");
     assert!(
@@ -112,7 +108,7 @@ fn most_x_rays_deleted_is_suspect_by_folder_until_confirmed_then_latest_follows(
     for day in 2..=3 {
         let out = env.backup_at(&format!("2026-12-0{day}T17:30:00"), &["--keep", "1"]);
         assert_eq!(code(&out), 5, "day {day}: {}", text(&out));
-        let block = last_block(&env);
+        let block = env.last_block();
         assert!(
             block.contains("68 of the 130 files in the last good backup are gone from the data folder"),
             "{block}"
@@ -168,7 +164,7 @@ fn files_that_cannot_be_opened_but_are_still_listed_fail_by_name_and_keep_their_
     faults.push("vanish:recall 12.txt".into());
     let out = env.backup_with_faults(&faults.join(";"), &[]);
     assert_eq!(code(&out), 1, "{}", text(&out));
-    let block = last_block(&env);
+    let block = env.last_block();
     assert!(block.contains("Result:          COMPLETED WITH ERRORS"), "{block}");
     assert!(block.contains("8 failed, 1 vanished"), "{block}");
     assert!(block.contains("could not be opened, although its folder still lists it: not found"), "{block}");
@@ -204,9 +200,9 @@ fn a_database_file_that_cannot_be_read_keeps_latest_whole_and_fails_verify_and_d
     let out = env.backup_with_faults("open:Practice.idx=13", &[]);
     assert_eq!(code(&out), 1, "{}", text(&out));
     assert!(
-        last_block(&env).contains("1 of the 2 database files could not be copied"),
+        env.last_block().contains("1 of the 2 database files could not be copied"),
         "{}",
-        last_block(&env)
+        env.last_block()
     );
     // latest keeps the last good group whole: both files from the same backup.
     assert_eq!(std::fs::read(env.dest.join("latest/data/Practice.idx")).unwrap(), idx);
@@ -246,7 +242,7 @@ fn a_linked_folder_outside_the_data_folder_is_named_with_its_target_and_advice()
     std::os::unix::fs::symlink(&elsewhere, env.data.join("X-rays 2019")).unwrap();
     let out = env.backup(&[]);
     assert_eq!(code(&out), 1, "its files are not in the backup: {}", text(&out));
-    let block = last_block(&env);
+    let block = env.last_block();
     let target = elsewhere.canonicalize().unwrap();
     let named = format!("X-rays 2019: a link to the folder {}, which is not backed up", target.display());
     assert!(block.contains(&named), "{block}");
@@ -280,7 +276,7 @@ fn files_a_run_could_not_read_are_still_missed_when_they_are_deleted_the_day_aft
     }
     let out = env.backup_at("2026-11-30T17:30:00", &["--keep", "1"]);
     assert_eq!(code(&out), 5, "{}", text(&out));
-    let block = last_block(&env);
+    let block = env.last_block();
     assert!(block.contains("Evidence:        X-rays: 72 of 72 files gone since Sat 28 Nov"), "{block}");
     assert_eq!(env.sets().len(), 3, "no set is removed");
     assert_eq!(clinic::files(&env.dest.join("latest/data/X-rays")).len(), 72, "latest keeps them");
@@ -295,7 +291,7 @@ fn files_deleted_while_the_backup_runs_are_a_loss_too() {
     }
     let out = env.backup_with_faults("vanish:.jpg;vanish:.dcm", &["--keep", "1"]);
     assert_eq!(code(&out), 5, "{}", text(&out));
-    assert!(last_block(&env).contains("X-rays: 72 of 72 files gone"), "{}", last_block(&env));
+    assert!(env.last_block().contains("X-rays: 72 of 72 files gone"), "{}", env.last_block());
     assert_eq!(env.sets().len(), 2, "the good set is kept");
 }
 
@@ -320,7 +316,7 @@ fn an_extra_folder_not_connected_but_not_empty_is_a_loss() {
     }
     let out = env.backup_at("2026-11-30T17:30:00", &extra);
     assert_eq!(code(&out), 5, "{}", text(&out));
-    let block = last_block(&env);
+    let block = env.last_block();
     assert!(block.contains("45 of the 50 files in the extra folder Scans are gone"), "{block}");
     assert_eq!(clinic::files(&env.dest.join("latest/extra/Scans")).len(), 50, "latest keeps them");
 }
@@ -362,7 +358,7 @@ fn files_deleted_during_a_run_after_a_run_that_could_not_read_them_are_a_loss() 
     resave_xrays(&env, 700);
     let out = env.backup_with_faults("vanish:.jpg;vanish:.dcm", &["--keep", "1"]);
     assert_eq!(code(&out), 5, "{}", text(&out));
-    assert!(last_block(&env).contains("X-rays: 72 of 72 files gone"), "{}", last_block(&env));
+    assert!(env.last_block().contains("X-rays: 72 of 72 files gone"), "{}", env.last_block());
 }
 
 #[test]

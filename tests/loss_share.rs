@@ -16,10 +16,6 @@ fn backup_from(env: &TestEnv, share: &std::path::Path) -> std::process::Output {
     c.output().unwrap()
 }
 
-fn last_block(env: &TestEnv) -> String {
-    env.log().rsplit("===== Network backup =====").next().unwrap().to_string()
-}
-
 #[test]
 fn opens_that_now_and_then_answer_not_found_lose_no_file() {
     let env = practice();
@@ -58,7 +54,7 @@ fn file_ids_that_change_between_connections_do_not_make_every_file_copied_again(
     let out = backup_from(&env, &mnt);
     assert_eq!(code(&out), 0, "{}", text(&out));
     assert!(text(&out).contains("130 found: 0 copied, 130 unchanged (linked)"), "{}", text(&out));
-    let block = last_block(&env);
+    let block = env.last_block();
     assert!(block.contains("the data folder's file IDs change between connections"), "{block}");
     assert!(block.contains("130 of the 130 unchanged files had a new ID"), "{block}");
 }

@@ -103,6 +103,11 @@ impl TestEnv {
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.data.join("logfiles").join("backup.log")).unwrap_or_default()
     }
+
+    /// The last run's block in the shared log.
+    pub fn last_block(&self) -> String {
+        self.log().rsplit("===== Network backup =====").next().unwrap_or_default().to_string()
+    }
 }
 
 /// Writes a file modified 10 seconds ago: a file modified within 2 seconds of the end of a backup

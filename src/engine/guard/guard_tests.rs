@@ -1,7 +1,7 @@
 use super::tally::EXAMPLES;
 use super::*;
 
-fn random(n: usize, seed: u64) -> Vec<u8> {
+pub(super) fn random(n: usize, seed: u64) -> Vec<u8> {
     let mut rng = fastrand::Rng::with_seed(seed);
     (0..n).map(|_| rng.u8(..)).collect()
 }
@@ -15,7 +15,7 @@ fn jpeg(n: usize) -> Vec<u8> {
     b
 }
 
-fn text(n: usize) -> Vec<u8> {
+pub(super) fn text(n: usize) -> Vec<u8> {
     b"Dear Mrs Smith, your next check-up is due on Tuesday at 10:30. "
         .iter()
         .copied()

@@ -117,6 +117,7 @@ pub fn turned_random(was: Look, now: Look) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::{random as noise, text};
     use super::*;
 
     fn look_of(bytes: &[u8], chunk: usize) -> Option<Look> {
@@ -128,22 +129,6 @@ mod tests {
         }
         s.end(last);
         s.look()
-    }
-
-    fn noise(len: usize, seed: u64) -> Vec<u8> {
-        let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-        (0..len)
-            .map(|_| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                x as u8
-            })
-            .collect()
-    }
-
-    fn text(len: usize) -> Vec<u8> {
-        b"Dear Mrs Smith, your check-up is due on Tuesday. ".iter().copied().cycle().take(len).collect()
     }
 
     #[test]
