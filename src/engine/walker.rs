@@ -126,10 +126,10 @@ impl Walker<'_> {
                     {
                         let _ = count_now.send(());
                     }
-                    send_members(Some(&item.key(sources)), &mut seq);
+                    let key = item.key(sources);
+                    send_members(Some(&key), &mut seq);
                     // Found in the earlier set, whatever becomes of it below (for the loss guard).
                     if item.kind == ItemKind::File {
-                        let key = item.key(sources);
                         item.prior = self.previous.as_mut().and_then(|p| p.find(&key));
                         item.good = match &mut self.good {
                             Some(g) => g.find(&key),
