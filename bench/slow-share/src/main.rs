@@ -43,7 +43,8 @@ struct Args {
     #[arg(long)]
     counts: Option<PathBuf>,
     /// Every Nth open of a file answers "not found" although its folder lists it, as a share
-    /// whose connection drops now and then does (0: never).
+    /// whose connection drops now and then does (0: never). A file's open after one that failed
+    /// always succeeds, however many other opens ran meanwhile, so a retry is never unlucky.
     #[arg(long, default_value_t = 0)]
     fail_opens: u64,
     /// Added to every inode number: a share that hands out new file ids on each connection (a
@@ -84,6 +85,8 @@ struct Shared {
     /// When the wire is free again.
     wire: Mutex<Instant>,
     fail_opens: u64,
+    /// Files whose last open failed.
+    failed: Mutex<std::collections::HashSet<u64>>,
     ino_offset: u64,
 }
 
@@ -165,9 +168,12 @@ fn errno(e: &std::io::Error) -> i32 {
     e.raw_os_error().unwrap_or(libc::EIO)
 }
 
+/// Work done on the pool, after the share's delay.
+type Job = Box<dyn FnOnce(&Shared) + Send>;
+
 struct SlowShare {
     shared: Arc<Shared>,
-    pool: crossbeam_channel::Sender<Box<dyn FnOnce(&Shared) + Send>>,
+    pool: crossbeam_channel::Sender<Job>,
 }
 
 impl SlowShare {
@@ -250,7 +256,9 @@ impl Filesystem for SlowShare {
 
     fn open(&mut self, _req: &Request<'_>, ino: u64, _flags: i32, reply: ReplyOpen) {
         let nth = self.shared.counts[OPEN].load(Ordering::Relaxed) + 1;
-        if self.shared.fail_opens > 0 && nth % self.shared.fail_opens == 0 {
+        let retry = self.shared.failed.lock().unwrap().remove(&ino);
+        if self.shared.fail_opens > 0 && nth.is_multiple_of(self.shared.fail_opens) && !retry {
+            self.shared.failed.lock().unwrap().insert(ino);
             self.shared.count(OPEN, 1);
             return reply.error(libc::ENOENT);
         }
@@ -325,6 +333,7 @@ fn main() -> std::io::Result<()> {
         bytes_per_sec: args.mbps * 1e6,
         wire: Mutex::new(Instant::now()),
         fail_opens: args.fail_opens,
+        failed: Mutex::default(),
         ino_offset: args.ino_offset,
     });
     let (pool, jobs) = crossbeam_channel::unbounded::<Box<dyn FnOnce(&Shared) + Send>>();
