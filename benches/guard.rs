@@ -54,7 +54,7 @@ fn main() {
         t.add(&paths[i as usize], 100_000, Change::Same, false);
     });
     per_call("Tally::add, a new file", 100_000, |i| {
-        t.add(&paths[i as usize], 100_000, Change::New { now: noise }, false);
+        t.add(&paths[i as usize], 100_000, Change::New { now: noise, is: None }, false);
     });
     per_call("Tally::add, a changed file that looks encrypted", 100_000, |i| {
         t.add(

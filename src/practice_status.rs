@@ -74,6 +74,9 @@ pub struct Report {
     /// Backups marked SUSPECT and not confirmed: in this backup folder (by name, oldest first),
     /// then other computers' last backups as the log has them (by location).
     pub suspect_sets: Vec<String>,
+    /// Recent backups in this backup folder in which files looked encrypted though the backup
+    /// stayed under the line for SUSPECT (an attack cut short, or spread over days), newest first.
+    pub warnings: Vec<String>,
 }
 
 /// Looks at the log and the backup folder now.
@@ -102,6 +105,7 @@ pub fn look(log_file: &Path, backup_folder: &Path, overdue_after_days: u32) -> R
     if !r.suspect_sets.is_empty() {
         (r.state, r.exit_code) = (State::Suspect, State::Suspect.exit_code());
     }
+    r.warnings = crate::engine::guard::warnings(&sets);
     r
 }
 
@@ -179,6 +183,7 @@ fn report(
         computers,
         last_restore_test: runs.iter().rev().find(|r| r.kind == RunKind::RestoreTest).map(run),
         suspect_sets: Vec::new(),
+        warnings: Vec::new(),
     }
 }
 
@@ -230,6 +235,9 @@ impl Report {
             s += &format!(
                 "SUSPECT backup:    {set} (logoff-backup confirm <its folder> once the change is known to be expected)\n"
             );
+        }
+        for warning in &self.warnings {
+            s += &format!("Warning:           {warning}; if not expected, call your IT contact\n");
         }
         s += &format!("Newest good:       {}\n", describe(&self.newest_good));
         s += &format!("Last backup:       {}\n", describe(&self.last_run));

@@ -143,13 +143,20 @@ fn fill_copy(
 ) -> Result<Copied, CopyError> {
     let sides = &shared.bytes.sides;
     let mut hasher = blake3::Hasher::new();
-    let (mut size, mut head, mut sample, mut last) = (0u64, None, super::guard::Sampler::default(), 0);
+    let (mut size, mut head, mut sample, mut last) =
+        (0u64, None::<Head>, super::guard::Sampler::default(), 0);
     loop {
         if shared.stopped() {
             return Err(CopyError::Cancelled);
         }
         let n = match sides.source.time(|| input.read(buf)) {
-            Ok(0) => break sample.end(&buf[..last]),
+            Ok(0) => {
+                sample.end(&buf[..last]);
+                if let Some(h) = &mut head {
+                    h.ended(&buf[..last], size);
+                }
+                break;
+            }
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(source_error(e)),

@@ -243,7 +243,7 @@ pub(super) fn fill(
                         let _ = permit_rx.try_recv();
                         work::count(&mut counts, &item, &done);
                         if let (Done::Problem(ProblemKind::Vanished, ..), Some(p)) = (&done, item.good) {
-                            guard.vanished(item.key(sources), p.size, p.hash);
+                            guard.vanished(item.key(sources), p.size, p.hash, p.look);
                         }
                         let Some(entry) = work::entry(&item, sources, &done) else { continue };
                         if let (Some(change), manifest::Kind::File { hash, .. }) =
@@ -289,9 +289,9 @@ pub(super) fn fill(
     }
     super::step::stop_if_cancelled(cancel)?;
     let losses = losses.zip(good_base.as_ref().or(base.as_ref()));
-    let (suspect, note) = guard.verdict(base.as_ref(), losses);
-    report.suspect = suspect;
-    report.notes.extend(note);
+    let verdict = guard.verdict(base.as_ref(), losses);
+    (report.suspect, report.changes) = (verdict.suspect, verdict.changes);
+    report.notes.extend(verdict.note);
     progress.event(Event::Phase(Phase::Flushing));
     crate::platform::flush_tree(partial).map_err(|e| destination_failure(dest, &e))?;
     report.verified = plan.verify;

@@ -67,6 +67,7 @@ pub(super) fn finish(
             result: plain.label().to_string(),
             evidence: s.evidence.iter().chain(&s.examples).cloned().collect(),
         }),
+        changes: report.changes,
         sources: plan.sources.iter().map(|s| (s.set_dir.clone(), s.root.display().to_string())).collect(),
     };
     // Copying into a folder changes its modified time, so folders get theirs last.

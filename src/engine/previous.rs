@@ -63,7 +63,7 @@ impl Previous {
             map: None,
             endings,
             complete: false,
-            losses: super::guard::Losses::new(scope),
+            losses: super::guard::Losses::new(scope).in_set(info.path.clone()),
         }
     }
 
@@ -127,7 +127,7 @@ impl Previous {
             self.pass();
         }
         for (key, prior) in self.map.take().unwrap_or_default() {
-            self.losses.file(&key, prior.size, prior.hash, false);
+            self.losses.file(&key, prior.size, prior.hash, prior.look, false);
         }
         self.complete.then_some((self.endings, self.losses))
     }
@@ -139,8 +139,8 @@ impl Previous {
 
     /// Goes past the next entry, which the walk did not find.
     fn pass(&mut self) {
-        if let Some(Entry { path, kind: Kind::File { size, hash }, .. }) = &self.next {
-            self.losses.file(path, *size, *hash, false);
+        if let Some(Entry { path, kind: Kind::File { size, hash }, look, .. }) = &self.next {
+            self.losses.file(path, *size, *hash, *look, false);
         }
         self.advance();
     }
@@ -152,7 +152,7 @@ impl Previous {
         if let Some(map) = &mut self.map {
             let found = map.remove(key);
             if let Some(p) = found {
-                self.losses.file(key, p.size, p.hash, true);
+                self.losses.file(key, p.size, p.hash, p.look, true);
             }
             return found;
         }
@@ -162,7 +162,7 @@ impl Previous {
                 Ordering::Equal => {
                     let found = match e.kind {
                         Kind::File { size, hash } => {
-                            self.losses.file(key, size, hash, true);
+                            self.losses.file(key, size, hash, e.look, true);
                             Some(Prior { size, mtime: e.mtime, hash, stamp: e.stamp, look: e.look })
                         }
                         _ => None,
@@ -206,6 +206,7 @@ mod tests {
             sources: vec![],
             database: None,
             suspect: None,
+            changes: None,
         };
         manifest::write(&d.path().join(manifest::FILE_NAME), &Manifest { header, entries }).unwrap();
         let summary = manifest::check(&d.path().join(manifest::FILE_NAME)).unwrap();

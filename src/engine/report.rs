@@ -194,6 +194,8 @@ pub struct Report {
     pub latest: Option<super::latest::Update>,
     /// Why the set looks like a copy of encrypted files, when it does (the outcome is `Suspect`).
     pub suspect: Option<super::guard::Suspicion>,
+    /// The change guard's count against the set compared with (see `manifest::Header::changes`).
+    pub changes: Option<(u64, u64)>,
     /// Things worth knowing that did not affect the result (e.g. an old set that could not be removed).
     pub notes: Vec<String>,
     /// Where the log block went; set after logging.
@@ -217,6 +219,7 @@ impl Report {
             removed_sets: Vec::new(),
             latest: None,
             suspect: None,
+            changes: None,
             notes: Vec::new(),
             log_file: None,
         }

@@ -78,6 +78,7 @@ fn locked(
             files: m.files,
             bytes: m.bytes,
             endings: Default::default(),
+            earlier: super::guard::earlier(&existing, &s.name, report.started.to_utc()),
         };
         (work::Previous::open(s, m.in_path_order, scope.clone()), base)
     };

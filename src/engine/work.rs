@@ -257,7 +257,7 @@ pub fn change(item: &Item, done: &Done) -> Option<super::guard::Change> {
         Done::Copied(c) => Some(match item.prior {
             Some(p) if p.hash == c.hash => Change::Same,
             Some(p) => Change::Changed { before: c.before, now: c.head, was: p.look, is: c.look },
-            None => Change::New { now: c.head },
+            None => Change::New { now: c.head, is: c.look },
         }),
         _ => None,
     }

@@ -81,6 +81,7 @@ fn base(endings: &[(&str, u64)], files: u64) -> Base {
         files,
         bytes: files * 8192,
         endings: Some(endings.iter().map(|(e, n)| (e.to_string(), *n)).collect()),
+        earlier: Earlier::default(),
     }
 }
 
@@ -105,7 +106,7 @@ fn more_than_a_fifth_of_fifty_changed_files_looking_encrypted_crosses_the_line()
                 false,
             );
         }
-        t.judge(&base(&[("txt", 500)], 500))
+        t.judge(&base(&[("txt", 500)], 500)).0
     };
     assert!(day(11, 39).is_ok(), "11 of 50 is 22%");
     let warning = day(10, 40).expect_err("10 of 50 is 20%: not more than a fifth").expect("but named");
@@ -125,13 +126,13 @@ fn new_random_files_count_only_under_an_ending_no_file_had() {
     let import = |ext: &str| {
         let mut t = Tally::default();
         for i in 0..100 {
-            t.add(&format!("data/XRays/new_{i}.{ext}"), 8192, Change::New { now: noise }, false);
+            t.add(&format!("data/XRays/new_{i}.{ext}"), 8192, Change::New { now: noise, is: None }, false);
         }
         t
     };
     let known = base(&[("jpg", 300)], 300);
-    assert!(import("jpg").judge(&known).is_err(), "new pictures of a kind the practice already has");
-    let s = import("locked").judge(&known).expect("a hundred new random .locked files");
+    assert!(import("jpg").judge(&known).0.is_err(), "new pictures of a kind the practice already has");
+    let s = import("locked").judge(&known).0.expect("a hundred new random .locked files");
     assert!(s.evidence.iter().any(|e| e.starts_with("100 new files end in .locked")), "{:?}", s.evidence);
     assert!(
         s.examples[0].ends_with("new, ends in .locked, random bytes of no known kind"),
@@ -145,7 +146,7 @@ fn a_database_file_that_looks_encrypted_crosses_the_line_alone() {
     let mut t = Tally::default();
     let (page, noise) = (Some(Head::of(&text(8192))), Some(Head::of(&random(8192, 4))));
     t.add("data/Practice.db", 8192, Change::Changed { before: page, now: noise, was: None, is: None }, true);
-    let s = t.judge(&base(&[("db", 1)], 1)).expect("the database scrambled");
+    let s = t.judge(&base(&[("db", 1)], 1)).0.expect("the database scrambled");
     assert_eq!(s.headline, "The database files changed and look encrypted");
     assert!(s.evidence.contains(&"1 database file looks encrypted".to_string()), "{:?}", s.evidence);
 }
@@ -155,10 +156,10 @@ fn the_same_new_note_in_many_folders_is_named() {
     let mut t = Tally::default();
     let noise = Some(Head::of(&random(8192, 5)));
     for i in 0..60 {
-        t.add(&format!("data/P{i}/a.jpg.locked"), 8192, Change::New { now: noise }, false);
-        t.add(&format!("data/P{i}/HOW_TO_DECRYPT.txt"), 900, Change::New { now: None }, false);
+        t.add(&format!("data/P{i}/a.jpg.locked"), 8192, Change::New { now: noise, is: None }, false);
+        t.add(&format!("data/P{i}/HOW_TO_DECRYPT.txt"), 900, Change::New { now: None, is: None }, false);
     }
-    let s = t.judge(&base(&[("jpg", 60)], 60)).unwrap();
+    let s = t.judge(&base(&[("jpg", 60)], 60)).0.unwrap();
     assert!(
         s.evidence
             .iter()
@@ -171,19 +172,41 @@ fn an_earlier_set_whose_manifest_could_not_be_read_whole_is_not_judged_but_named
     let noise = Some(Head::of(&random(8192, 6)));
     let mut t = Tally::default();
     for i in 0..100 {
-        t.add(&format!("data/XRays/{i}.jpg"), 8192, Change::New { now: noise }, false);
+        t.add(&format!("data/XRays/{i}.jpg"), 8192, Change::New { now: noise, is: None }, false);
     }
     let unread = Base { endings: None, ..base(&[], 100) };
-    let (suspect, note) = t.verdict(Some(&unread), None);
-    assert_eq!(suspect, None, "every ending would look new");
-    let note = note.unwrap();
+    let verdict = t.verdict(Some(&unread), None);
+    assert_eq!(verdict.suspect, None, "every ending would look new");
+    let note = verdict.note.unwrap();
     assert!(
         note.starts_with("the ransomware and loss guards could not compare this backup with 2026-11-29"),
         "{note}"
     );
+    let first = Tally::default().verdict(None, None);
+    assert_eq!((first.suspect, first.note, first.changes), (None, None, None), "the first backup");
+}
+
+#[test]
+fn an_attack_spread_over_days_crosses_the_line_with_the_counts_of_the_backups_before() {
+    let (txt, noise) = (Some(Head::of(&text(8192))), Some(Head::of(&random(8192, 1))));
+    let today = |earlier: Earlier| {
+        let mut t = Tally::default();
+        for i in 0..30 {
+            let change = Change::Changed { before: txt, now: noise, was: None, is: None };
+            t.add(&format!("data/Letters/{i}.txt"), 8192, change, false);
+        }
+        t.judge(&Base { earlier, ..base(&[("txt", 500)], 500) })
+    };
+    let (alone, changes) = today(Earlier::default());
+    assert!(alone.expect_err("30 files: under the line alone").is_some(), "but named as a warning");
+    assert_eq!(changes, (30, 30), "the count the set's manifest keeps");
+    let yesterday = Earlier { sets: 1, touched: 30, looks: 30, since: None };
+    let s = today(yesterday).0.expect("30 yesterday and 30 today");
     assert_eq!(
-        Tally::default().verdict(None, None),
-        (None, None),
-        "the first backup: nothing to compare with"
+        s.headline,
+        "60 of the 60 files that changed or are new over the last 2 backups look encrypted"
     );
+    assert_eq!(s.base_started, None, "the backups before today's hold encrypted files too");
+    let ordinary = Earlier { sets: 3, touched: 600, looks: 0, since: None };
+    assert!(today(ordinary).0.is_err(), "days of ordinary changes before add nothing that looks encrypted");
 }

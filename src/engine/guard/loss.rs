@@ -47,11 +47,13 @@ impl Count {
 
 /// A file of the earlier set that this run did not find.
 #[derive(Debug)]
-struct Gone {
-    key: String,
-    size: u64,
-    hash: blake3::Hash,
-    database: bool,
+pub(super) struct Gone {
+    pub key: String,
+    pub size: u64,
+    pub hash: blake3::Hash,
+    /// Its look as the set's manifest gives it.
+    pub look: Option<super::Look>,
+    pub database: bool,
 }
 
 /// The earlier set's files as the walk passed them: how many, and how many are gone, by folder
@@ -73,6 +75,8 @@ pub struct Losses {
     moved: u64,
     /// Paths in the set (files or folders) the run could not read.
     unreadable: BTreeSet<String>,
+    /// The set's folder.
+    set: std::path::PathBuf,
 }
 
 impl Losses {
@@ -80,6 +84,16 @@ impl Losses {
     /// set (`data`, `extra/Xrays`) and whether its sub-folders are backed up too.
     pub fn new(scope: Vec<(String, bool)>) -> Losses {
         Losses { scope, ..Losses::default() }
+    }
+
+    /// The same, for the set in the folder `set`.
+    pub fn in_set(self, set: std::path::PathBuf) -> Losses {
+        Losses { set, ..self }
+    }
+
+    /// The set's folder, and its files gone (moved ones taken out, once `moved` was called).
+    pub(super) fn gone(&self) -> (&std::path::Path, &[Gone]) {
+        (&self.set, &self.gone)
     }
 
     fn in_scope(&self, key: &str) -> bool {
@@ -137,16 +151,17 @@ impl Losses {
         self.database_gone -= u64::from(g.database);
     }
 
-    fn went(&mut self, key: &str, size: u64, hash: blake3::Hash) {
+    fn went(&mut self, key: &str, size: u64, hash: blake3::Hash, look: Option<super::Look>) {
         let database = is_database(key);
         self.database_gone += u64::from(database);
         if self.gone.len() < GONE_KEPT {
-            self.gone.push(Gone { key: key.to_string(), size, hash, database });
+            self.gone.push(Gone { key: key.to_string(), size, hash, look, database });
         }
     }
 
-    /// A file of the earlier set, `found` or not by this run's walk.
-    pub fn file(&mut self, key: &str, size: u64, hash: blake3::Hash, found: bool) {
+    /// A file of the earlier set (its look as the set's manifest gives it), `found` or not by
+    /// this run's walk.
+    pub fn file(&mut self, key: &str, size: u64, hash: blake3::Hash, look: Option<super::Look>, found: bool) {
         if !self.in_scope(key) {
             self.outside += 1;
             return;
@@ -157,15 +172,15 @@ impl Losses {
         }
         self.add(key, size, true, !found);
         if !found {
-            self.went(key, size, hash);
+            self.went(key, size, hash, look);
         }
     }
 
     /// A file the walk found that was deleted before it could be copied: gone after all.
-    pub fn vanished(&mut self, key: &str, size: u64, hash: blake3::Hash) {
+    pub fn vanished(&mut self, key: &str, size: u64, hash: blake3::Hash, look: Option<super::Look>) {
         if self.in_scope(key) {
             self.add(key, size, false, true);
-            self.went(key, size, hash);
+            self.went(key, size, hash, look);
         }
     }
 

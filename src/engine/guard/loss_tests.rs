@@ -17,14 +17,14 @@ fn h(key: &str) -> blake3::Hash {
 /// 400 X-rays and 100 letters of 1 kB, and a database file, with `gone` X-rays gone.
 fn practice(gone: u64, database_found: bool) -> Losses {
     let mut l = Losses::new(scope());
-    l.file("data/Practice.db", 5000, h("db"), database_found);
+    l.file("data/Practice.db", 5000, h("db"), None, database_found);
     for i in 0..400 {
         let key = format!("data/X-rays/{i}.dcm");
-        l.file(&key, 1000, h(&key), i >= gone);
+        l.file(&key, 1000, h(&key), None, i >= gone);
     }
     for i in 0..100 {
         let key = format!("data/Letters/{i}.rtf");
-        l.file(&key, 1000, h(&key), true);
+        l.file(&key, 1000, h(&key), None, true);
     }
     l
 }
@@ -45,7 +45,7 @@ fn a_quarter_of_the_files_is_the_line_and_ten_files_the_least() {
     assert!(practice(126, true).judge(&base()).is_some(), "126 of 501: over a quarter");
     let mut few = Losses::new(scope());
     for i in 0..12 {
-        few.file(&format!("data/Letters/{i}.rtf"), 10, h("x"), i >= 9);
+        few.file(&format!("data/Letters/{i}.rtf"), 10, h("x"), None, i >= 9);
     }
     assert!(few.judge(&base()).is_none(), "3 of 12 files gone: too few to judge by share");
 }
@@ -54,7 +54,7 @@ fn a_quarter_of_the_files_is_the_line_and_ten_files_the_least() {
 fn a_quarter_of_the_bytes_is_a_loss_too() {
     let mut l = practice(0, true);
     for i in 0..20 {
-        l.file(&format!("data/Video/{i}.mp4"), 20_000, h("v"), false);
+        l.file(&format!("data/Video/{i}.mp4"), 20_000, h("v"), None, false);
     }
     let s = l.judge(&base()).expect("400 kB of 905 kB gone");
     assert!(s.headline.starts_with("Files holding 44%"), "{}", s.headline);
@@ -68,7 +68,7 @@ fn any_database_file_gone_is_a_loss_but_not_a_lock_or_temporary_file() {
     assert!(s.evidence[0].starts_with("1 of the 501 files (under 1%) in 2026-12-01"), "{}", s.evidence[0]);
     let mut l = practice(0, true);
     for lock in ["data/EXACT.lck", "data/~tmp01.tmp", "data/Practice.ldb", "data/.DS_Store"] {
-        l.file(lock, 5, h(lock), false);
+        l.file(lock, 5, h(lock), None, false);
     }
     assert!(l.judge(&base()).is_none(), "locks and temporary files come and go");
 }
@@ -78,7 +78,7 @@ fn an_extra_folder_that_lost_most_of_its_files_is_a_loss_though_the_whole_is_not
     let mut l = practice(0, true);
     for i in 0..60 {
         let key = format!("extra/Scans/{i}.pdf");
-        l.file(&key, 100, h(&key), i < 10);
+        l.file(&key, 100, h(&key), None, i < 10);
     }
     let s = l.judge(&base()).expect("50 of the extra folder's 60 files gone");
     assert_eq!(
@@ -93,11 +93,11 @@ fn files_in_folders_that_could_not_be_read_are_not_gone() {
     let mut l = Losses::new(scope());
     l.unreadable("data/X-rays".into());
     l.unreadable("data/Practice.db".into());
-    l.file("data/Practice.db", 5000, h("db"), false);
+    l.file("data/Practice.db", 5000, h("db"), None, false);
     for i in 0..400 {
-        l.file(&format!("data/X-rays/{i}.dcm"), 1000, h("x"), false);
+        l.file(&format!("data/X-rays/{i}.dcm"), 1000, h("x"), None, false);
     }
-    l.file("data/X-rays2/a.dcm", 1000, h("y"), true);
+    l.file("data/X-rays2/a.dcm", 1000, h("y"), None, true);
     assert!(l.judge(&base()).is_none());
     assert_eq!(l.unread, 401);
 }
@@ -106,10 +106,10 @@ fn files_in_folders_that_could_not_be_read_are_not_gone() {
 fn files_outside_what_the_run_backs_up_are_not_gone() {
     // Sub-folders no longer backed up, and an extra folder taken out of the settings.
     let mut l = Losses::new(vec![("data".into(), false)]);
-    l.file("data/Practice.db", 5000, h("db"), true);
+    l.file("data/Practice.db", 5000, h("db"), None, true);
     for i in 0..400 {
-        l.file(&format!("data/X-rays/{i}.dcm"), 1000, h("x"), false);
-        l.file(&format!("extra/Scans/{i}.pdf"), 1000, h("s"), false);
+        l.file(&format!("data/X-rays/{i}.dcm"), 1000, h("x"), None, false);
+        l.file(&format!("extra/Scans/{i}.pdf"), 1000, h("s"), None, false);
     }
     assert!(l.judge(&base()).is_none());
     assert_eq!(l.outside, 800);
@@ -132,7 +132,7 @@ fn files_deleted_while_the_run_copied_are_gone() {
     let mut l = practice(0, true);
     for i in 0..200 {
         let key = format!("data/X-rays/{i}.dcm");
-        l.vanished(&key, 1000, h(&key));
+        l.vanished(&key, 1000, h(&key), None);
     }
     let s = l.judge(&base()).expect("200 of 501 vanished during the run");
     assert!(s.evidence.iter().any(|e| e == "X-rays: 200 of 400 files gone"), "{:?}", s.evidence);

@@ -4,19 +4,24 @@
 //! compares with; new files are counted by their ending, and new `.txt`/`.html` names by the
 //! folders they appear in. See `tally` for what crosses the line.
 
+mod days;
 mod loss;
 mod loss_keys;
+mod news;
+mod pair;
 mod sample;
 mod sealed;
 mod suspicion;
 mod tally;
 mod watch;
 
+pub use days::{DAYS, Earlier, earlier, warnings};
 pub use loss::Losses;
 pub use loss_keys::is_database_name;
+pub use news::ending;
 pub use sample::{Look, Sampler};
 pub use suspicion::{Kind, Suspicion};
-pub use tally::{Base, Change, Tally, ending};
+pub use tally::{Base, Change, Tally};
 pub use watch::Watch;
 
 /// How much of a file's start is looked at.
@@ -98,8 +103,14 @@ pub struct Head {
     pub random: Option<bool>,
     /// The first 8 bytes (a database file's own signature, whatever its kind).
     pub lead: [u8; 8],
-    /// A password-protected zip or RAR 5 archive: a new one looks encrypted whatever its ending.
+    /// A password-protected zip, RAR 5 or 7-Zip archive: a new one looks encrypted whatever its
+    /// ending.
     pub sealed: bool,
+    /// A 7-Zip archive with a packed header (see `sealed::SevenZip`): where it replaced a file,
+    /// it counts as encrypted.
+    pub packed: bool,
+    /// Where a 7-Zip archive's header lies (offset, length), to be read at the file's end.
+    seven_zip: Option<(u64, u64)>,
 }
 
 impl Head {
@@ -110,7 +121,21 @@ impl Head {
         let n = block.len().min(8);
         lead[..n].copy_from_slice(&block[..n]);
         let random = (block.len() >= MIN_JUDGED).then(|| entropy(block) > random_bits(block.len()));
-        Head { magic: Magic::of(block), random, lead, sealed: sealed::sealed(block) }
+        let (sealed, seven_zip) = (sealed::sealed(block), sealed::seven_zip_header(block));
+        Head { magic: Magic::of(block), random, lead, sealed, packed: false, seven_zip }
+    }
+
+    /// The file ended with `last` (its final bytes, up to its `size`): a 7-Zip archive's header,
+    /// if it lies there, tells whether the archive has a password.
+    pub fn ended(&mut self, last: &[u8], size: u64) {
+        let Some((at, len)) = self.seven_zip else { return };
+        let from = size - last.len() as u64;
+        let Some(end) = at.checked_add(len).filter(|end| at >= from && *end <= size) else { return };
+        match sealed::seven_zip(&last[(at - from) as usize..(end - from) as usize]) {
+            sealed::SevenZip::Encrypted => self.sealed = true,
+            sealed::SevenZip::Packed => self.packed = true,
+            sealed::SevenZip::Plain => {}
+        }
     }
 
     /// Reads the start of the file at `path` (the copy in an earlier set).

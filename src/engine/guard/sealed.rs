@@ -1,8 +1,8 @@
-//! Password-protected archives, known by their first bytes: a zip whose first entry is encrypted
-//! (bit 0 of its general purpose flags), and a RAR 5 archive whose headers are encrypted (an
-//! archive encryption header first). Ransomware that puts each file into an archive of its own
-//! with a password (Qlocker did so to NAS shares with 7-Zip) leaves files of a known kind that
-//! nobody can open.
+//! Password-protected archives: a zip whose first entry is encrypted (bit 0 of its general
+//! purpose flags) and a RAR 5 archive whose headers are encrypted (an archive encryption header
+//! first), known by their first bytes; a 7-Zip archive whose header, at its end, names the AES
+//! coder. Ransomware that puts each file into an archive of its own with a password (Qlocker did
+//! so to NAS shares with 7-Zip) leaves files of a known kind that nobody can open.
 
 /// Whether `start` (a file's first bytes) is a password-protected zip or RAR 5 archive.
 pub fn sealed(start: &[u8]) -> bool {
@@ -19,6 +19,39 @@ fn rar5(b: &[u8]) -> bool {
     let Some(after_crc) = rest.get(4..) else { return false };
     let Some((_, n)) = vint(after_crc) else { return false };
     matches!(after_crc.get(n..).and_then(vint), Some((4, _)))
+}
+
+/// Where a 7-Zip archive's header lies (its offset from the file's start, and its length), as
+/// the archive's first 32 bytes give it; `None` for anything else.
+pub fn seven_zip_header(start: &[u8]) -> Option<(u64, u64)> {
+    let b = start.strip_prefix(b"7z\xBC\xAF\x27\x1C")?;
+    let number = |at: usize| b.get(at..at + 8).map(|n| u64::from_le_bytes(n.try_into().unwrap_or_default()));
+    // After the signature: the version (2 bytes), a CRC (4), the header's offset from byte 32 and
+    // its length.
+    Some((number(6)?.checked_add(32)?, number(14)?))
+}
+
+/// What a 7-Zip archive's header shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SevenZip {
+    /// The header names the AES coder: the archive, or its header, has a password.
+    Encrypted,
+    /// The header is packed (7-Zip's default): what the archive holds cannot be seen without
+    /// unpacking it, and whether it has a password cannot be told.
+    Packed,
+    Plain,
+}
+
+/// Reads a 7-Zip archive's header (`header`, its bytes).
+pub fn seven_zip(header: &[u8]) -> SevenZip {
+    /// The AES-256 coder's id, as 7-Zip writes it in the list of coders.
+    const AES: [u8; 4] = [0x06, 0xF1, 0x07, 0x01];
+    match header.first() {
+        _ if header.windows(4).any(|w| w == AES) => SevenZip::Encrypted,
+        // kEncodedHeader
+        Some(0x17) => SevenZip::Packed,
+        _ => SevenZip::Plain,
+    }
 }
 
 /// A RAR 5 variable-length number (7 bits a byte, low first) and the bytes it took.
@@ -48,5 +81,19 @@ mod tests {
         assert!(!sealed(&rar(1)), "a main archive header first: headers not encrypted");
         assert!(!sealed(b"Rar!\x1A\x07\x01\x00\x01"), "cut short");
         assert!(!sealed(b"PK\x03"), "cut short");
+    }
+
+    #[test]
+    fn a_7z_archives_header_is_found_from_its_start_and_tells_a_password() {
+        let mut start = b"7z\xBC\xAF\x27\x1C\x00\x04\x01\x02\x03\x04".to_vec();
+        start.extend(1000u64.to_le_bytes());
+        start.extend(40u64.to_le_bytes());
+        assert_eq!(seven_zip_header(&start), Some((1032, 40)));
+        assert_eq!(seven_zip_header(&start[..20]), None, "cut short");
+        assert_eq!(seven_zip_header(b"PK\x03\x04"), None);
+        // An encoded header whose coders are AES and LZMA (7z a -p -mhe=on).
+        assert_eq!(seven_zip(&[0x17, 0x06, 0x24, 0x06, 0xF1, 0x07, 0x01, 0x0A, 0x21]), SevenZip::Encrypted);
+        assert_eq!(seven_zip(&[0x17, 0x06, 0x24, 0x01, 0x21, 0x03, 0x01, 0x01]), SevenZip::Packed);
+        assert_eq!(seven_zip(&[0x01, 0x04, 0x06, 0x00]), SevenZip::Plain);
     }
 }

@@ -9,6 +9,8 @@
 //! person reading the log, not a reason on its own.
 
 use super::Head;
+use super::news::{News, ending_words};
+use super::pair::NewFile;
 use super::suspicion::{Kind, Suspicion, merge};
 use crate::format::{count, percent};
 use std::collections::HashMap;
@@ -19,10 +21,8 @@ pub const MIN_CHANGED: u64 = 50;
 pub const SHARE_PERCENT: u64 = 20;
 /// Example files kept for the log and the manifest.
 pub(super) const EXAMPLES: usize = 10;
-/// The same new `.txt`/`.html` name in at least this many folders is named in the evidence.
-const NOTE_FOLDERS: u64 = 5;
-/// Different endings and names kept count of, at most (a hostile folder cannot grow memory).
-const CAP: usize = 4096;
+/// New files kept to be paired, at most (about 100 bytes each); later ones count as new at once.
+const PENDING: usize = 200_000;
 
 /// The set a run compares with: its name, when it was made, its files and their endings.
 #[derive(Debug, Clone, Default)]
@@ -34,14 +34,8 @@ pub struct Base {
     /// Files by lower-case ending (`jpg`), as the earlier set's manifest lists them; `None` until
     /// (or unless) it was read to its end.
     pub endings: Option<HashMap<String, u64>>,
-}
-
-/// New files of one ending.
-#[derive(Debug, Default)]
-struct NewEnding {
-    files: u64,
-    random: u64,
-    examples: Vec<String>,
+    /// The counts of the sets before it, for the judgement over days.
+    pub earlier: super::Earlier,
 }
 
 /// What the run has seen so far.
@@ -58,28 +52,10 @@ pub struct Tally {
     /// Examples of database files, and of other changed files, that look encrypted.
     database_examples: Vec<String>,
     examples: Vec<String>,
-    endings: HashMap<String, NewEnding>,
-    /// New `.txt`/`.html` names (lower case): how many folders, and one path.
-    notes: HashMap<String, (u64, String)>,
-}
-
-/// The lower-case ending of a file name (`X.JPG` → `jpg`); empty for a name without a short one
-/// (ransomware that gives files random names without an ending is counted under "").
-pub fn ending(name: &str) -> String {
-    match name.rsplit_once('.') {
-        Some((stem, ext)) if !stem.is_empty() && ext.len() <= 16 => ext.to_ascii_lowercase(),
-        _ => String::new(),
-    }
-}
-
-/// "ends in .locked" or "has no ending" (for one file); "end in .locked" or "have no ending".
-fn ending_words(ext: &str, one: bool) -> String {
-    match (ext.is_empty(), one) {
-        (true, true) => "has no ending".into(),
-        (true, false) => "have no ending".into(),
-        (false, true) => format!("ends in .{ext}"),
-        (false, false) => format!("end in .{ext}"),
-    }
+    /// New files by ending, and new `.txt`/`.html` names.
+    news: News,
+    /// New files, kept to be paired with the files they replaced before they are counted.
+    pending: Vec<NewFile>,
 }
 
 impl Tally {
@@ -90,110 +66,136 @@ impl Tally {
         match change {
             Change::Same => {}
             Change::Changed { before, now, was, is } => {
-                (self.changed, self.changed_bytes) = (self.changed + 1, self.changed_bytes + size);
-                let sign = super::changed((before, now), (was, is), database);
-                if let Some(sign) = sign {
-                    self.encrypted += 1;
-                    self.database += u64::from(database);
-                    let list = if database { &mut self.database_examples } else { &mut self.examples };
-                    if list.len() < EXAMPLES {
-                        list.push(format!("{path}: {}", sign.words()));
-                    }
-                }
+                self.add_changed(path, size, super::changed((before, now), (was, is), database), database)
             }
-            Change::New { now } => {
-                (self.added, self.added_bytes) = (self.added + 1, self.added_bytes + size);
-                // A password-protected archive looks encrypted whatever its ending.
-                if now.is_some_and(|h| h.sealed) {
-                    self.encrypted += 1;
-                    if self.examples.len() < EXAMPLES {
-                        self.examples.push(format!("{path}: new, a password-protected archive"));
-                    }
-                }
-                let name = path.rsplit('/').next().unwrap_or(path);
-                let ext = ending(name);
-                if matches!(ext.as_str(), "txt" | "html" | "htm" | "hta") {
-                    let room = self.notes.len() < CAP;
-                    if let Some(n) = self.notes.get_mut(&name.to_lowercase()) {
-                        n.0 += 1;
-                    } else if room {
-                        self.notes.insert(name.to_lowercase(), (1, path.to_string()));
-                    }
-                }
-                let room = self.endings.len() < CAP;
-                let Some(e) = (match self.endings.get_mut(&ext) {
-                    Some(e) => Some(e),
-                    None if room => Some(self.endings.entry(ext).or_default()),
-                    None => None,
-                }) else {
-                    return;
-                };
-                e.files += 1;
-                if now.is_some_and(|h| h.unknown_random()) {
-                    e.random += 1;
-                    if e.examples.len() < EXAMPLES {
-                        e.examples.push(path.to_string());
-                    }
+            Change::New { now, is } => {
+                let new = NewFile { path: path.to_string(), size, head: now, look: is };
+                match self.pending.len() < PENDING {
+                    true => self.pending.push(new),
+                    false => self.add_new(&new),
                 }
             }
         }
+    }
+
+    /// Adds a file that changed in the earlier set's place, judged as it is now and as it was.
+    fn add_changed(&mut self, path: &str, size: u64, sign: Option<super::Sign>, database: bool) {
+        (self.changed, self.changed_bytes) = (self.changed + 1, self.changed_bytes + size);
+        if let Some(sign) = sign {
+            self.encrypted += 1;
+            self.database += u64::from(database);
+            let list = if database { &mut self.database_examples } else { &mut self.examples };
+            if list.len() < EXAMPLES {
+                list.push(format!("{path}: {}", sign.words()));
+            }
+        }
+    }
+
+    /// Pairs the new files with the files of the earlier set gone (`losses`) that they replaced,
+    /// and adds each: as that file changed, or as new.
+    fn settle(&mut self, losses: Option<&super::Losses>) {
+        let pending = std::mem::take(&mut self.pending);
+        let Some((set, gone)) = losses.map(super::Losses::gone) else {
+            return pending.iter().for_each(|n| self.add_new(n));
+        };
+        for (n, g) in pending.iter().zip(super::pair::pair(&pending, gone)) {
+            let Some(g) = g.map(|g| &gone[g]) else {
+                self.add_new(n);
+                continue;
+            };
+            let sign = super::pair::judge(n, g, set);
+            let path = format!("{} (in place of {}, gone)", n.path, g.key);
+            self.add_changed(&path, n.size, sign, g.database);
+        }
+    }
+
+    /// Adds a new file: a password-protected archive looks encrypted whatever its ending; new
+    /// endings, and new `.txt`/`.html` names, are counted.
+    fn add_new(&mut self, n: &NewFile) {
+        let (path, size, now) = (n.path.as_str(), n.size, n.head);
+        (self.added, self.added_bytes) = (self.added + 1, self.added_bytes + size);
+        if now.is_some_and(|h| h.sealed) {
+            self.encrypted += 1;
+            if self.examples.len() < EXAMPLES {
+                self.examples.push(format!("{path}: new, a password-protected archive"));
+            }
+        }
+        self.news.add(path, now);
     }
 
     /// Whether the signs cross the line against the earlier set, if there is one; or a note that
     /// its manifest could not be read to its end, so nothing could be judged.
     /// The files gone since the last good set (`losses`, counted as its manifest was read beside
     /// the walk, and that set) are judged too.
-    pub fn verdict(
-        self,
-        base: Option<&Base>,
-        losses: Option<(&super::Losses, &Base)>,
-    ) -> (Option<Suspicion>, Option<String>) {
+    pub fn verdict(mut self, base: Option<&Base>, losses: Option<(&super::Losses, &Base)>) -> Verdict {
         match base {
-            Some(b) if b.endings.is_none() || losses.is_none() => (
-                None,
-                Some(format!(
+            Some(b) if b.endings.is_none() || losses.is_none() => Verdict {
+                note: Some(format!(
                     "the ransomware and loss guards could not compare this backup with {}: its manifest could not be read to its end",
                     b.name
                 )),
-            ),
+                ..Verdict::default()
+            },
             Some(b) => {
-                let (encrypted, warning) = match self.judge(b) {
+                self.settle(losses.map(|(l, _)| l));
+                let (judged, changes) = self.judge(b);
+                let (encrypted, note) = match judged {
                     Ok(s) => (Some(s), None),
                     Err(warning) => (None, warning),
                 };
-                (merge(encrypted, losses.and_then(|(l, good)| l.judge(good))), warning)
+                let suspect = merge(encrypted, losses.and_then(|(l, good)| l.judge(good)));
+                Verdict { suspect, note, changes: Some(changes) }
             }
-            None => (None, None),
+            None => Verdict::default(),
         }
     }
 
     /// Whether the signs cross the line, against the earlier set `base` (read whole); if not, a
     /// warning when some files look encrypted all the same (an attack spread thin, or cut short).
-    pub fn judge(mut self, base: &Base) -> Result<Suspicion, Option<String>> {
+    /// Gives too the run's count: files changed or new, and of them those that look encrypted.
+    pub fn judge(mut self, base: &Base) -> (Result<Suspicion, Option<String>>, (u64, u64)) {
+        self.settle(None);
         // New endings: no file in the earlier set had them.
         let known = base.endings.as_ref();
-        let mut fresh: Vec<(String, NewEnding)> =
-            // Random names without an ending count even where a file without one (a README) was.
-            self.endings.drain().filter(|(ext, _)| ext.is_empty() || known.is_some_and(|k| !k.contains_key(ext))).collect();
-        fresh.sort_by(|a, b| b.1.random.cmp(&a.1.random).then(a.0.cmp(&b.0)));
+        let fresh = self.news.fresh(known);
         let renamed: u64 = fresh.iter().map(|(_, e)| e.random).sum();
         let looks = self.encrypted + renamed;
         let touched = self.changed + self.added;
-        let by_share = touched >= MIN_CHANGED && looks * 100 > touched * SHARE_PERCENT;
-        if !by_share && self.database == 0 {
+        let crosses =
+            |touched: u64, looks: u64| touched >= MIN_CHANGED && looks * 100 > touched * SHARE_PERCENT;
+        let by_share = crosses(touched, looks);
+        // Over days: this run's count and those of the sets before it, since the anchor.
+        let e = &base.earlier;
+        let (all_touched, all_looks) = (touched + e.touched, looks + e.looks);
+        let by_days = !by_share && e.looks > 0 && crosses(all_touched, all_looks);
+        let since = match &e.since {
+            Some((name, _)) => format!("since {name}"),
+            None => "since the first backup".to_string(),
+        };
+        if !by_share && !by_days && self.database == 0 {
             let example = self.examples.first().cloned().or_else(|| {
                 fresh.iter().find_map(|(ext, e)| {
                     e.examples.first().map(|p| format!("{p}: new, {}", ending_words(ext, true)))
                 })
             });
-            return Err(example.filter(|_| looks > 0).map(|example| {
+            let before = match e.looks {
+                0 => String::new(),
+                _ => format!(
+                    "; with the {} backups before it {since}, {} of {}",
+                    count(u64::from(e.sets)),
+                    count(all_looks),
+                    count(all_touched)
+                ),
+            };
+            let warning = example.filter(|_| looks > 0).map(|example| {
                 format!(
-                    "{} of the {} files that changed or are new since {} look encrypted (e.g. {example}): under the line for a SUSPECT backup, but if these changes were not expected, call your IT contact",
+                    "{} of the {} files that changed or are new since {} look encrypted (e.g. {example}){before}: under the line for a SUSPECT backup, but if these changes were not expected, call your IT contact",
                     count(looks),
                     count(touched),
                     base.name
                 )
-            }));
+            });
+            return (Err(warning), (touched, looks));
         }
         let mut evidence = vec![
             format!(
@@ -214,6 +216,15 @@ impl Tally {
                 count(renamed)
             ),
         ];
+        if by_days {
+            evidence.push(format!(
+                "over this backup and the {} before it {since}: {} of {} files changed or new look encrypted ({}), over the line for a SUSPECT backup: an attack spread over days looks so",
+                count(u64::from(e.sets)),
+                count(all_looks),
+                count(all_touched),
+                percent(all_looks, all_touched)
+            ));
+        }
         if self.database > 0 {
             let (what, verb) = if self.database == 1 { ("file", "looks") } else { ("files", "look") };
             evidence.push(format!("{} database {what} {verb} encrypted", count(self.database)));
@@ -231,14 +242,7 @@ impl Tally {
                 count(deleted)
             ));
         }
-        let mut notes: Vec<_> = self.notes.into_iter().filter(|(_, n)| n.0 >= NOTE_FOLDERS).collect();
-        notes.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(a.0.cmp(&b.0)));
-        for (name, (folders, path)) in notes.into_iter().take(3) {
-            evidence.push(format!(
-                "a new file named {name} appeared in {} folders, as ransom notes do (e.g. {path})",
-                count(folders)
-            ));
-        }
+        evidence.extend(self.news.notes());
         // The database first, then changed and new files in turn, so each kind of sign shows.
         let renamed = fresh.iter().flat_map(|(ext, e)| {
             e.examples.iter().map(move |path| {
@@ -255,23 +259,47 @@ impl Tally {
             examples.extend(next);
         }
         examples.truncate(EXAMPLES);
-        let headline = match by_share {
-            true => format!(
+        let headline = match (by_share, by_days) {
+            (true, _) => format!(
                 "{} of the {} files that changed or are new since the last good backup look encrypted",
                 count(looks),
                 count(touched)
             ),
-            false => "The database files changed and look encrypted".to_string(),
+            (_, true) => format!(
+                "{} of the {} files that changed or are new over the last {} backups look encrypted",
+                count(all_looks),
+                count(all_touched),
+                count(u64::from(e.sets) + 1)
+            ),
+            _ => "The database files changed and look encrypted".to_string(),
         };
-        Ok(Suspicion {
+        // Over days, the backups since the anchor hold encrypted files too: the anchor is safe.
+        let base_started = match (by_share || self.database > 0, &e.since) {
+            (false, Some((_, started))) => Some(*started),
+            (false, None) => None,
+            (true, _) => base.started,
+        };
+        let s = Suspicion {
             kind: Kind::Encrypted,
             base: base.name.clone(),
-            base_started: base.started,
+            base_started,
             headline,
             evidence,
             examples,
-        })
+        };
+        (Ok(s), (touched, looks))
     }
+}
+
+/// What the guards make of a run.
+#[derive(Debug, Default)]
+pub struct Verdict {
+    /// Marked SUSPECT, and why.
+    pub suspect: Option<Suspicion>,
+    /// A warning, or why nothing could be judged.
+    pub note: Option<String>,
+    /// Files changed or new, and of them those that looked encrypted (`None`: not judged).
+    pub changes: Option<(u64, u64)>,
 }
 
 /// How a file in the set stands against the earlier set.
@@ -282,6 +310,6 @@ pub enum Change {
     /// At the same path in the earlier set, with other content: the first block of its copy there
     /// and now, and its whole content's look as that set's manifest gives it and now.
     Changed { before: Option<Head>, now: Option<Head>, was: Option<super::Look>, is: Option<super::Look> },
-    /// Not in the earlier set.
-    New { now: Option<Head> },
+    /// Not in the earlier set: the first block of its copy, and its whole content's look.
+    New { now: Option<Head>, is: Option<super::Look> },
 }

@@ -3,7 +3,7 @@
 //! old name whose content came back under a new one was moved, not lost) and the files deleted
 //! while the run copied.
 
-use super::{Base, Change, Losses, Suspicion, Tally};
+use super::{Base, Change, Losses, Tally};
 use std::collections::HashSet;
 
 /// New files' contents and vanished files kept, at most (a hostile folder cannot grow memory).
@@ -13,7 +13,7 @@ const CAP: usize = 1_000_000;
 pub struct Watch {
     tally: Tally,
     new: HashSet<blake3::Hash>,
-    vanished: Vec<(String, u64, blake3::Hash)>,
+    vanished: Vec<(String, u64, blake3::Hash, Option<super::Look>)>,
 }
 
 impl Watch {
@@ -35,22 +35,18 @@ impl Watch {
 
     /// A file of the earlier set (`key`, as its manifest gives it) that the walk found but that
     /// was deleted before it could be copied.
-    pub fn vanished(&mut self, key: String, size: u64, hash: blake3::Hash) {
+    pub fn vanished(&mut self, key: String, size: u64, hash: blake3::Hash, look: Option<super::Look>) {
         if self.vanished.len() < CAP {
-            self.vanished.push((key, size, hash));
+            self.vanished.push((key, size, hash, look));
         }
     }
 
     /// Whether the set is SUSPECT: its changes against `base` (the set compared with), and what
     /// is gone since `good` (the last good set, whose files the walk counted in `losses`).
-    pub fn verdict(
-        self,
-        base: Option<&Base>,
-        losses: Option<(Losses, &Base)>,
-    ) -> (Option<Suspicion>, Option<String>) {
+    pub fn verdict(self, base: Option<&Base>, losses: Option<(Losses, &Base)>) -> super::tally::Verdict {
         let losses = losses.map(|(mut losses, good)| {
-            for (key, size, hash) in &self.vanished {
-                losses.vanished(key, *size, *hash);
+            for (key, size, hash, look) in &self.vanished {
+                losses.vanished(key, *size, *hash, *look);
             }
             losses.moved(&self.new);
             (losses, good)

@@ -17,6 +17,7 @@ fn sample() -> Manifest {
             sources: vec![("data".into(), "\\\\server\\EXACTData".into())],
             database: None,
             suspect: None,
+            changes: Some((120, 3)),
         },
         entries: vec![
             Entry {

@@ -63,6 +63,9 @@ pub struct Header {
     pub database: Option<DatabaseMark>,
     /// Marked SUSPECT by the ransomware guard (`result` is then `SUSPECT`).
     pub suspect: Option<SuspectMark>,
+    /// The change guard's count against the set the run compared with: files changed or new, and
+    /// of them those that looked encrypted (summed over days by the next runs).
+    pub changes: Option<(u64, u64)>,
 }
 
 /// Why a set was marked SUSPECT, as its manifest keeps it.

@@ -204,6 +204,7 @@ fn parse_header(bytes: &[u8]) -> Result<(Header, u32), (usize, String)> {
         sources: Vec::new(),
         database: None,
         suspect: None,
+        changes: None,
     };
     for (i, raw) in bytes.split(|b| *b == b'\n').enumerate() {
         let line = String::from_utf8_lossy(raw);
@@ -253,6 +254,12 @@ fn parse_header(bytes: &[u8]) -> Result<(Header, u32), (usize, String)> {
                     "suspect-result" => mark.result = value,
                     _ => mark.evidence.push(value),
                 }
+            }
+            // Counts that do not read (a hostile or damaged header) are not summed.
+            "changes" => {
+                let touched = value.parse::<u64>().ok();
+                let looks = f.next().and_then(|n| n.parse::<u64>().ok());
+                h.changes = touched.zip(looks).filter(|(t, l)| l <= t);
             }
             "files" => {}
             k if k.starts_with('#') => {

@@ -106,6 +106,9 @@ fn write_header(out: &mut impl Write, h: &Header, files: u64, bytes: u64) -> io:
             writeln!(out, "suspect\t{}", tsv(line))?;
         }
     }
+    if let Some((touched, looks)) = h.changes {
+        writeln!(out, "changes\t{touched}\t{looks}")?;
+    }
     writeln!(out, "files\t{files}\t{bytes}")?;
     out.write_all(b"#blake3\tsize\tmodified\tsource\tlook\tpath\n")
 }
