@@ -111,91 +111,6 @@ fn random_names_without_an_ending_are_counted_though_a_readme_had_none() {
     assert!(block.contains(".pdf, gone): was a PDF file, no longer starts like one"), "{block}");
 }
 
-/// The practice with 170 more letters: 300 files.
-fn three_hundred() -> TestEnv {
-    let env = practice();
-    for n in 0..170 {
-        env.write(&format!("Letters/old {n:03}.txt"), &clinic::letter(100 + n, 6_000));
-    }
-    env
-}
-
-/// Encrypts letters `from..to` of the 170 old ones: renamed to `.locked`, or in place.
-fn encrypt_letters(env: &TestEnv, (from, to): (u64, u64), renamed: bool) {
-    for n in from..to {
-        let f = env.data.join(format!("Letters/old {n:03}.txt"));
-        let noise = pseudo_random(20_000 + n, 6_016);
-        match renamed {
-            true => {
-                write_aged(&env.data.join(format!("Letters/old {n:03}.txt.locked")), &noise);
-                std::fs::remove_file(f).unwrap();
-            }
-            false => write_aged(&f, &noise),
-        }
-    }
-}
-
-#[test]
-fn an_attack_cut_short_at_logoff_and_finished_the_next_day_is_suspect() {
-    let env = three_hundred();
-    assert_eq!(code(&env.backup_at("2026-11-27T17:30:00", &[])), 0);
-    // Day 1: 20 of 300 files encrypted and renamed, under the 50-file line.
-    encrypt_letters(&env, (0, 20), true);
-    let out = env.backup_at("2026-11-28T17:30:00", &[]);
-    assert_eq!(code(&out), 0, "{}", text(&out));
-    let block = env.last_block();
-    assert!(block.contains("20 of the 20 files that changed or are new since"), "{block}");
-    assert!(block.contains("under the line for a SUSPECT backup"), "{block}");
-    let status = env
-        .command()
-        .args(["status", "--data-folder"])
-        .arg(&env.data)
-        .arg("--destination")
-        .arg(&env.dest)
-        .output()
-        .unwrap();
-    assert!(
-        text(&status).contains("20 of the 20 files that changed or were new looked encrypted"),
-        "{}",
-        text(&status)
-    );
-    // Day 2: 60 more, when `.locked` is no longer a new ending (and 60 of 300 gone is under the
-    // loss guard's quarter).
-    encrypt_letters(&env, (20, 80), true);
-    let out = env.backup_at("2026-11-29T17:30:00", &[]);
-    assert_eq!(code(&out), 5, "{}", text(&out));
-    let block = env.last_block();
-    assert!(
-        block
-            .contains("60 of the 60 files that changed or are new since the last good backup look encrypted"),
-        "{block}"
-    );
-    assert!(
-        block.contains("Letters/old 020.txt.locked (in place of data/Letters/old 020.txt, gone): its"),
-        "{block}"
-    );
-    assert!(env.dest.join("latest/data/Letters/old 079.txt").is_file(), "latest keeps the letters");
-}
-
-#[test]
-fn an_attack_spread_thin_over_days_crosses_the_line_summed() {
-    let env = three_hundred();
-    assert_eq!(code(&env.backup_at("2026-11-27T17:30:00", &[])), 0);
-    // 30 files a day encrypted in place: under the 50-file line each day.
-    encrypt_letters(&env, (0, 30), false);
-    assert_eq!(code(&env.backup_at("2026-11-28T17:30:00", &[])), 0);
-    encrypt_letters(&env, (30, 60), false);
-    let out = env.backup_at("2026-11-29T17:30:00", &[]);
-    assert_eq!(code(&out), 5, "{}", text(&out));
-    let block = env.last_block();
-    assert!(
-        block.contains("60 of the 60 files that changed or are new over the last 2 backups look encrypted"),
-        "{block}"
-    );
-    assert!(block.contains("The backups up to"), "{block}");
-    assert_eq!(env.sets().len(), 3, "the first backup, before the attack, is kept");
-}
-
 #[test]
 fn files_put_into_7z_archives_in_their_place_are_suspect() {
     let env = practice();
@@ -204,13 +119,8 @@ fn files_put_into_7z_archives_in_their_place_are_suspect() {
     // deleted.
     for (i, f) in attacked(&env).iter().enumerate() {
         let len = std::fs::metadata(f).unwrap().len() as usize;
-        let header = [0x17, 0x06, 0x24, 0x01, 0x21, 0x03, 0x01, 0x01, 0x05, 0x5D, 0x00];
-        let mut archive = b"7z\xBC\xAF\x27\x1C\x00\x04\x00\x00\x00\x00".to_vec();
-        archive.extend((len as u64).to_le_bytes());
-        archive.extend((header.len() as u64).to_le_bytes());
-        archive.extend([0; 4]);
-        archive.extend(pseudo_random(8500 + i as u64, len));
-        archive.extend(header);
+        let packed = [0x17, 0x06, 0x24, 0x01, 0x21, 0x03, 0x01, 0x01, 0x05, 0x5D, 0x00];
+        let archive = seven_zip(8500 + i as u64, len, &packed);
         let mut name = f.clone().into_os_string();
         name.push(".7z");
         write_aged(std::path::Path::new(&name), &archive);
@@ -220,7 +130,7 @@ fn files_put_into_7z_archives_in_their_place_are_suspect() {
     assert_eq!(code(&out), 5, "{}", text(&out));
     let block = env.last_block();
     assert!(block.contains(".7z (in place of data/"), "{block}");
-    assert!(block.contains("it is now a password-protected archive, where it was not"), "{block}");
+    assert!(block.contains("it is now a 7-Zip archive whose contents cannot be seen"), "{block}");
 }
 
 #[test]
@@ -242,4 +152,68 @@ fn re_saved_pictures_and_exact_rewriting_its_database_stay_success() {
     let out = env.backup_at("2026-11-29T17:30:00", &[]);
     assert_eq!(code(&out), 0, "{}", text(&out));
     assert!(!env.log().contains("SUSPECT"), "{}", env.log());
+}
+
+#[test]
+fn random_files_under_an_ending_whose_files_were_never_random_are_suspect() {
+    let env = clinic::three_hundred();
+    assert_eq!(code(&env.backup_at("2026-11-28T17:30:00", &[])), 0);
+    // 70 letters encrypted into a new sub-folder under their own names (nothing to pair them
+    // with; 70 of 300 gone is under the loss guard's quarter).
+    for n in 0..70u64 {
+        let f = env.data.join(format!("Letters/old {n:03}.txt"));
+        write_aged(&env.data.join(format!("Letters/x/old {n:03}.txt")), &pseudo_random(30_000 + n, 6_016));
+        std::fs::remove_file(f).unwrap();
+    }
+    let out = env.backup_at("2026-11-29T17:30:00", &[]);
+    assert_eq!(code(&out), 5, "{}", text(&out));
+    let block = env.last_block();
+    assert!(
+        block.contains("70 new files end in .txt, and 70 of them are random bytes, which its files in"),
+        "{block}"
+    );
+}
+
+/// A 7-Zip archive of `len` random bytes whose header (at its end) is `header`.
+fn seven_zip(seed: u64, len: usize, header: &[u8]) -> Vec<u8> {
+    let mut archive = b"7z\xBC\xAF\x27\x1C\x00\x04\x00\x00\x00\x00".to_vec();
+    archive.extend((len as u64).to_le_bytes());
+    archive.extend((header.len() as u64).to_le_bytes());
+    archive.extend([0; 4]);
+    archive.extend(pseudo_random(seed, len));
+    archive.extend(header);
+    archive
+}
+
+#[test]
+fn files_compressed_one_by_one_and_a_password_protected_export_rewritten_daily_stay_success() {
+    // Old scans each put into a plain zip or gzip of its own, the originals deleted.
+    for (ending, start) in
+        [(".zip", b"PK\x03\x04\x14\x00\x00\x00\x08\x00".as_slice()), (".gz", b"\x1F\x8B\x08\x00")]
+    {
+        let env = clinic::three_hundred();
+        for i in 0..80u64 {
+            env.write(&format!("Scans/scan {i:03}.pdf"), &clinic::pdf(i, 12_000));
+        }
+        assert_eq!(code(&env.backup_at("2026-11-28T17:30:00", &[])), 0);
+        for i in 0..60u64 {
+            let f = env.data.join(format!("Scans/scan {i:03}.pdf"));
+            let packed = [start, &pseudo_random(i, 1_500)].concat();
+            write_aged(&env.data.join(format!("Scans/scan {i:03}.pdf{ending}")), &packed);
+            std::fs::remove_file(f).unwrap();
+        }
+        let out = env.backup_at("2026-11-29T17:30:00", &[]);
+        // The loss guard counts the scans gone (60 of 80 in their folder); none looks encrypted.
+        assert!(!env.last_block().contains("look encrypted"), "{ending}: {}", text(&out));
+    }
+    // A password-protected 7-Zip export rewritten every night: it was one already.
+    let env = clinic::practice();
+    let aes = [0x17, 0x06, 0x24, 0x06, 0xF1, 0x07, 0x01, 0x0A, 0x21, 0x00, 0x00];
+    env.write("Exports/nightly.7z", &seven_zip(1, 50_000, &aes));
+    assert_eq!(code(&env.backup_at("2026-11-27T17:30:00", &[])), 0);
+    for d in 0..3u64 {
+        env.write("Exports/nightly.7z", &seven_zip(10 + d, 50_000 + d as usize, &aes));
+        assert_eq!(code(&env.backup_at(&format!("2026-11-{:02}T17:30:00", 28 + d), &[])), 0);
+        assert!(!env.last_block().contains("look encrypted"), "{}", env.last_block());
+    }
 }

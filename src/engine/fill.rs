@@ -289,9 +289,7 @@ pub(super) fn fill(
     }
     super::step::stop_if_cancelled(cancel)?;
     let losses = losses.zip(good_base.as_ref().or(base.as_ref()));
-    let verdict = guard.verdict(base.as_ref(), losses);
-    (report.suspect, report.changes) = (verdict.suspect, verdict.changes);
-    report.notes.extend(verdict.note);
+    report.judged(guard.verdict(base.as_ref(), losses), base.map(|b| b.earlier));
     progress.event(Event::Phase(Phase::Flushing));
     crate::platform::flush_tree(partial).map_err(|e| destination_failure(dest, &e))?;
     report.verified = plan.verify;

@@ -68,6 +68,8 @@ pub(super) fn finish(
             evidence: s.evidence.iter().chain(&s.examples).cloned().collect(),
         }),
         changes: report.changes,
+        earlier: report.earlier.clone(),
+        since: report.since.clone(),
         sources: plan.sources.iter().map(|s| (s.set_dir.clone(), s.root.display().to_string())).collect(),
     };
     // Copying into a folder changes its modified time, so folders get theirs last.

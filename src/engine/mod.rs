@@ -21,6 +21,7 @@ pub(crate) mod parallel;
 pub mod pathcode;
 pub mod preflight;
 mod previous;
+mod read_back;
 pub mod readonly;
 mod report;
 pub mod retention;

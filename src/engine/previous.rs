@@ -36,7 +36,7 @@ pub struct Previous {
     next: Option<Entry>,
     map: Option<HashMap<String, Prior>>,
     /// Its files by ending, counted as its manifest is read (for the ransomware guard).
-    endings: HashMap<String, u64>,
+    endings: HashMap<String, super::guard::Seen>,
     /// The manifest was read to its end, count and checksum checked.
     complete: bool,
     /// Its files that the walk found, and those it did not (for the loss guard).
@@ -115,13 +115,13 @@ impl Previous {
         }
         let ext = super::guard::ending(e.path.rsplit('/').next().unwrap_or_default());
         if self.endings.len() < CAP || self.endings.contains_key(&ext) {
-            *self.endings.entry(ext).or_default() += 1;
+            self.endings.entry(ext).or_default().add(e.look);
         }
     }
 
     /// Reads the rest of the manifest (once the walk is over) and gives its files' endings and
     /// what of it the walk did not find, or `None` when it could not be read to its end.
-    pub fn endings(mut self) -> Option<(HashMap<String, u64>, super::guard::Losses)> {
+    pub fn endings(mut self) -> Option<(HashMap<String, super::guard::Seen>, super::guard::Losses)> {
         self.start();
         while self.next.is_some() {
             self.pass();
@@ -207,6 +207,8 @@ mod tests {
             database: None,
             suspect: None,
             changes: None,
+            earlier: Vec::new(),
+            since: None,
         };
         manifest::write(&d.path().join(manifest::FILE_NAME), &Manifest { header, entries }).unwrap();
         let summary = manifest::check(&d.path().join(manifest::FILE_NAME)).unwrap();

@@ -196,6 +196,10 @@ pub struct Report {
     pub suspect: Option<super::guard::Suspicion>,
     /// The change guard's count against the set compared with (see `manifest::Header::changes`).
     pub changes: Option<(u64, u64)>,
+    /// The sets whose counts it added to its own (see `manifest::Header::earlier`).
+    pub earlier: Vec<super::manifest::Counted>,
+    /// The set that sum started after.
+    pub since: Option<(String, chrono::DateTime<chrono::Utc>)>,
     /// Things worth knowing that did not affect the result (e.g. an old set that could not be removed).
     pub notes: Vec<String>,
     /// Where the log block went; set after logging.
@@ -220,8 +224,21 @@ impl Report {
             latest: None,
             suspect: None,
             changes: None,
+            earlier: Vec::new(),
+            since: None,
             notes: Vec::new(),
             log_file: None,
+        }
+    }
+
+    /// What the guards made of the run, and the counts it added up to its own (kept in its
+    /// manifest, for the next run to add up).
+    pub fn judged(&mut self, verdict: super::guard::Verdict, earlier: Option<super::guard::Earlier>) {
+        (self.suspect, self.changes) = (verdict.suspect, verdict.changes);
+        self.notes.extend(verdict.note);
+        if let Some(e) = earlier.filter(|_| self.changes.is_some()) {
+            self.since = e.since.map(|(name, started)| (name, started.to_utc()));
+            self.earlier = e.counted;
         }
     }
 }

@@ -78,11 +78,14 @@ fn locked(
             files: m.files,
             bytes: m.bytes,
             endings: Default::default(),
-            earlier: super::guard::earlier(&existing, &s.name, report.started.to_utc()),
+            earlier: Default::default(),
         };
         (work::Previous::open(s, m.in_path_order, scope.clone()), base)
     };
-    let (previous, base) = newest.as_ref().map(earlier).unzip();
+    let (previous, mut base) = newest.as_ref().map(earlier).unzip();
+    if let (Some(b), Some((s, _))) = (&mut base, &newest) {
+        b.earlier = super::guard::earlier(&existing, s, report.started.to_utc());
+    }
     let good_set = good.as_ref().map(earlier);
     let priors = |m: &super::manifest::Summary| super::database::priors(&m.database);
     let database = newest.as_ref().map(|(_, m)| priors(m)).unwrap_or_default();

@@ -23,7 +23,7 @@ pub(super) enum Msg {
     Done(u64, Box<Item>, Done),
     /// The earlier set's files by ending, and the last good set's files the walk did not find,
     /// both read to their ends once the walk is over (`None`: one could not be).
-    Endings(Option<(HashMap<String, u64>, super::guard::Losses)>),
+    Endings(Option<(HashMap<String, super::guard::Seen>, super::guard::Losses)>),
     /// The walk is complete. `storable` leaves out files too big for the drive (refused one by one).
     Scanned {
         files: u64,

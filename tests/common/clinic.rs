@@ -136,3 +136,27 @@ pub fn working_day(env: &TestEnv, day: u64) {
         std::fs::rename(from, to).unwrap();
     }
 }
+
+/// The practice with 170 more letters (`Letters/old NNN.txt`): 300 files.
+pub fn three_hundred() -> TestEnv {
+    let env = practice();
+    for n in 0..170 {
+        env.write(&format!("Letters/old {n:03}.txt"), &letter(100 + n, 6_000));
+    }
+    env
+}
+
+/// Encrypts old letters `from..to` of `three_hundred`: renamed to `<name>.locked`, or in place.
+pub fn encrypt_letters(env: &TestEnv, (from, to): (u64, u64), renamed: bool) {
+    for n in from..to {
+        let f = env.data.join(format!("Letters/old {n:03}.txt"));
+        let noise = pseudo_random(20_000 + n, 6_016);
+        match renamed {
+            true => {
+                write_aged(&env.data.join(format!("Letters/old {n:03}.txt.locked")), &noise);
+                std::fs::remove_file(f).unwrap();
+            }
+            false => write_aged(&f, &noise),
+        }
+    }
+}

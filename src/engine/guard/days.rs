@@ -1,59 +1,96 @@
 //! The change guard over days: an attack cut short at logoff and finished the next day, or spread
 //! thin over several, stays under the line each day. Each set's manifest keeps its run's count
-//! (files changed or new, and of them those that looked encrypted); a run adds up the counts of
-//! the sets since the newest good set at least `DAYS` days older than it, or the newest confirmed
-//! one, and judges the sum against the same line.
+//! (files changed or new, and of them those that looked encrypted) and the counts it added up; a
+//! run adds up the counts of the set it compares with and of those before it made on the last
+//! `DAYS` days on which backups were made (a weekend is not a gap), back to a confirmed set, and
+//! judges the sum against the same line.
+//!
+//! Days go by when the sets were started, but a set never counts as older than one made before it
+//! (a computer whose clock is behind cannot make a set of today look three days old), and the
+//! counts are carried in each manifest, so retention removing sets does not lose them.
 
+use super::super::manifest::Counted;
 use super::super::sets::SetInfo;
-use chrono::{DateTime, Local, Utc};
+use chrono::{DateTime, Local, NaiveDate, Utc};
+use std::collections::BTreeSet;
 
-/// How far back the counts are added up.
-pub const DAYS: i64 = 3;
+/// The days with backups whose counts are added up, today's included.
+pub const DAYS: usize = 3;
 /// Sets added up, at most (many computers back up several times a day).
-const MAX_SETS: usize = 200;
+const MAX_SETS: usize = super::super::manifest::MAX_EARLIER;
 
-/// The counts of the sets before a run, since the anchor, summed.
+/// The counts of the sets before a run, summed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Earlier {
-    /// Sets whose counts were added.
-    pub sets: u32,
+    /// The sets whose counts were added, newest first (kept in the run's own manifest).
+    pub counted: Vec<Counted>,
     pub touched: u64,
     pub looks: u64,
-    /// The set the sum starts after, and when it was started (`None`: more sets than are added up).
+    /// The set the sum starts after, and when it was started (`None`: not known, the counts kept
+    /// reached their limit).
     pub since: Option<(String, DateTime<Local>)>,
 }
 
-/// The sets whose counts a run started at `now` adds up, newest first: from the set it compares
-/// with (`base`) back to the anchor: a good set started `DAYS` days before `now`, a confirmed
-/// one, or one without a count (the first backup, or one made by an earlier version). Unconfirmed
-/// SUSPECT sets already raised their alarm and are passed over.
-fn window<'s>(
-    sets: &'s [SetInfo],
-    base: &str,
-    now: DateTime<Utc>,
-) -> (Vec<&'s SetInfo>, Option<&'s SetInfo>) {
+impl Earlier {
+    pub fn sets(&self) -> u64 {
+        self.counted.len() as u64
+    }
+}
+
+/// The set `newest` and the sets its run added up, newest first: the sets a run comparing with it
+/// may add up. A set without a count (the first backup, one of an earlier version) has none.
+fn chain(newest: &SetInfo) -> Vec<Counted> {
+    let Some((touched, looks)) = newest.header.changes else { return Vec::new() };
+    let own = Counted { name: newest.name.clone(), started: newest.header.started, touched, looks };
+    std::iter::once(own).chain(newest.header.earlier.iter().cloned()).collect()
+}
+
+/// Of `chain` (newest first), those a run started at `now` adds up, and the set it stops at.
+fn window(chain: Vec<Counted>, sets: &[SetInfo], now: DateTime<Utc>) -> (Vec<Counted>, Option<Counted>) {
+    // A set is taken as started no earlier than any set before it.
+    let mut at: Vec<DateTime<Utc>> = Vec::with_capacity(chain.len());
+    for c in chain.iter().rev() {
+        let floor = at.last().copied().unwrap_or(DateTime::<Utc>::MIN_UTC);
+        at.push(c.started.max(floor));
+    }
+    at.reverse();
+    let day = |t: DateTime<Utc>| -> NaiveDate { t.with_timezone(&Local).date_naive() };
+    let today = day(at.first().copied().unwrap_or(now).max(now));
+    let confirmed = |name: &str| sets.iter().any(|s| s.name == name && s.confirmed.is_some());
+    let mut days: BTreeSet<NaiveDate> = BTreeSet::new();
     let mut counted = Vec::new();
-    let older = sets.iter().rev().skip_while(|s| s.name != base).filter(|s| !s.is_suspect());
-    for s in older.take(MAX_SETS) {
-        let old_enough = s.header.started <= now - chrono::TimeDelta::days(DAYS);
-        if s.confirmed.is_some() || (s.is_success() && old_enough) || s.header.changes.is_none() {
-            return (counted, Some(s));
+    for (c, t) in chain.into_iter().zip(at).take(MAX_SETS) {
+        let d = day(t);
+        let new_day = d != today && !days.contains(&d);
+        if confirmed(&c.name) || (new_day && days.len() + 1 >= DAYS) {
+            return (counted, Some(c));
         }
-        counted.push(s);
+        if d != today {
+            days.insert(d);
+        }
+        counted.push(c);
     }
     (counted, None)
 }
 
-/// The counts a run started at `now`, comparing with the set named `base`, adds to its own.
-pub fn earlier(sets: &[SetInfo], base: &str, now: DateTime<Utc>) -> Earlier {
-    let (counted, anchor) = window(sets, base, now);
-    let (touched, looks) =
-        counted.iter().filter_map(|s| s.header.changes).fold((0, 0), |(t, l), (ct, cl)| (t + ct, l + cl));
+/// What a run started at `now` that compares with `base` adds to its own count. A base without a
+/// count (the first backup, one made by an earlier version) is where the sum starts.
+pub fn earlier(sets: &[SetInfo], base: &SetInfo, now: DateTime<Utc>) -> Earlier {
+    if base.header.changes.is_none() {
+        let since = Some((base.name.clone(), base.header.started.with_timezone(&Local)));
+        return Earlier { since, ..Earlier::default() };
+    }
+    let chain = chain(base);
+    let whole = chain.len() <= MAX_SETS;
+    let (counted, anchor) = window(chain, sets, now);
+    // Every set the base added up is added here too: the sum starts where the base's did.
+    let anchor = anchor.map(|a| (a.name, a.started)).or_else(|| base.header.since.clone().filter(|_| whole));
+    let sum = |f: fn(&Counted) -> u64| counted.iter().map(f).fold(0u64, u64::saturating_add);
     Earlier {
-        sets: counted.len() as u32,
-        touched,
-        looks,
-        since: anchor.map(|a| (a.name.clone(), a.header.started.with_timezone(&Local))),
+        touched: sum(|c| c.touched),
+        looks: sum(|c| c.looks),
+        since: anchor.map(|(name, started)| (name, started.with_timezone(&Local))),
+        counted,
     }
 }
 
@@ -62,16 +99,16 @@ pub fn earlier(sets: &[SetInfo], base: &str, now: DateTime<Utc>) -> Earlier {
 /// backup was (so the clock `status` runs by does not matter).
 pub fn warnings(sets: &[SetInfo]) -> Vec<String> {
     let Some(newest) = sets.iter().rev().find(|s| !s.is_suspect()) else { return Vec::new() };
-    let (counted, _) = window(sets, &newest.name, newest.header.started);
+    let (counted, _) = window(chain(newest), sets, newest.header.started);
     counted
         .iter()
-        .filter_map(|s| s.header.changes.filter(|(_, looks)| *looks > 0).map(|c| (s, c)))
-        .map(|(s, (touched, looks))| {
+        .filter(|c| c.looks > 0)
+        .map(|c| {
             format!(
                 "{}: {} of the {} files that changed or were new looked encrypted (under the line for SUSPECT)",
-                s.name,
-                crate::format::count(looks),
-                crate::format::count(touched)
+                c.name,
+                crate::format::count(c.looks),
+                crate::format::count(c.touched)
             )
         })
         .collect()

@@ -80,7 +80,12 @@ fn base(endings: &[(&str, u64)], files: u64) -> Base {
         started: None,
         files,
         bytes: files * 8192,
-        endings: Some(endings.iter().map(|(e, n)| (e.to_string(), *n)).collect()),
+        endings: Some(
+            endings
+                .iter()
+                .map(|(e, n)| (e.to_string(), Seen { files: *n, sampled: *n, random: 0 }))
+                .collect(),
+        ),
         earlier: Earlier::default(),
     }
 }
@@ -130,8 +135,18 @@ fn new_random_files_count_only_under_an_ending_no_file_had() {
         }
         t
     };
-    let known = base(&[("jpg", 300)], 300);
+    let mut known = base(&[("jpg", 300), ("txt", 300)], 600);
+    known.endings.as_mut().unwrap().get_mut("jpg").unwrap().random = 300;
     assert!(import("jpg").judge(&known).0.is_err(), "new pictures of a kind the practice already has");
+    let s = import("txt").judge(&known).0.expect("a hundred new random .txt files, where none was random");
+    assert!(
+        s.evidence
+            .iter()
+            .any(|e| e
+                .contains("100 new files end in .txt, and 100 of them are random bytes, which its files")),
+        "{:?}",
+        s.evidence
+    );
     let s = import("locked").judge(&known).0.expect("a hundred new random .locked files");
     assert!(s.evidence.iter().any(|e| e.starts_with("100 new files end in .locked")), "{:?}", s.evidence);
     assert!(
@@ -200,13 +215,26 @@ fn an_attack_spread_over_days_crosses_the_line_with_the_counts_of_the_backups_be
     let (alone, changes) = today(Earlier::default());
     assert!(alone.expect_err("30 files: under the line alone").is_some(), "but named as a warning");
     assert_eq!(changes, (30, 30), "the count the set's manifest keeps");
-    let yesterday = Earlier { sets: 1, touched: 30, looks: 30, since: None };
+    let counted = |touched, looks| crate::engine::manifest::Counted {
+        name: "2026-11-28_173000_RECEPTION1".into(),
+        started: chrono::DateTime::UNIX_EPOCH,
+        touched,
+        looks,
+    };
+    let yesterday = Earlier { counted: vec![counted(30, 30)], touched: 30, looks: 30, since: None };
     let s = today(yesterday).0.expect("30 yesterday and 30 today");
     assert_eq!(
         s.headline,
         "60 of the 60 files that changed or are new over the last 2 backups look encrypted"
     );
     assert_eq!(s.base_started, None, "the backups before today's hold encrypted files too");
-    let ordinary = Earlier { sets: 3, touched: 600, looks: 0, since: None };
+    let ordinary = Earlier { counted: vec![counted(200, 0); 3], touched: 600, looks: 0, since: None };
+    let hostile = Earlier {
+        counted: vec![counted(u64::MAX, u64::MAX)],
+        touched: u64::MAX,
+        looks: u64::MAX,
+        since: None,
+    };
+    assert!(today(hostile).0.is_ok(), "counts a manifest made up neither overflow nor wrap");
     assert!(today(ordinary).0.is_err(), "days of ordinary changes before add nothing that looks encrypted");
 }

@@ -13,9 +13,9 @@
 //! Files deleted while the run copied are gone. Deleting old X-rays on purpose is then confirmed,
 //! as an import is.
 
+use super::compare::Base;
 use super::loss_keys::{folder_of, folder_words, is_database, name, percent, source_of};
 use super::suspicion::{Kind, Suspicion};
-use super::tally::Base;
 use crate::format::{bytes, count};
 use std::collections::{BTreeSet, HashMap, HashSet};
 

@@ -4,6 +4,7 @@
 //! compares with; new files are counted by their ending, and new `.txt`/`.html` names by the
 //! folders they appear in. See `tally` for what crosses the line.
 
+mod compare;
 mod days;
 mod loss;
 mod loss_keys;
@@ -15,13 +16,14 @@ mod suspicion;
 mod tally;
 mod watch;
 
+pub use compare::{Base, Change, Verdict};
 pub use days::{DAYS, Earlier, earlier, warnings};
 pub use loss::Losses;
 pub use loss_keys::is_database_name;
-pub use news::ending;
+pub use news::{Seen, ending};
 pub use sample::{Look, Sampler};
 pub use suspicion::{Kind, Suspicion};
-pub use tally::{Base, Change, Tally};
+pub use tally::Tally;
 pub use watch::Watch;
 
 /// How much of a file's start is looked at.
@@ -138,9 +140,10 @@ impl Head {
         }
     }
 
-    /// Reads the start of the file at `path` (the copy in an earlier set).
+    /// Reads the start of the file at `path` (the copy in an earlier set), and a 7-Zip
+    /// archive's header at its end.
     pub fn read(path: &std::path::Path) -> Option<Head> {
-        use std::io::Read;
+        use std::io::{Read, Seek};
         let mut buf = [0u8; BLOCK];
         let mut f = std::fs::File::open(path).ok()?;
         let mut n = 0;
@@ -152,7 +155,14 @@ impl Head {
                 Err(_) => return None,
             }
         }
-        Some(Head::of(&buf[..n]))
+        let mut head = Head::of(&buf[..n]);
+        if let Some((at, len)) = head.seven_zip.filter(|(_, len)| *len <= BLOCK as u64) {
+            let mut end = vec![0u8; len as usize];
+            if f.seek(std::io::SeekFrom::Start(at)).is_ok() && f.read_exact(&mut end).is_ok() {
+                head.ended(&end, at + len);
+            }
+        }
+        Some(head)
     }
 
     /// A new file that looks encrypted if its ending is new too: near-random, of no known kind.
@@ -207,6 +217,9 @@ pub enum Sign {
     ContentRandom(Look, Look),
     /// It is now a password-protected archive, where it was not.
     Sealed,
+    /// It is now a 7-Zip archive whose header is packed, in place of a file that was not: what it
+    /// holds, and whether it has a password, cannot be seen.
+    Packed,
 }
 
 impl Sign {
@@ -216,6 +229,9 @@ impl Sign {
             Sign::DatabaseScrambled => "database file: its first bytes changed and are now random".into(),
             Sign::TurnedRandom => "its start is now random bytes, where it was not".into(),
             Sign::Sealed => "it is now a password-protected archive, where it was not".into(),
+            Sign::Packed => {
+                "it is now a 7-Zip archive whose contents cannot be seen (as ransomware's password-protected ones)".into()
+            }
             Sign::ContentRandom(was, now) => {
                 format!("its content turned to random bytes: was {}, now {}", was.words(), now.words())
             }

@@ -11,6 +11,31 @@ const NOTE_FOLDERS: u64 = 5;
 /// Different endings and names kept count of, at most (a hostile folder cannot grow memory).
 const CAP: usize = 4096;
 
+/// The files of one ending in the earlier set, as its manifest gives them.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Seen {
+    pub files: u64,
+    /// Of them, those with a sample (`look`), and those whose sampled blocks were mostly random.
+    pub sampled: u64,
+    pub random: u64,
+}
+
+impl Seen {
+    /// Adds a file whose content looked as `look` shows (`None`: not sampled).
+    pub fn add(&mut self, look: Option<super::Look>) {
+        self.files += 1;
+        if let Some(l) = look {
+            self.sampled += 1;
+            self.random += u64::from(l.random_percent() >= 50);
+        }
+    }
+
+    /// Files of this ending were not random: of 5 or more sampled, under one in ten.
+    fn plain(&self) -> bool {
+        self.sampled >= 5 && self.random * 10 < self.sampled
+    }
+}
+
 /// New files of one ending.
 #[derive(Debug, Default)]
 pub(super) struct NewEnding {
@@ -76,15 +101,18 @@ impl News {
         }
     }
 
-    /// The new files under endings no file had in the earlier set (`known`: its files by ending),
-    /// most random first. Random names without an ending count even where a file without one (a
-    /// README) was.
-    pub fn fresh(&mut self, known: Option<&HashMap<String, u64>>) -> Vec<(String, NewEnding)> {
-        let mut fresh: Vec<(String, NewEnding)> = self
-            .endings
-            .drain()
-            .filter(|(ext, _)| ext.is_empty() || known.is_some_and(|k| !k.contains_key(ext)))
-            .collect();
+    /// The new files whose random bytes are out of place: under endings no file had in the
+    /// earlier set (`known`: its files by ending), or whose files there were not random (a random
+    /// new `.txt`), most random first. Random names without an ending count even where a file
+    /// without one (a README) was.
+    pub fn fresh(&mut self, known: Option<&HashMap<String, Seen>>) -> Vec<(String, NewEnding)> {
+        let out_of_place = |ext: &String, e: &NewEnding| match known.and_then(|k| k.get(ext)) {
+            _ if ext.is_empty() => true,
+            Some(seen) => e.random > 0 && seen.plain(),
+            None => known.is_some(),
+        };
+        let mut fresh: Vec<(String, NewEnding)> =
+            self.endings.drain().filter(|(ext, e)| out_of_place(ext, e)).collect();
         fresh.sort_by(|a, b| b.1.random.cmp(&a.1.random).then(a.0.cmp(&b.0)));
         fresh
     }

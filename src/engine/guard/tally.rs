@@ -8,12 +8,11 @@
 //! Everything else (the share changed, new endings, ransom-note-like names) is evidence for the
 //! person reading the log, not a reason on its own.
 
-use super::Head;
+use super::compare::{Base, Change, Verdict};
 use super::news::{News, ending_words};
 use super::pair::NewFile;
 use super::suspicion::{Kind, Suspicion, merge};
 use crate::format::{count, percent};
-use std::collections::HashMap;
 
 /// Fewer changed or new files than this are never called an attack by their share.
 pub const MIN_CHANGED: u64 = 50;
@@ -23,20 +22,6 @@ pub const SHARE_PERCENT: u64 = 20;
 pub(super) const EXAMPLES: usize = 10;
 /// New files kept to be paired, at most (about 100 bytes each); later ones count as new at once.
 const PENDING: usize = 200_000;
-
-/// The set a run compares with: its name, when it was made, its files and their endings.
-#[derive(Debug, Clone, Default)]
-pub struct Base {
-    pub name: String,
-    pub started: Option<chrono::DateTime<chrono::Local>>,
-    pub files: u64,
-    pub bytes: u64,
-    /// Files by lower-case ending (`jpg`), as the earlier set's manifest lists them; `None` until
-    /// (or unless) it was read to its end.
-    pub endings: Option<HashMap<String, u64>>,
-    /// The counts of the sets before it, for the judgement over days.
-    pub earlier: super::Earlier,
-}
 
 /// What the run has seen so far.
 #[derive(Debug, Default)]
@@ -161,16 +146,19 @@ impl Tally {
         let renamed: u64 = fresh.iter().map(|(_, e)| e.random).sum();
         let looks = self.encrypted + renamed;
         let touched = self.changed + self.added;
-        let crosses =
-            |touched: u64, looks: u64| touched >= MIN_CHANGED && looks * 100 > touched * SHARE_PERCENT;
+        // Counts from earlier manifests may be anything: no sum or product can overflow.
+        let crosses = |touched: u64, looks: u64| {
+            touched >= MIN_CHANGED
+                && u128::from(looks) * 100 > u128::from(touched) * u128::from(SHARE_PERCENT)
+        };
         let by_share = crosses(touched, looks);
         // Over days: this run's count and those of the sets before it, since the anchor.
         let e = &base.earlier;
-        let (all_touched, all_looks) = (touched + e.touched, looks + e.looks);
+        let (all_touched, all_looks) = (touched.saturating_add(e.touched), looks.saturating_add(e.looks));
         let by_days = !by_share && e.looks > 0 && crosses(all_touched, all_looks);
         let since = match &e.since {
-            Some((name, _)) => format!("since {name}"),
-            None => "since the first backup".to_string(),
+            Some((name, _)) => format!(" since {name}"),
+            None => String::new(),
         };
         if !by_share && !by_days && self.database == 0 {
             let example = self.examples.first().cloned().or_else(|| {
@@ -181,8 +169,8 @@ impl Tally {
             let before = match e.looks {
                 0 => String::new(),
                 _ => format!(
-                    "; with the {} backups before it {since}, {} of {}",
-                    count(u64::from(e.sets)),
+                    "; with the {} backups before it{since}, {} of {}",
+                    count(e.sets()),
                     count(all_looks),
                     count(all_touched)
                 ),
@@ -218,8 +206,8 @@ impl Tally {
         ];
         if by_days {
             evidence.push(format!(
-                "over this backup and the {} before it {since}: {} of {} files changed or new look encrypted ({}), over the line for a SUSPECT backup: an attack spread over days looks so",
-                count(u64::from(e.sets)),
+                "over this backup and the {} before it{since}: {} of {} files changed or new look encrypted ({}), over the line for a SUSPECT backup: an attack spread over days looks so",
+                count(e.sets()),
                 count(all_looks),
                 count(all_touched),
                 percent(all_looks, all_touched)
@@ -232,7 +220,11 @@ impl Tally {
         let deleted = base.files.saturating_sub(self.files - self.added);
         for (ext, e) in fresh.iter().filter(|(_, e)| e.random > 0).take(3) {
             let before = match known.is_some_and(|k| k.contains_key(ext)) {
-                true => format!("and {} of them are random bytes", count(e.random)),
+                true => format!(
+                    "and {} of them are random bytes, which its files in {} were not",
+                    count(e.random),
+                    base.name
+                ),
                 false => format!("which no file did in {}", base.name),
             };
             evidence.push(format!(
@@ -269,7 +261,7 @@ impl Tally {
                 "{} of the {} files that changed or are new over the last {} backups look encrypted",
                 count(all_looks),
                 count(all_touched),
-                count(u64::from(e.sets) + 1)
+                count(e.sets() + 1)
             ),
             _ => "The database files changed and look encrypted".to_string(),
         };
@@ -289,27 +281,4 @@ impl Tally {
         };
         (Ok(s), (touched, looks))
     }
-}
-
-/// What the guards make of a run.
-#[derive(Debug, Default)]
-pub struct Verdict {
-    /// Marked SUSPECT, and why.
-    pub suspect: Option<Suspicion>,
-    /// A warning, or why nothing could be judged.
-    pub note: Option<String>,
-    /// Files changed or new, and of them those that looked encrypted (`None`: not judged).
-    pub changes: Option<(u64, u64)>,
-}
-
-/// How a file in the set stands against the earlier set.
-#[derive(Debug, Clone, Copy)]
-pub enum Change {
-    /// Linked, or copied again with the same content.
-    Same,
-    /// At the same path in the earlier set, with other content: the first block of its copy there
-    /// and now, and its whole content's look as that set's manifest gives it and now.
-    Changed { before: Option<Head>, now: Option<Head>, was: Option<super::Look>, is: Option<super::Look> },
-    /// Not in the earlier set: the first block of its copy, and its whole content's look.
-    New { now: Option<Head>, is: Option<super::Look> },
 }

@@ -43,7 +43,7 @@ impl Watch {
 
     /// Whether the set is SUSPECT: its changes against `base` (the set compared with), and what
     /// is gone since `good` (the last good set, whose files the walk counted in `losses`).
-    pub fn verdict(self, base: Option<&Base>, losses: Option<(Losses, &Base)>) -> super::tally::Verdict {
+    pub fn verdict(self, base: Option<&Base>, losses: Option<(Losses, &Base)>) -> super::compare::Verdict {
         let losses = losses.map(|(mut losses, good)| {
             for (key, size, hash, look) in &self.vanished {
                 losses.vanished(key, *size, *hash, *look);

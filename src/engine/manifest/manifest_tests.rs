@@ -17,7 +17,14 @@ fn sample() -> Manifest {
             sources: vec![("data".into(), "\\\\server\\EXACTData".into())],
             database: None,
             suspect: None,
-            changes: Some((120, 3)),
+            changes: Some((1, 0)),
+            since: Some(("2026-11-27_173000_RECEPTION1".into(), chrono::DateTime::UNIX_EPOCH)),
+            earlier: vec![super::Counted {
+                name: "2026-11-28_173000_RECEPTION1".into(),
+                started: chrono::DateTime::from_timestamp(1_764_351_000, 0).unwrap(),
+                touched: 60,
+                looks: 20,
+            }],
         },
         entries: vec![
             Entry {

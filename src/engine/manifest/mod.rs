@@ -66,7 +66,25 @@ pub struct Header {
     /// The change guard's count against the set the run compared with: files changed or new, and
     /// of them those that looked encrypted (summed over days by the next runs).
     pub changes: Option<(u64, u64)>,
+    /// The sets whose counts the run added to its own, newest first: kept here so the next run
+    /// can add them up though retention has removed the sets themselves.
+    pub earlier: Vec<Counted>,
+    /// The set its sum started after (the newest of `earlier` was compared with it, or with a set
+    /// after it), and when that was started.
+    pub since: Option<(String, DateTime<Utc>)>,
 }
+
+/// A set whose change count a run added up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Counted {
+    pub name: String,
+    pub started: DateTime<Utc>,
+    pub touched: u64,
+    pub looks: u64,
+}
+
+/// `earlier` lines kept, at most (a hostile header cannot grow memory).
+pub const MAX_EARLIER: usize = 256;
 
 /// Why a set was marked SUSPECT, as its manifest keeps it.
 #[derive(Debug, Clone, PartialEq, Eq)]

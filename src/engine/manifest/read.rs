@@ -205,6 +205,8 @@ fn parse_header(bytes: &[u8]) -> Result<(Header, u32), (usize, String)> {
         database: None,
         suspect: None,
         changes: None,
+        earlier: Vec::new(),
+        since: None,
     };
     for (i, raw) in bytes.split(|b| *b == b'\n').enumerate() {
         let line = String::from_utf8_lossy(raw);
@@ -256,12 +258,20 @@ fn parse_header(bytes: &[u8]) -> Result<(Header, u32), (usize, String)> {
                 }
             }
             // Counts that do not read (a hostile or damaged header) are not summed.
-            "changes" => {
-                let touched = value.parse::<u64>().ok();
-                let looks = f.next().and_then(|n| n.parse::<u64>().ok());
-                h.changes = touched.zip(looks).filter(|(t, l)| l <= t);
+            "changes" => h.changes = counts(&value, f.next()),
+            "earlier" if h.earlier.len() < super::MAX_EARLIER => {
+                let started = f.next().map(time).transpose()?;
+                let counts = counts(f.next().unwrap_or_default(), f.next());
+                if let (Some(started), Some((touched, looks))) = (started, counts) {
+                    h.earlier.push(super::Counted { name: value, started, touched, looks });
+                }
             }
-            "files" => {}
+            "since" => h.since = f.next().map(time).transpose()?.map(|t| (value, t)),
+            // A count of more files than the set holds is not taken.
+            "files" => {
+                let files = value.parse::<u64>().unwrap_or(0);
+                h.changes = h.changes.filter(|(touched, _)| *touched <= files);
+            }
             k if k.starts_with('#') => {
                 if h.result == super::super::Outcome::Suspect.label() && h.suspect.is_none() {
                     h.suspect = Some(SuspectMark { result: h.result.clone(), evidence: Vec::new() });
@@ -272,4 +282,11 @@ fn parse_header(bytes: &[u8]) -> Result<(Header, u32), (usize, String)> {
         }
     }
     Err((1, "the header never ends: the manifest was cut short".into()))
+}
+
+/// A `changes` count: files changed or new, and of them those that looked encrypted.
+fn counts(touched: &str, looks: Option<&str>) -> Option<(u64, u64)> {
+    let touched = touched.parse::<u64>().ok();
+    let looks = looks.and_then(|n| n.parse::<u64>().ok());
+    touched.zip(looks).filter(|(t, l)| l <= t)
 }

@@ -109,6 +109,12 @@ fn write_header(out: &mut impl Write, h: &Header, files: u64, bytes: u64) -> io:
     if let Some((touched, looks)) = h.changes {
         writeln!(out, "changes\t{touched}\t{looks}")?;
     }
+    if let Some((name, started)) = &h.since {
+        writeln!(out, "since\t{}\t{}", tsv(name), time(started))?;
+    }
+    for c in h.earlier.iter().take(super::MAX_EARLIER) {
+        writeln!(out, "earlier\t{}\t{}\t{}\t{}", tsv(&c.name), time(&c.started), c.touched, c.looks)?;
+    }
     writeln!(out, "files\t{files}\t{bytes}")?;
     out.write_all(b"#blake3\tsize\tmodified\tsource\tlook\tpath\n")
 }
