@@ -5,8 +5,9 @@
 
 use super::{BLOCK, MIN_JUDGED, entropy, random_bits};
 
-/// Every block is sampled up to here; after it, one block in each `STRIDE`.
-const DENSE: u64 = 64 * 1024;
+/// Every block is sampled up to here; after it, one block in each `STRIDE`. Each sampled block
+/// costs about 1.4 µs (its byte counts): 16 KiB keeps a full backup's cost within a few percent.
+const DENSE: u64 = 16 * 1024;
 const STRIDE: u64 = 64 * 1024;
 
 /// What the sampled blocks of a file showed.
@@ -104,8 +105,8 @@ impl Sampler {
 
 /// The first sampled offset at or after `at`.
 fn next_sample(at: u64) -> u64 {
-    let step = if at < DENSE { BLOCK as u64 } else { STRIDE };
-    at.div_ceil(step) * step
+    let dense = at.div_ceil(BLOCK as u64) * BLOCK as u64;
+    if dense < DENSE { dense } else { at.div_ceil(STRIDE) * STRIDE }
 }
 
 /// Why a changed file looks encrypted by its whole content, against its earlier self: the random
@@ -132,7 +133,7 @@ mod tests {
     }
 
     #[test]
-    fn every_block_of_the_first_64_kib_is_sampled_then_one_in_64_kib_and_a_long_last_part() {
+    fn every_block_of_the_first_16_kib_is_sampled_then_one_in_64_kib_and_a_long_last_part() {
         assert_eq!(look_of(&text(6_000), 1 << 20).map(|l| l.blocks), Some(2), "a whole block and a part");
         assert_eq!(
             look_of(&text(4_500), 1 << 20).map(|l| l.blocks),
@@ -140,8 +141,8 @@ mod tests {
             "a part under 1 kB is not judged"
         );
         assert_eq!(look_of(&text(900), 1 << 20), None);
-        assert_eq!(look_of(&text(1 << 20), 1 << 20).map(|l| l.blocks), Some(16 + 15));
-        assert_eq!(look_of(&text(1 << 20), 64 * 1024).map(|l| l.blocks), Some(16 + 15), "read in chunks");
+        assert_eq!(look_of(&text(1 << 20), 1 << 20).map(|l| l.blocks), Some(4 + 15));
+        assert_eq!(look_of(&text(1 << 20), 64 * 1024).map(|l| l.blocks), Some(4 + 15), "read in chunks");
     }
 
     #[test]
