@@ -5,8 +5,6 @@
 
 pub mod after;
 pub mod cli;
-pub mod cli_restore;
-pub mod cli_run;
 pub mod clock;
 pub mod confirm;
 pub mod demo;

@@ -255,13 +255,17 @@ impl Report {
 }
 
 /// `logoff-backup status`: the folders from the settings, or the flags.
-pub fn command(config: Option<&Path>, json: bool, flags: &crate::cli::StatusArgs) -> std::process::ExitCode {
+pub fn command(
+    config: Option<&Path>,
+    json: bool,
+    flags: &crate::cli::args::StatusArgs,
+) -> std::process::ExitCode {
     use std::process::ExitCode;
     let settings = match crate::settings::find(config).map(|p| crate::settings::Settings::load(&p)) {
         Some(Err(e)) => {
             // A damaged settings file is said as such (file, line and column), not taken for none.
             crate::terminal::errln!("logoff-backup: {e}");
-            return ExitCode::from(crate::cli::EXIT_INVALID_SETTINGS);
+            return ExitCode::from(crate::cli::args::EXIT_INVALID_SETTINGS);
         }
         found => found.and_then(Result::ok),
     };
@@ -272,7 +276,7 @@ pub fn command(config: Option<&Path>, json: bool, flags: &crate::cli::StatusArgs
         crate::terminal::errln!(
             "logoff-backup: there are no settings on this computer yet. Open logoff-backup's Settings, or give --data-folder (or --log-file) and --destination."
         );
-        return ExitCode::from(crate::cli::EXIT_INVALID_SETTINGS);
+        return ExitCode::from(crate::cli::args::EXIT_INVALID_SETTINGS);
     };
     let days =
         settings.map_or(crate::settings::Settings::default().overdue_after_days, |s| s.overdue_after_days);

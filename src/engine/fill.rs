@@ -287,7 +287,9 @@ pub(super) fn fill(
     if let Some(f) = fatal {
         return Err(Stop::Failed(f));
     }
-    super::step::stop_if_cancelled(cancel)?;
+    if cancel.load(Ordering::Relaxed) {
+        return Err(Stop::Cancelled("cancelled by the user".into()));
+    }
     let losses = losses.zip(good_base.as_ref().or(base.as_ref()));
     report.judged(guard.verdict(base.as_ref(), losses), base.map(|b| b.earlier));
     progress.event(Event::Phase(Phase::Flushing));

@@ -9,7 +9,7 @@ use super::start::{Room, Start, Stops};
 use super::{Report, Stop, lock, sets, work};
 use crate::plan::Plan;
 use crate::progress::{Event, Phase, Progress};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 
 pub(super) fn execute(
     plan: &Plan,
@@ -128,8 +128,4 @@ fn still_ours(lock: &lock::Lock) -> Result<(), Stop> {
         Some(why) => Err(Stop::Failed(super::Failure::new("lock lost", why))),
         None => Ok(()),
     }
-}
-
-pub(super) fn stop_if_cancelled(cancel: &AtomicBool) -> Result<(), Stop> {
-    if cancel.load(Ordering::Relaxed) { Err(Stop::Cancelled("cancelled by the user".into())) } else { Ok(()) }
 }

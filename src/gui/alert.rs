@@ -16,22 +16,26 @@ pub fn show(ui: &mut egui::Ui, s: &Suspicion) {
     ui.add_space(6.0);
 }
 
+/// A backup confirmed (by name), and what confirming said (or why it could not).
+pub type Confirmed = (String, Result<String, String>);
+
 /// Under History's table, for a chosen SUSPECT backup: its evidence, and "This change was
-/// expected", asked twice. Shows what confirming said.
+/// expected", asked twice (`confirming`: the backup asked about once). Shows what confirming said
+/// (`confirmed`: the backup last confirmed, and what it said). True when the person confirmed.
 pub fn suspect_row_ui(
-    h: &mut super::history::HistoryScreen,
+    (confirming, confirmed): (&mut Option<String>, Option<&Confirmed>),
     ui: &mut egui::Ui,
     row: &crate::restore::SetRow,
-) {
+) -> bool {
     let red = ui.visuals().error_fg_color;
-    if let Some((_, result)) = h.confirmed.as_ref().filter(|(name, _)| *name == row.name) {
+    if let Some((_, result)) = confirmed.filter(|(name, _)| *name == row.name) {
         match result {
             Ok(line) => ui.label(format!("SUSPECT mark cleared. {line}")),
             Err(e) => ui.colored_label(red, e),
         };
     }
     if !row.suspect {
-        return;
+        return false;
     }
     ui.add_space(4.0);
     ui.colored_label(
@@ -44,21 +48,21 @@ pub fn suspect_row_ui(
     for line in row.evidence.iter().take(2) {
         ui.label(line);
     }
-    if h.confirming.as_ref() != Some(&row.name) {
+    if confirming.as_ref() != Some(&row.name) {
         if ui.button("This change was expected…").clicked() {
-            h.confirming = Some(row.name.clone());
+            *confirming = Some(row.name.clone());
         }
-        return;
+        return false;
     }
     ui.label(RichText::new(
         "Only confirm if you know why so many files changed (for example, a new X-ray import). If you are not sure, call your IT contact first. Once confirmed, older backups are removed by the usual rules again.",
     ).strong());
     ui.horizontal(|ui| {
-        if ui.button("Yes, the change was expected").clicked() {
-            h.confirm_selected(ui.ctx());
-        }
+        let yes = ui.button("Yes, the change was expected").clicked();
         if ui.button("Cancel").clicked() {
-            h.confirming = None;
+            *confirming = None;
         }
-    });
+        yes
+    })
+    .inner
 }

@@ -10,53 +10,12 @@ use super::{screens, session};
 use crate::engine::Outcome;
 use crate::plan::Plan;
 use crate::settings::{Locations, Settings};
-use crate::status::Status;
-use crate::worker::{self, WorkerHandle};
-use crossbeam_channel::Receiver;
+use crate::worker;
 use std::cell::Cell;
 use std::rc::Rc;
 
-pub enum Screen {
-    Ask,
-    Running,
-    Finished,
-    Settings(Box<SettingsDialog>),
-    History(Box<HistoryScreen>),
-    RestoreTest(Box<RestoreTestScreen>),
-}
-
-pub struct PromptApp {
-    pub screen: Screen,
-    locations: Locations,
-    pub plan: Option<Plan>,
-    /// Why there is no plan (settings missing fields), in words.
-    pub plan_problem: Option<String>,
-    pub status: Option<Status>,
-    status_rx: Option<Receiver<Status>>,
-    pub services: Services,
-    pub exit_code: Rc<Cell<u8>>,
-    worker: Option<WorkerHandle>,
-    pub progress: ProgressModel,
-    pub confirm_cancel: bool,
-    /// Set when the log viewer could not be started: where the log is.
-    pub log_note: Option<String>,
-    /// UI time at which the Done screen closes by itself.
-    pub closes_at: Option<f64>,
-    /// The window was asked to close (also visible to tests).
-    pub closing: bool,
-    /// A new window size for the next frame (Settings needs more room than the prompt).
-    resize: Option<[f32; 2]>,
-    /// Offer a restore test when the last passed one is older than this.
-    pub restore_test_days: u32,
-    /// Say in red when the practice's newest good backup is older than this many days.
-    pub overdue_after_days: u32,
-    /// Open on History (the Start menu's "Backup history"), once there is a plan.
-    pub history_first: bool,
-}
-
-pub const PROMPT_SIZE: [f32; 2] = [560.0, 400.0];
-/// Fits a 1280x720 screen with the title bar and the taskbar (see `gui::fitted`).
-pub const SETTINGS_SIZE: [f32; 2] = [660.0, 640.0];
+pub use super::prompt::{PROMPT_SIZE, PromptApp, Screen};
+pub use super::settings_app::SETTINGS_SIZE;
 
 impl PromptApp {
     pub fn new(locations: Locations, services: Services) -> PromptApp {
@@ -257,7 +216,7 @@ impl PromptApp {
             },
             DialogResult::Cancelled if self.plan.is_none() && self.plan_problem.is_none() => {
                 // First run, nothing set up: there is nothing to back up.
-                self.close(ui, crate::cli::EXIT_INVALID_SETTINGS);
+                self.close(ui, crate::cli::args::EXIT_INVALID_SETTINGS);
             }
             DialogResult::Cancelled => {}
         }

@@ -32,7 +32,7 @@ pub struct HistoryScreen {
     /// The SUSPECT backup (by name) whose "This change was expected" was clicked once: asks again.
     pub confirming: Option<String>,
     /// The backup last confirmed (by name), and what confirming said (or why it could not).
-    pub confirmed: Option<(String, Result<String, String>)>,
+    pub confirmed: Option<super::alert::Confirmed>,
 }
 
 impl HistoryScreen {
@@ -128,7 +128,10 @@ impl HistoryScreen {
                 let rows = rows.clone();
                 self.table_ui(ui, &rows);
                 if let Some(row) = self.selected.and_then(|i| rows.get(i)) {
-                    super::alert::suspect_row_ui(self, ui, row);
+                    let state = (&mut self.confirming, self.confirmed.as_ref());
+                    if super::alert::suspect_row_ui(state, ui, row) {
+                        self.confirm_selected(ui.ctx());
+                    }
                 }
                 ui.separator();
                 self.restore_ui(ui, services);

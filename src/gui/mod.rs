@@ -6,6 +6,7 @@ pub mod checker;
 pub mod history;
 mod history_chart;
 pub mod progress;
+mod prompt;
 pub mod restore_test;
 mod screens;
 pub mod services;

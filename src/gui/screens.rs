@@ -1,7 +1,7 @@
 //! The prompt's screens: Ask, Running and Finished. Each draws itself and acts on what was clicked.
 
-use super::app::PromptApp;
 use super::progress;
+use super::prompt::PromptApp;
 use super::widgets::path_label;
 use crate::engine::{Outcome, ProblemKind, Report};
 use crate::format;

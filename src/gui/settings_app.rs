@@ -1,9 +1,11 @@
 //! `logoff-backup settings`: the settings dialog in a window of its own.
 
-use super::app::SETTINGS_SIZE;
 use super::services::Services;
 use super::settings_dialog::{DialogResult, SettingsDialog};
 use crate::settings::Locations;
+
+/// Fits a 1280x720 screen with the title bar and the taskbar (see `gui::fitted`).
+pub const SETTINGS_SIZE: [f32; 2] = [660.0, 640.0];
 
 pub struct SettingsApp {
     pub dialog: SettingsDialog,

@@ -1,7 +1,7 @@
 //! The Ask screen's account of how backups have gone: this practice's computers, from the shared
 //! log, and the last restore test.
 
-use super::app::PromptApp;
+use super::prompt::PromptApp;
 use crate::engine::Outcome;
 use crate::format;
 use crate::status::{days_ago, when};

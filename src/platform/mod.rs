@@ -3,6 +3,8 @@
 
 mod disk;
 pub mod event_log;
+#[cfg(any(target_os = "linux", test))]
+mod mounts;
 mod network;
 pub use disk::*;
 pub use network::{network_error, server_trouble};
@@ -209,7 +211,7 @@ pub fn max_file_size(dir: &Path) -> Option<u64> {
     {
         let dir = std::fs::canonicalize(dir).ok()?;
         let table = std::fs::read_to_string("/proc/self/mountinfo").ok()?;
-        is_fat(mount_type(&table, &dir)?).then_some(FAT_LIMIT)
+        mounts::is_fat(mounts::mount_type(&table, &dir)?).then_some(FAT_LIMIT)
     }
     #[cfg(windows)]
     {
@@ -243,28 +245,6 @@ pub fn max_file_size(dir: &Path) -> Option<u64> {
     }
 }
 
-/// FAT file systems as Linux names them (the kernel's own, or FUSE's).
-#[cfg(any(target_os = "linux", test))]
-fn is_fat(fs_type: &str) -> bool {
-    ["vfat", "msdos", "fat", "fuse.fusefat"].contains(&fs_type)
-}
-
-/// The file system type of the mount holding `dir`, from `/proc/self/mountinfo`: the longest
-/// mount point that contains it.
-#[cfg(any(target_os = "linux", test))]
-pub(super) fn mount_type<'a>(mountinfo: &'a str, dir: &Path) -> Option<&'a str> {
-    mountinfo
-        .lines()
-        .filter_map(|line| {
-            let fields: Vec<&str> = line.split(' ').collect();
-            let mount_point = fields.get(4)?.replace("\\040", " ");
-            let fs_type = *fields.iter().skip_while(|f| **f != "-").nth(1)?;
-            dir.starts_with(&mount_point).then_some((mount_point.len(), fs_type))
-        })
-        .max()
-        .map(|(_, t)| t)
-}
-
 /// Test-only overrides, read from the environment in debug builds only.
 pub fn test_override(name: &str) -> Option<String> {
     if cfg!(debug_assertions) { std::env::var(name).ok().filter(|v| !v.is_empty()) } else { None }
@@ -284,17 +264,5 @@ mod tests {
         assert!(child.wait().unwrap().success());
         // (On Windows `child` still holds a handle, so the id cannot be given to another process.)
         assert_eq!(process_alive(child.id()), Some(false));
-    }
-
-    #[test]
-    fn the_mount_holding_a_folder_decides_its_type() {
-        let table = "22 1 254:0 / / rw,relatime - ext4 /dev/vda rw\n\
-                     42 22 8:17 / /media/USB\\040DRIVE rw,relatime - vfat /dev/sdb1 rw,fmask=0022\n\
-                     43 22 7:0 / /media/exfat rw - fuseblk /dev/loop0 rw\n";
-        let t = |p: &str| mount_type(table, Path::new(p));
-        assert_eq!(t("/media/USB DRIVE/DataBkup"), Some("vfat"));
-        assert_eq!(t("/home/jane/DataBkup"), Some("ext4"));
-        assert_eq!(t("/media/exfat/DataBkup"), Some("fuseblk"));
-        assert!(is_fat("vfat") && !is_fat("fuseblk") && !is_fat("ext4"));
     }
 }

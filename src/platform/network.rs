@@ -79,7 +79,7 @@ fn network_fs(path: &Path) -> bool {
         const NETWORK: [&str; 7] = ["cifs", "smb3", "smbfs", "nfs", "nfs4", "fuse.sshfs", "9p"];
         let table = std::fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
         let dir = path.ancestors().find_map(|a| std::fs::canonicalize(a).ok());
-        dir.and_then(|d| super::mount_type(&table, &d)).is_some_and(|t| NETWORK.contains(&t))
+        dir.and_then(|d| super::mounts::mount_type(&table, &d)).is_some_and(|t| NETWORK.contains(&t))
     }
     #[cfg(not(target_os = "linux"))]
     {

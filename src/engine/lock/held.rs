@@ -1,6 +1,6 @@
 //! A lock this run holds: the heartbeat that keeps it alive, and noticing when it stops being ours.
 
-use super::{Holder, stale_after};
+use super::holder::{Holder, stale_after, stale_words};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -123,7 +123,7 @@ impl Shared {
                         holder.started,
                         holder.user,
                         holder.computer,
-                        super::stale_words()
+                        stale_words()
                     ))
                 }
             }
@@ -133,7 +133,7 @@ impl Shared {
             {
                 Whose::Taken(format!(
                     "this backup's lock was taken away: another backup took it over because this one had stopped responding for {} or more (the computer was asleep, paused or too busy), or it was removed by hand",
-                    super::stale_words()
+                    stale_words()
                 ))
             }
             Err(e) => Whose::Unreadable(e.to_string()),

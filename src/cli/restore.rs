@@ -15,7 +15,7 @@ fn destination(config: Option<&Path>, flag: Option<PathBuf>) -> Result<PathBuf, 
     flag.or_else(|| settings(config).map(|s| s.destination).filter(|d| !d.as_os_str().is_empty())).ok_or_else(
         || {
             errln!("logoff-backup: no backup folder: give --destination, or set one in Settings.");
-            ExitCode::from(crate::cli::EXIT_INVALID_SETTINGS)
+            ExitCode::from(super::args::EXIT_INVALID_SETTINGS)
         },
     )
 }

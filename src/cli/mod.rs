@@ -2,13 +2,16 @@
 
 use crate::settings;
 use crate::terminal::{errln, outln};
-use clap::{Args, Parser, Subcommand};
+use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-/// Exit code for settings that cannot be used.
-pub const EXIT_INVALID_SETTINGS: u8 = 3;
+pub mod args;
+pub mod restore;
+pub mod run;
+
+pub use args::{EXIT_INVALID_SETTINGS, RunArgs, StatusArgs};
 
 #[derive(Parser)]
 #[command(name = "logoff-backup", version, about = "Network backup of an EXACT practice's data folder")]
@@ -102,50 +105,6 @@ pub enum Command {
     },
 }
 
-#[derive(Args, Default)]
-pub struct StatusArgs {
-    /// EXACT's data folder, whose logfiles\backup.log is read.
-    #[arg(long, value_name = "PATH")]
-    pub data_folder: Option<PathBuf>,
-    /// This computer's backup folder.
-    #[arg(long, value_name = "PATH")]
-    pub destination: Option<PathBuf>,
-    /// The log to read instead of <data folder>/logfiles/backup.log.
-    #[arg(long, value_name = "PATH")]
-    pub log_file: Option<PathBuf>,
-}
-
-#[derive(Args, Default)]
-pub struct RunArgs {
-    /// EXACT's data folder (e.g. \\server\EXACTData).
-    #[arg(long, value_name = "PATH")]
-    pub data_folder: Option<PathBuf>,
-    /// Where backup sets go (e.g. E:\DataBkup).
-    #[arg(long, value_name = "PATH")]
-    pub destination: Option<PathBuf>,
-    /// A folder outside the data folder to back up too (repeatable).
-    #[arg(long = "extra-folder", value_name = "PATH")]
-    pub extra_folders: Vec<PathBuf>,
-    /// Back up only the top-level files of the data folder (the database).
-    #[arg(long)]
-    pub no_subdirectories: bool,
-    /// Keep only the newest N backups (instead of the daily/weekly/monthly rules).
-    #[arg(long, value_name = "N")]
-    pub keep: Option<u32>,
-    /// Re-read every copied file and compare it (the default unless the settings say otherwise).
-    #[arg(long, overrides_with = "no_verify")]
-    pub verify: bool,
-    /// Skip re-reading the copies.
-    #[arg(long)]
-    pub no_verify: bool,
-    /// Do not bring `latest`, the folder the cloud backup follows, up to date this time.
-    #[arg(long)]
-    pub no_cloud_folder: bool,
-    /// Write the log here instead of <data folder>/logfiles/backup.log.
-    #[arg(long, value_name = "PATH")]
-    pub log_file: Option<PathBuf>,
-}
-
 impl Command {
     /// The commands that print and end with an exit code. The windows (`prompt`, `after`,
     /// `settings`, `demo`) never attach to a console: a Ctrl-C there, or closing that console
@@ -187,25 +146,23 @@ pub fn main() -> ExitCode {
         Some(Command::After { ref program, others_timeout }) => {
             crate::after::then_prompt(program, Duration::from_secs(others_timeout), locations())
         }
-        Some(Command::Run(args)) => crate::cli_run::run(cli.config, args),
-        Some(Command::Verify { set }) => crate::cli_restore::verify(&set),
+        Some(Command::Run(args)) => run::run(cli.config, args),
+        Some(Command::Verify { set }) => restore::verify(&set),
         Some(Command::Demo { dir }) => demo(dir),
         Some(Command::Settings) => crate::gui::settings_app::run(locations()),
         Some(Command::History) => crate::gui::app::run(locations(), true),
-        Some(Command::List { ref destination }) => {
-            crate::cli_restore::list(cli.config.as_deref(), destination.clone())
-        }
+        Some(Command::List { ref destination }) => restore::list(cli.config.as_deref(), destination.clone()),
         Some(Command::Restore { ref set, ref to, ref only }) => {
-            crate::cli_restore::restore(cli.config.as_deref(), set, to, only.as_deref())
+            restore::restore(cli.config.as_deref(), set, to, only.as_deref())
         }
         Some(Command::Status { json, ref folders }) => {
             crate::practice_status::command(cli.config.as_deref(), json, folders)
         }
         Some(Command::Confirm { ref set, ref log_file }) => {
-            crate::cli_restore::confirm(cli.config.as_deref(), set, log_file.clone())
+            restore::confirm(cli.config.as_deref(), set, log_file.clone())
         }
         Some(Command::Drill { seed, ref destination, ref log_file }) => {
-            crate::cli_restore::drill(cli.config.as_deref(), seed, destination.clone(), log_file.clone())
+            restore::drill(cli.config.as_deref(), seed, destination.clone(), log_file.clone())
         }
     }
 }

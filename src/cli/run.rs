@@ -1,6 +1,6 @@
 //! `run`: a backup without a window (a scheduled task), with a progress bar on a terminal.
 
-use crate::cli::{EXIT_INVALID_SETTINGS, RunArgs};
+use super::args::{EXIT_INVALID_SETTINGS, RunArgs};
 use crate::engine::{self, Outcome, Report};
 use crate::format;
 use crate::plan::Plan;
