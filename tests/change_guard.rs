@@ -186,11 +186,34 @@ fn seven_zip(seed: u64, len: usize, header: &[u8]) -> Vec<u8> {
 }
 
 #[test]
+fn files_renamed_behind_two_bytes_of_an_archive_header_are_suspect() {
+    let env = clinic::three_hundred();
+    assert_eq!(code(&env.backup_at("2026-11-28T17:30:00", &[])), 0);
+    // A gzip's first two bytes before random ones: no archive names the letter it replaced.
+    for n in 0..70u64 {
+        let f = env.data.join(format!("Letters/old {n:03}.txt"));
+        let fake = [b"\x1F\x8B".as_slice(), &pseudo_random(40_000 + n, 6_014)].concat();
+        write_aged(&env.data.join(format!("Letters/old {n:03}.txt.locked")), &fake);
+        std::fs::remove_file(f).unwrap();
+    }
+    let out = env.backup_at("2026-11-29T17:30:00", &[]);
+    assert_eq!(code(&out), 5, "{}", text(&out));
+}
+
+#[test]
 fn files_compressed_one_by_one_and_a_password_protected_export_rewritten_daily_stay_success() {
-    // Old scans each put into a plain zip or gzip of its own, the originals deleted.
-    for (ending, start) in
-        [(".zip", b"PK\x03\x04\x14\x00\x00\x00\x08\x00".as_slice()), (".gz", b"\x1F\x8B\x08\x00")]
-    {
+    // Old scans each put into a plain zip or gzip of its own (which names the scan inside), the
+    // originals deleted.
+    let zip = |name: &str| {
+        let mut z = b"PK\x03\x04\x14\x00\x00\x00\x08\x00".to_vec();
+        z.extend([0; 16]);
+        z.extend((name.len() as u16).to_le_bytes());
+        z.extend([0, 0]);
+        z.extend(name.as_bytes());
+        z
+    };
+    let gzip = |name: &str| [b"\x1F\x8B\x08\x08\0\0\0\0\0\x03".as_slice(), name.as_bytes(), b"\0"].concat();
+    for ending in [".zip", ".gz"] {
         let env = clinic::three_hundred();
         for i in 0..80u64 {
             env.write(&format!("Scans/scan {i:03}.pdf"), &clinic::pdf(i, 12_000));
@@ -198,7 +221,9 @@ fn files_compressed_one_by_one_and_a_password_protected_export_rewritten_daily_s
         assert_eq!(code(&env.backup_at("2026-11-28T17:30:00", &[])), 0);
         for i in 0..60u64 {
             let f = env.data.join(format!("Scans/scan {i:03}.pdf"));
-            let packed = [start, &pseudo_random(i, 1_500)].concat();
+            let name = format!("scan {i:03}.pdf");
+            let start = if ending == ".zip" { zip(&name) } else { gzip(&name) };
+            let packed = [start, pseudo_random(i, 1_500)].concat();
             write_aged(&env.data.join(format!("Scans/scan {i:03}.pdf{ending}")), &packed);
             std::fs::remove_file(f).unwrap();
         }

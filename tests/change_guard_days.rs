@@ -112,20 +112,57 @@ fn a_computer_whose_clock_is_behind_does_not_make_yesterday_look_old() {
     assert_eq!(code(&out), 5, "{}", text(&out));
 }
 
+/// Rewrites the header of a set's manifest with `edit`, and its closing checksum, as anyone who
+/// can write the backup folder can.
+fn forge(set: &std::path::Path, edit: impl Fn(&str) -> String) {
+    let m = set.join("manifest.tsv");
+    let text = std::fs::read_to_string(&m).unwrap();
+    let (body, end) = text.trim_end().rsplit_once('\n').unwrap();
+    let body = edit(&format!("{body}\n"));
+    let count = end.split('\t').nth(1).unwrap();
+    std::fs::write(&m, format!("{body}end\t{count}\t{}\n", blake3::hash(body.as_bytes()).to_hex())).unwrap();
+}
+
 #[test]
 fn counts_made_up_in_a_manifest_neither_crash_a_run_nor_decide_it() {
     let env = three_hundred();
     assert_eq!(code(&env.backup_at("2026-11-27T17:30:00", &[])), 0);
     encrypt_letters(&env, (0, 1), false);
     assert_eq!(code(&env.backup_at("2026-11-28T17:30:00", &[])), 0);
-    let m = env.newest_set().join("manifest.tsv");
-    let forged = std::fs::read_to_string(&m)
-        .unwrap()
-        .replace("\nchanges\t", "\nchanges\t18446744073709551615\t18446744073709551615\nx\t");
-    std::fs::write(&m, forged).unwrap();
+    let max = u64::MAX;
+    forge(&env.newest_set(), |h| {
+        let lines: String =
+            (0..300).map(|i| format!("earlier\tX{i}\t2099-01-01T00:00:00Z\t{max}\t{max}\n")).collect();
+        h.replace("\nchanges\t", &format!("\nsince\tY\tnot a time\n{lines}changes\t{max}\t{max}\nx\t"))
+    });
     encrypt_letters(&env, (1, 2), false);
     let out = env.backup_at("2026-11-29T17:30:00", &[]);
-    assert!(matches!(code(&out), 0 | 5), "{}", text(&out));
-    assert!(env.last_block().contains("Result:"), "the run logs its end");
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    let block = env.last_block();
+    assert!(
+        block.contains("1 of the 1 files that changed or are new since 2026-11-28_173000"),
+        "still read: {block}"
+    );
+    assert!(!block.contains("backups before it"), "no made-up count is added: {block}");
     assert!(!text(&status(&env)).contains("18,446,744"), "a count larger than the set is not taken");
+}
+
+#[test]
+fn a_set_dated_next_year_does_not_hold_the_sum_open() {
+    let env = three_hundred();
+    assert_eq!(code(&env.backup_at("2026-11-20T17:30:00", &[])), 0);
+    // A computer whose clock was a year ahead made one backup.
+    assert_eq!(code(&env.backup_at("2027-11-20T17:30:00", &[])), 0);
+    // Then, each day, 3 letters edited and 1 encrypted: a quarter, but 12 files in 3 days.
+    for day in 0..14u64 {
+        for n in 0..3 {
+            env.write(
+                &format!("Letters/old {:03}.txt", 100 + n),
+                format!("day {day} letter {n} ").repeat(300).as_bytes(),
+            );
+        }
+        encrypt_letters(&env, (day, day + 1), false);
+        let out = env.backup_at(&format!("2026-11-{:02}T17:30:00", 21 + day), &[]);
+        assert_eq!(code(&out), 0, "day {day}: {}", text(&out));
+    }
 }

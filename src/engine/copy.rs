@@ -144,7 +144,7 @@ fn fill_copy(
     let sides = &shared.bytes.sides;
     let mut hasher = blake3::Hasher::new();
     let (mut size, mut head, mut sample, mut last) =
-        (0u64, None::<Head>, super::guard::Sampler::default(), 0);
+        (0u64, None::<Head>, super::guard::Sampler::new(before.len()), 0);
     loop {
         if shared.stopped() {
             return Err(CopyError::Cancelled);

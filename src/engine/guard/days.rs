@@ -5,8 +5,8 @@
 //! `DAYS` days on which backups were made (a weekend is not a gap), back to a confirmed set, and
 //! judges the sum against the same line.
 //!
-//! Days go by when the sets were started, but a set never counts as older than one made before it
-//! (a computer whose clock is behind cannot make a set of today look three days old), and the
+//! Days go by when the sets were started, but a set never counts as newer than one made after it
+//! (a computer whose clock was ahead, or a time made up, cannot keep the window open), and the
 //! counts are carried in each manifest, so retention removing sets does not lose them.
 
 use super::super::manifest::Counted;
@@ -47,13 +47,16 @@ fn chain(newest: &SetInfo) -> Vec<Counted> {
 
 /// Of `chain` (newest first), those a run started at `now` adds up, and the set it stops at.
 fn window(chain: Vec<Counted>, sets: &[SetInfo], now: DateTime<Utc>) -> (Vec<Counted>, Option<Counted>) {
-    // A set is taken as started no earlier than any set before it.
-    let mut at: Vec<DateTime<Utc>> = Vec::with_capacity(chain.len());
-    for c in chain.iter().rev() {
-        let floor = at.last().copied().unwrap_or(DateTime::<Utc>::MIN_UTC);
-        at.push(c.started.max(floor));
-    }
-    at.reverse();
+    // A set is taken as started no later than any set made after it: a clock that was ahead
+    // (or a time made up) cannot hold the sets after it in one day.
+    let mut ceiling = chain.first().map_or(now, |c| c.started.max(now));
+    let at: Vec<DateTime<Utc>> = chain
+        .iter()
+        .map(|c| {
+            ceiling = c.started.min(ceiling);
+            ceiling
+        })
+        .collect();
     let day = |t: DateTime<Utc>| -> NaiveDate { t.with_timezone(&Local).date_naive() };
     let today = day(at.first().copied().unwrap_or(now).max(now));
     let confirmed = |name: &str| sets.iter().any(|s| s.name == name && s.confirmed.is_some());
@@ -98,11 +101,15 @@ pub fn earlier(sets: &[SetInfo], base: &SetInfo, now: DateTime<Utc>) -> Earlier 
 /// newest first, for `status`: those the next run would add up, were it started as the newest
 /// backup was (so the clock `status` runs by does not matter).
 pub fn warnings(sets: &[SetInfo]) -> Vec<String> {
+    /// Warnings named one by one, at most.
+    const SHOWN: usize = 5;
     let Some(newest) = sets.iter().rev().find(|s| !s.is_suspect()) else { return Vec::new() };
     let (counted, _) = window(chain(newest), sets, newest.header.started);
-    counted
+    let warned: Vec<&Counted> = counted.iter().filter(|c| c.looks > 0).collect();
+    let more = warned.len().saturating_sub(SHOWN);
+    let mut lines: Vec<String> = warned
         .iter()
-        .filter(|c| c.looks > 0)
+        .take(SHOWN)
         .map(|c| {
             format!(
                 "{}: {} of the {} files that changed or were new looked encrypted (under the line for SUSPECT)",
@@ -111,5 +118,12 @@ pub fn warnings(sets: &[SetInfo]) -> Vec<String> {
                 crate::format::count(c.touched)
             )
         })
-        .collect()
+        .collect();
+    if more > 0 {
+        lines.push(format!(
+            "and {} more recent backups in which files looked encrypted",
+            crate::format::count(more as u64)
+        ));
+    }
+    lines
 }

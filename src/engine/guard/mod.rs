@@ -113,6 +113,8 @@ pub struct Head {
     pub packed: bool,
     /// Where a 7-Zip archive's header lies (offset, length), to be read at the file's end.
     seven_zip: Option<(u64, u64)>,
+    /// A zip's or gzip's name of the file it holds (see `sealed::inner_name`).
+    pub inner_name: Option<u64>,
 }
 
 impl Head {
@@ -124,7 +126,8 @@ impl Head {
         lead[..n].copy_from_slice(&block[..n]);
         let random = (block.len() >= MIN_JUDGED).then(|| entropy(block) > random_bits(block.len()));
         let (sealed, seven_zip) = (sealed::sealed(block), sealed::seven_zip_header(block));
-        Head { magic: Magic::of(block), random, lead, sealed, packed: false, seven_zip }
+        let inner_name = sealed::inner_name(block);
+        Head { magic: Magic::of(block), random, lead, sealed, packed: false, seven_zip, inner_name }
     }
 
     /// The file ended with `last` (its final bytes, up to its `size`): a 7-Zip archive's header,

@@ -69,21 +69,22 @@ pub(super) fn pair(new: &[NewFile], gone: &[Gone]) -> Vec<Option<usize>> {
 }
 
 /// How a new file (`n`) looks against the gone file it replaced (`g`, whose copy is in the set
-/// folder `set`), if it looks encrypted: as that file changed. An archive that is not password-
-/// protected (a plain zip or gzip of the file) is the file compressed, not encrypted; a 7-Zip
-/// archive whose header is packed cannot be told from a password-protected one and counts.
+/// folder `set`), if it looks encrypted: as that file changed. A zip or gzip without a password
+/// that names the gone file inside is that file compressed, not encrypted (one that does not is
+/// judged as any change: two bytes of a gzip's header before random bytes are no archive); a
+/// 7-Zip archive whose header is packed cannot be told from a password-protected one and counts.
 pub(super) fn judge(n: &NewFile, g: &Gone, set: &std::path::Path) -> Option<super::Sign> {
-    use super::Magic::{Gzip, Rar, SevenZip, Zip};
     let before = crate::engine::pathcode::decode(&g.key).ok().and_then(|p| Head::read(&set.join(p)));
-    let now = n.head?;
-    let was_archive = before.is_some_and(|b| b.packed || b.sealed);
-    if now.packed && !was_archive {
-        return Some(super::Sign::Packed);
+    if let Some(now) = n.head {
+        if now.packed && !before.is_some_and(|b| b.packed || b.sealed) {
+            return Some(super::Sign::Packed);
+        }
+        let name = g.key.rsplit('/').next().unwrap_or(&g.key);
+        if !now.sealed && now.inner_name == Some(super::sealed::name_hash(name.as_bytes())) {
+            return None;
+        }
     }
-    if !now.sealed && matches!(now.magic, Some(Zip | Gzip | SevenZip | Rar)) {
-        return None;
-    }
-    super::changed((before, Some(now)), (g.look, n.look), g.database)
+    super::changed((before, n.head), (g.look, n.look), g.database)
 }
 
 /// The folder part of a path in a set (`data/X-rays` of `data/X-rays/1.dcm`).

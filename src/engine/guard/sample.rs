@@ -5,10 +5,11 @@
 
 use super::{BLOCK, MIN_JUDGED, entropy, random_bits};
 
-/// Every block is sampled up to here; after it, one block in each `STRIDE`. Each sampled block
-/// costs about 1.4 µs (its byte counts): 16 KiB keeps a full backup's cost within a few percent.
+/// Every block is sampled up to here; after it, `SPREAD` blocks evenly along the rest of the file
+/// (every block of a file under 48 KiB), so encryption that spares any fixed start is seen in
+/// files of every size. Each sampled block costs about 1.4 µs (its byte counts).
 const DENSE: u64 = 16 * 1024;
-const STRIDE: u64 = 64 * 1024;
+const SPREAD: u64 = 8;
 
 /// What the sampled blocks of a file showed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,19 +55,44 @@ impl Look {
 
 /// Takes the sample as the copy reads the file, chunk by chunk. Only whole blocks that one read
 /// returned whole are judged (reads are normally large and aligned, so that is nearly all).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Sampler {
     at: u64,
+    /// Between sampled blocks after `DENSE`.
+    stride: u64,
     blocks: u32,
     random: u32,
     bits: f64,
 }
 
 impl Sampler {
+    /// For a file of `size` bytes (as its metadata gave it before it is read).
+    pub fn new(size: u64) -> Sampler {
+        let block = BLOCK as u64;
+        let stride = (size.saturating_sub(DENSE).div_ceil(SPREAD).div_ceil(block) * block).max(block);
+        Sampler { at: 0, stride, blocks: 0, random: 0, bits: 0.0 }
+    }
+
+    /// The first sampled offset at or after `at`.
+    fn next_sample(&self, at: u64) -> u64 {
+        match at.div_ceil(BLOCK as u64) * BLOCK as u64 {
+            dense if dense < DENSE => dense,
+            _ => DENSE + (at.max(DENSE) - DENSE).div_ceil(self.stride) * self.stride,
+        }
+    }
+
+    /// The last sampled offset at or before `at`.
+    fn last_sample(&self, at: u64) -> u64 {
+        match at < DENSE {
+            true => at / BLOCK as u64 * BLOCK as u64,
+            false => DENSE + (at - DENSE) / self.stride * self.stride,
+        }
+    }
+
     /// The next `chunk` of the file, read from where the last one ended.
     pub fn feed(&mut self, chunk: &[u8]) {
         let (start, end) = (self.at, self.at + chunk.len() as u64);
-        let mut next = next_sample(start);
+        let mut next = self.next_sample(start);
         while next + BLOCK as u64 <= end {
             let from = (next - start) as usize;
             let block = &chunk[from..from + BLOCK];
@@ -74,7 +100,7 @@ impl Sampler {
             self.bits += bits;
             self.blocks += 1;
             self.random += u32::from(bits > random_bits(BLOCK));
-            next = next_sample(next + 1);
+            next = self.next_sample(next + 1);
         }
         self.at = end;
     }
@@ -83,8 +109,7 @@ impl Sampler {
     /// to judge, is sampled too (a 6 kB letter has one whole block and a part).
     pub fn end(&mut self, last: &[u8]) {
         let Some(at) = self.at.checked_sub(1) else { return };
-        let step = if at < DENSE { BLOCK as u64 } else { STRIDE };
-        let from = at / step * step;
+        let from = self.last_sample(at);
         let start = self.at - last.len() as u64;
         let len = (self.at - from) as usize;
         if from >= start && (MIN_JUDGED..BLOCK).contains(&len) {
@@ -103,12 +128,6 @@ impl Sampler {
     }
 }
 
-/// The first sampled offset at or after `at`.
-fn next_sample(at: u64) -> u64 {
-    let dense = at.div_ceil(BLOCK as u64) * BLOCK as u64;
-    if dense < DENSE { dense } else { at.div_ceil(STRIDE) * STRIDE }
-}
-
 /// Why a changed file looks encrypted by its whole content, against its earlier self: the random
 /// share of its sampled blocks rose by a quarter of them or more, and at least two are random now
 /// (one, for a file of one or two blocks).
@@ -122,7 +141,7 @@ mod tests {
     use super::*;
 
     fn look_of(bytes: &[u8], chunk: usize) -> Option<Look> {
-        let mut s = Sampler::default();
+        let mut s = Sampler::new(bytes.len() as u64);
         let mut last: &[u8] = &[];
         for c in bytes.chunks(chunk) {
             s.feed(c);
@@ -133,7 +152,7 @@ mod tests {
     }
 
     #[test]
-    fn every_block_of_the_first_16_kib_is_sampled_then_one_in_64_kib_and_a_long_last_part() {
+    fn every_block_of_the_first_16_kib_is_sampled_then_8_along_the_rest_and_a_long_last_part() {
         assert_eq!(look_of(&text(6_000), 1 << 20).map(|l| l.blocks), Some(2), "a whole block and a part");
         assert_eq!(
             look_of(&text(4_500), 1 << 20).map(|l| l.blocks),
@@ -141,8 +160,9 @@ mod tests {
             "a part under 1 kB is not judged"
         );
         assert_eq!(look_of(&text(900), 1 << 20), None);
-        assert_eq!(look_of(&text(1 << 20), 1 << 20).map(|l| l.blocks), Some(4 + 15));
-        assert_eq!(look_of(&text(1 << 20), 64 * 1024).map(|l| l.blocks), Some(4 + 15), "read in chunks");
+        assert_eq!(look_of(&text(1 << 20), 1 << 20).map(|l| l.blocks), Some(4 + 8));
+        assert_eq!(look_of(&text(1 << 20), 64 * 1024).map(|l| l.blocks), Some(4 + 8), "read in chunks");
+        assert_eq!(look_of(&text(40_000), 1 << 20).map(|l| l.blocks), Some(10), "every block, and a part");
     }
 
     #[test]
@@ -162,6 +182,14 @@ mod tests {
             striped[b..end].copy_from_slice(&noise(end - b, b as u64));
         }
         assert!(turned_random(was, look_of(&striped, 1 << 20).unwrap()));
+        // Any fixed start spared (16 KiB here) in files of any size.
+        for len in [60_000, 100_000, 2_000_000] {
+            let letter = text(len);
+            let mut spared = letter.clone();
+            spared[16_384..].copy_from_slice(&noise(len - 16_384, 5));
+            let (was, now) = (look_of(&letter, 1 << 20).unwrap(), look_of(&spared, 1 << 20).unwrap());
+            assert!(turned_random(was, now), "{len} bytes: {now:?}");
+        }
         // A 6 kB letter with its first 512 bytes kept: one whole block and a part.
         let small = text(6_000);
         let mut spared = small.clone();

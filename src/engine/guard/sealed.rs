@@ -21,6 +21,33 @@ fn rar5(b: &[u8]) -> bool {
     matches!(after_crc.get(n..).and_then(vint), Some((4, _)))
 }
 
+/// The name of the file a zip (its first entry) or a gzip (its original name) holds, as the
+/// archive's first bytes give it, without any folder; a hash of it, to keep in a `Head`.
+pub fn inner_name(start: &[u8]) -> Option<u64> {
+    let name = if start.starts_with(b"PK\x03\x04") {
+        let len = u16::from_le_bytes([*start.get(26)?, *start.get(27)?]) as usize;
+        start.get(30..30 + len)?
+    } else if start.starts_with(b"\x1F\x8B") && start.get(3)? & 0x08 != 0 {
+        // After the 10-byte header, and the extra field where there is one (flag 0x04).
+        let mut at = 10;
+        if start[3] & 0x04 != 0 {
+            at += 2 + u16::from_le_bytes([*start.get(10)?, *start.get(11)?]) as usize;
+        }
+        let rest = start.get(at..)?;
+        &rest[..rest.iter().position(|b| *b == 0)?]
+    } else {
+        return None;
+    };
+    let name = name.rsplit(|b| *b == b'/' || *b == b'\\').next()?;
+    (!name.is_empty()).then(|| name_hash(name))
+}
+
+/// A hash of a file name, to compare with an archive's `inner_name`.
+pub fn name_hash(name: &[u8]) -> u64 {
+    let hash = blake3::hash(name);
+    u64::from_le_bytes(hash.as_bytes()[..8].try_into().unwrap_or_default())
+}
+
 /// Where a 7-Zip archive's header lies (its offset from the file's start, and its length), as
 /// the archive's first 32 bytes give it; `None` for anything else.
 pub fn seven_zip_header(start: &[u8]) -> Option<(u64, u64)> {
@@ -81,6 +108,20 @@ mod tests {
         assert!(!sealed(&rar(1)), "a main archive header first: headers not encrypted");
         assert!(!sealed(b"Rar!\x1A\x07\x01\x00\x01"), "cut short");
         assert!(!sealed(b"PK\x03"), "cut short");
+    }
+
+    #[test]
+    fn a_zip_or_gzip_names_the_file_it_holds() {
+        let mut zip = b"PK\x03\x04\x14\x00\x00\x00\x08\x00".to_vec();
+        zip.extend([0; 16]);
+        zip.extend((16u16).to_le_bytes());
+        zip.extend([0, 0]);
+        zip.extend(b"Letters/a b.rtf!");
+        assert_eq!(inner_name(&zip), Some(name_hash(b"a b.rtf!")));
+        let gzip = [b"\x1F\x8B\x08\x08\0\0\0\0\0\x03".as_slice(), b"letter.rtf\0", &[1, 2, 3]].concat();
+        assert_eq!(inner_name(&gzip), Some(name_hash(b"letter.rtf")));
+        assert_eq!(inner_name(b"\x1F\x8B\x08\x00\0\0\0\0\0\x03random"), None, "a gzip without a name");
+        assert_eq!(inner_name(b"\x1F\x8B"), None, "cut short");
     }
 
     #[test]

@@ -22,8 +22,8 @@ fn sample() -> Manifest {
             earlier: vec![super::Counted {
                 name: "2026-11-28_173000_RECEPTION1".into(),
                 started: chrono::DateTime::from_timestamp(1_764_351_000, 0).unwrap(),
-                touched: 60,
-                looks: 20,
+                touched: 1,
+                looks: 1,
             }],
         },
         entries: vec![

@@ -192,6 +192,7 @@ pub(super) use super::entry::parse_entry;
 /// Parses the header lines (up to and including the `#` line), and tells the format.
 fn parse_header(bytes: &[u8]) -> Result<(Header, u32), (usize, String)> {
     let mut format = FORMAT;
+    let mut files = None;
     let mut h = Header {
         set: String::new(),
         computer: String::new(),
@@ -259,20 +260,21 @@ fn parse_header(bytes: &[u8]) -> Result<(Header, u32), (usize, String)> {
             }
             // Counts that do not read (a hostile or damaged header) are not summed.
             "changes" => h.changes = counts(&value, f.next()),
+            // A line that does not read is left out, not the set.
             "earlier" if h.earlier.len() < super::MAX_EARLIER => {
-                let started = f.next().map(time).transpose()?;
+                let started = f.next().and_then(|t| time(t).ok());
                 let counts = counts(f.next().unwrap_or_default(), f.next());
                 if let (Some(started), Some((touched, looks))) = (started, counts) {
                     h.earlier.push(super::Counted { name: value, started, touched, looks });
                 }
             }
-            "since" => h.since = f.next().map(time).transpose()?.map(|t| (value, t)),
-            // A count of more files than the set holds is not taken.
-            "files" => {
-                let files = value.parse::<u64>().unwrap_or(0);
-                h.changes = h.changes.filter(|(touched, _)| *touched <= files);
-            }
+            "since" => h.since = f.next().and_then(|t| time(t).ok()).map(|t| (value, t)),
+            "files" => files = value.parse::<u64>().ok(),
             k if k.starts_with('#') => {
+                // Counts of more files than the set holds are not taken: no run changes more.
+                let most = files.unwrap_or(0);
+                h.changes = h.changes.filter(|(touched, _)| *touched <= most);
+                h.earlier.retain(|c| c.touched <= most);
                 if h.result == super::super::Outcome::Suspect.label() && h.suspect.is_none() {
                     h.suspect = Some(SuspectMark { result: h.result.clone(), evidence: Vec::new() });
                 }
