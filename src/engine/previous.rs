@@ -63,7 +63,7 @@ impl Previous {
             map: None,
             endings,
             complete: false,
-            losses: super::guard::Losses::new(scope).in_set(info.path.clone()),
+            losses: super::guard::Losses::new(scope, info.path.clone()),
         }
     }
 

@@ -80,15 +80,10 @@ pub struct Losses {
 }
 
 impl Losses {
-    /// Counts the files of an earlier set against what a run backs up: each folder's place in a
-    /// set (`data`, `extra/Xrays`) and whether its sub-folders are backed up too.
-    pub fn new(scope: Vec<(String, bool)>) -> Losses {
-        Losses { scope, ..Losses::default() }
-    }
-
-    /// The same, for the set in the folder `set`.
-    pub fn in_set(self, set: std::path::PathBuf) -> Losses {
-        Losses { set, ..self }
+    /// Counts the files of the set in the folder `set` against what a run backs up: each folder's
+    /// place in a set (`data`, `extra/Xrays`) and whether its sub-folders are backed up too.
+    pub fn new(scope: Vec<(String, bool)>, set: std::path::PathBuf) -> Losses {
+        Losses { scope, set, ..Losses::default() }
     }
 
     /// The set's folder, and its files gone (moved ones taken out, once `moved` was called).

@@ -52,7 +52,7 @@ pub(super) fn percent(part: u64, whole: u64) -> String {
     }
 }
 
-/// A database file's name (`Practice.db` of `data/Practice.db`).
+/// A file's name, without its folders (`Practice.db` of `data/Practice.db`).
 pub(super) fn name(key: &str) -> &str {
     key.rsplit('/').next().unwrap_or(key)
 }

@@ -16,7 +16,7 @@ fn h(key: &str) -> blake3::Hash {
 
 /// 400 X-rays and 100 letters of 1 kB, and a database file, with `gone` X-rays gone.
 fn practice(gone: u64, database_found: bool) -> Losses {
-    let mut l = Losses::new(scope());
+    let mut l = Losses::new(scope(), Default::default());
     l.file("data/Practice.db", 5000, h("db"), None, database_found);
     for i in 0..400 {
         let key = format!("data/X-rays/{i}.dcm");
@@ -43,7 +43,7 @@ fn most_x_rays_gone_is_a_loss_named_by_folder() {
 fn a_quarter_of_the_files_is_the_line_and_ten_files_the_least() {
     assert!(practice(125, true).judge(&base()).is_none(), "125 of 501: under a quarter");
     assert!(practice(126, true).judge(&base()).is_some(), "126 of 501: over a quarter");
-    let mut few = Losses::new(scope());
+    let mut few = Losses::new(scope(), Default::default());
     for i in 0..12 {
         few.file(&format!("data/Letters/{i}.rtf"), 10, h("x"), None, i >= 9);
     }
@@ -90,7 +90,7 @@ fn an_extra_folder_that_lost_most_of_its_files_is_a_loss_though_the_whole_is_not
 
 #[test]
 fn files_in_folders_that_could_not_be_read_are_not_gone() {
-    let mut l = Losses::new(scope());
+    let mut l = Losses::new(scope(), Default::default());
     l.unreadable("data/X-rays".into());
     l.unreadable("data/Practice.db".into());
     l.file("data/Practice.db", 5000, h("db"), None, false);
@@ -105,7 +105,7 @@ fn files_in_folders_that_could_not_be_read_are_not_gone() {
 #[test]
 fn files_outside_what_the_run_backs_up_are_not_gone() {
     // Sub-folders no longer backed up, and an extra folder taken out of the settings.
-    let mut l = Losses::new(vec![("data".into(), false)]);
+    let mut l = Losses::new(vec![("data".into(), false)], Default::default());
     l.file("data/Practice.db", 5000, h("db"), None, true);
     for i in 0..400 {
         l.file(&format!("data/X-rays/{i}.dcm"), 1000, h("x"), None, false);
@@ -141,5 +141,5 @@ fn files_deleted_while_the_run_copied_are_gone() {
 #[test]
 fn nothing_gone_is_nothing() {
     assert!(practice(0, true).judge(&base()).is_none());
-    assert!(Losses::new(scope()).judge(&base()).is_none());
+    assert!(Losses::new(scope(), Default::default()).judge(&base()).is_none());
 }

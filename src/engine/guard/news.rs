@@ -74,7 +74,7 @@ pub(super) fn ending_words(ext: &str, one: bool) -> String {
 impl News {
     /// A new file (`path` as the set's manifest gives it), whose copy starts as `head` shows.
     pub fn add(&mut self, path: &str, head: Option<Head>) {
-        let name = path.rsplit('/').next().unwrap_or(path);
+        let name = super::loss_keys::name(path);
         let ext = ending(name);
         if matches!(ext.as_str(), "txt" | "html" | "htm" | "hta") {
             let room = self.notes.len() < CAP;

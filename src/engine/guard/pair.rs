@@ -79,7 +79,7 @@ pub(super) fn judge(n: &NewFile, g: &Gone, set: &std::path::Path) -> Option<supe
         if now.packed && !before.is_some_and(|b| b.packed || b.sealed) {
             return Some(super::Sign::Packed);
         }
-        let name = g.key.rsplit('/').next().unwrap_or(&g.key);
+        let name = super::loss_keys::name(&g.key);
         if !now.sealed && now.inner_name == Some(super::sealed::name_hash(name.as_bytes())) {
             return None;
         }
